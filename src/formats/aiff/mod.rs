@@ -1,0 +1,3 @@
+//! aiff container.
+mod read;
+pub(crate) use read::read;

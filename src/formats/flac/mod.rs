@@ -1,0 +1,3 @@
+//! flac container.
+mod read;
+pub(crate) use read::read;

@@ -1,0 +1,97 @@
+//! The one table of where ISRCs and barcodes live, per tag format.
+//!
+//! Readers do not decide which fields are codes: they hand every text field
+//! to [`crate::formats::Collector::field`], which looks the key up here.
+//! The README's location table is checked against this table by a test.
+
+use crate::model::{CodeKind, TagFormat};
+
+/// How a key relates to the standards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The standard place (DESIGN.md's table); written by default.
+    Standard,
+    /// A place real tools write that is not the standard one; read and
+    /// reported with a note naming the standard place.
+    Alias,
+    /// A field whose meaning is something else by its specification, but
+    /// which tools use for the code (RIFF INFO `ISRC` is "Source").
+    /// Reported as a code only when its text parses as one.
+    Ambiguous,
+    /// A field that holds a code only when its text is a valid code
+    /// (`CATALOGNUMBER` is a label catalogue number unless it is a GTIN).
+    IfValid,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    /// The tag format.
+    pub tag: TagFormat,
+    /// The key as the standard spells it; matched without regard to case.
+    pub key: &'static str,
+    /// Which code it holds.
+    pub kind: CodeKind,
+    /// Its standing.
+    pub role: Role,
+}
+
+use CodeKind::{Barcode, Isrc};
+use Role::{Alias, Ambiguous, IfValid, Standard};
+use TagFormat as T;
+
+#[rustfmt::skip]
+/// Every key that may hold a code, by tag format.
+pub const KEYS: &[KeySpec] = &[
+    //        tag            key                                   kind     role
+    KeySpec { tag: T::Id3v2, key: "TSRC",                          kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Id3v2, key: "TRC",                           kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Id3v2, key: "TXXX:ISRC",                     kind: Isrc,    role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXX:ISRC",                      kind: Isrc,    role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXXX:BARCODE",                  kind: Barcode, role: Standard },
+    KeySpec { tag: T::Id3v2, key: "TXXX:UPC",                      kind: Barcode, role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXXX:EAN",                      kind: Barcode, role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXX:BARCODE",                   kind: Barcode, role: Standard },
+    KeySpec { tag: T::Id3v2, key: "TXX:UPC",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXX:EAN",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Id3v2, key: "TXXX:CATALOGNUMBER",            kind: Barcode, role: IfValid },
+    KeySpec { tag: T::Ape,   key: "ISRC",                          kind: Isrc,    role: Alias },
+    KeySpec { tag: T::Ape,   key: "BARCODE",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ape,   key: "UPC",                           kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ape,   key: "EAN",                           kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ape,   key: "CATALOGNUMBER",                 kind: Barcode, role: IfValid },
+    KeySpec { tag: T::RiffInfo, key: "ISRC",                       kind: Isrc,    role: Ambiguous },
+    KeySpec { tag: T::Ixml,  key: "ASWG/isrcId",                   kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Axml,  key: "ebucore:identifier[ISRC]",      kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Vorbis, key: "ISRC",                         kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Vorbis, key: "BARCODE",                      kind: Barcode, role: Standard },
+    KeySpec { tag: T::Vorbis, key: "UPC",                          kind: Barcode, role: Alias },
+    KeySpec { tag: T::Vorbis, key: "EAN",                          kind: Barcode, role: Alias },
+    KeySpec { tag: T::Vorbis, key: "CATALOGNUMBER",                kind: Barcode, role: IfValid },
+    KeySpec { tag: T::Cuesheet, key: "TRACK ISRC",                 kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Cuesheet, key: "MEDIA CATALOG NUMBER",       kind: Barcode, role: Standard },
+    KeySpec { tag: T::Ilst,  key: "----:com.apple.iTunes:ISRC",    kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Ilst,  key: "----:com.apple.iTunes:BARCODE", kind: Barcode, role: Standard },
+    KeySpec { tag: T::Ilst,  key: "----:com.apple.iTunes:UPC",     kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ilst,  key: "----:com.apple.iTunes:EAN",     kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ilst,  key: "----:com.apple.iTunes:CATALOGNUMBER", kind: Barcode, role: IfValid },
+    KeySpec { tag: T::Xid,   key: "xid :isrc",                     kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Mdta,  key: "ISRC",                          kind: Isrc,    role: Alias },
+    KeySpec { tag: T::Mdta,  key: "BARCODE",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Mdta,  key: "UPC",                           kind: Barcode, role: Alias },
+    KeySpec { tag: T::Mdta,  key: "EAN",                           kind: Barcode, role: Alias },
+];
+
+/// Look a stored key up (case-insensitive). `None`: not a code field.
+pub fn lookup(tag: TagFormat, key: &str) -> Option<&'static KeySpec> {
+    KEYS.iter()
+        .find(|k| k.tag == tag && k.key.eq_ignore_ascii_case(key))
+}
+
+/// The standard key for a kind in a tag format, for notes that say where a
+/// code belongs.
+pub fn standard_key(tag: TagFormat, kind: CodeKind) -> Option<&'static str> {
+    KEYS.iter()
+        .find(|k| k.tag == tag && k.kind == kind && k.role == Role::Standard)
+        .map(|k| k.key)
+}

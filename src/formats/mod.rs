@@ -1,0 +1,267 @@
+//! Container readers. Each container is a folder with the same shape
+//! (`mod.rs` names the format, `read.rs` finds its code sites); shared
+//! walkers and tag codecs sit beside them. See `docs/NEW_FORMAT.md`.
+
+pub mod keys;
+pub mod source;
+
+pub(crate) mod ape;
+pub(crate) mod id3v2;
+pub(crate) mod riff;
+pub(crate) mod xml;
+
+pub(crate) mod aiff;
+pub(crate) mod flac;
+pub(crate) mod mp3;
+pub(crate) mod mp4;
+pub(crate) mod wav;
+
+use crate::codes;
+use crate::model::{AudioInfo, CodeKind, CodeSite, Container, Location, TagFormat};
+use keys::Role;
+use source::{Source, SourceError};
+
+/// Why a container could not be read (fully).
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// A region could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The structure is damaged; the message says where and how.
+    #[error("{0}")]
+    Damaged(String),
+}
+
+impl FormatError {
+    /// A damage message.
+    pub fn damaged(msg: impl Into<String>) -> Self {
+        FormatError::Damaged(msg.into())
+    }
+}
+
+/// What a reader accumulates: code sites, notes, audio properties.
+///
+/// Readers push into it as they go, so whatever was read before damage
+/// is kept when they return an error.
+#[derive(Debug)]
+pub struct Collector {
+    /// The container being read.
+    pub container: Container,
+    /// The precise format, once known.
+    pub format: Option<String>,
+    /// Code sites in file order.
+    pub sites: Vec<CodeSite>,
+    /// File-level notes.
+    pub notes: Vec<String>,
+    /// Audio properties from headers.
+    pub audio: AudioInfo,
+}
+
+impl Collector {
+    /// An empty collector for a container.
+    pub fn new(container: Container) -> Self {
+        Collector {
+            container,
+            format: None,
+            sites: Vec::new(),
+            notes: Vec::new(),
+            audio: AudioInfo::default(),
+        }
+    }
+
+    /// A location in this container with no version or encoding.
+    pub fn loc(&self, chunk: Option<&str>, tag: TagFormat, field: &str, offset: u64) -> Location {
+        Location {
+            container: self.container,
+            chunk: chunk.map(str::to_string),
+            tag,
+            field: field.to_string(),
+            version: None,
+            encoding: None,
+            offset,
+            standard: true,
+        }
+    }
+
+    /// Offer a text field to the collector: if `location.field` names a
+    /// code field in the key table, the text is assessed and recorded as a
+    /// code site; otherwise it is ignored. Returns whether it was a code.
+    pub fn field(&mut self, raw: &str, mut location: Location) -> bool {
+        let Some(spec) = keys::lookup(location.tag, &location.field) else {
+            return false;
+        };
+        let a = codes::assess(spec.kind, raw);
+        let mut notes = a.notes;
+        match spec.role {
+            Role::Standard => {}
+            Role::Alias => {
+                location.standard = false;
+                notes.push(match keys::standard_key(location.tag, spec.kind) {
+                    Some(std) => format!(
+                        "not the standard place: {} is where tools look for {}",
+                        std,
+                        kind_words(spec.kind)
+                    ),
+                    None => format!(
+                        "not the standard place for {} in {}",
+                        kind_words(spec.kind),
+                        location.container
+                    ),
+                });
+            }
+            Role::Ambiguous => {
+                if a.value.is_none() || !a.valid {
+                    return false;
+                }
+                location.standard = false;
+                notes.push(format!(
+                    "ambiguous location: by its specification {} holds something else (RIFF INFO ISRC is \"Source\"), but tools such as ffmpeg store {} here",
+                    location.field,
+                    kind_words(spec.kind)
+                ));
+            }
+            Role::IfValid => {
+                if !a.valid {
+                    return false;
+                }
+                location.standard = false;
+                notes.push(format!(
+                    "{} usually holds a label catalogue number; this one is a valid barcode",
+                    location.field
+                ));
+            }
+        }
+        if !self.is_standard_tag(location.tag) {
+            location.standard = false;
+        }
+        self.sites.push(CodeSite {
+            kind: spec.kind,
+            value: a.value,
+            raw: raw.to_string(),
+            valid: a.valid,
+            problem: a.problem,
+            notes,
+            location,
+        });
+        true
+    }
+
+    /// Record a code found in a place the key table cannot name (free text
+    /// in an XML document that parses as an ISRC, say): only text that is a
+    /// valid code is recorded, with the given note.
+    pub fn found_in_text(&mut self, kind: CodeKind, raw: &str, mut location: Location, note: String) {
+        let a = codes::assess(kind, raw);
+        if !a.valid {
+            return;
+        }
+        location.standard = false;
+        let mut notes = a.notes;
+        notes.push(note);
+        self.sites.push(CodeSite {
+            kind,
+            value: a.value,
+            raw: raw.to_string(),
+            valid: a.valid,
+            problem: a.problem,
+            notes,
+            location,
+        });
+    }
+
+    /// Whether a tag format is a standard home for codes in this container.
+    fn is_standard_tag(&self, tag: TagFormat) -> bool {
+        use Container as C;
+        use TagFormat as T;
+        matches!(
+            (self.container, tag),
+            (C::Wav, T::Id3v2 | T::Ixml | T::Axml | T::RiffInfo)
+                | (C::Aiff, T::Id3v2)
+                | (C::Flac, T::Vorbis | T::Cuesheet)
+                | (C::Mp3, T::Id3v2)
+                | (C::Mp4, T::Ilst | T::Xid | T::Mdta)
+        )
+    }
+
+    /// Add a file-level note.
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+}
+
+fn kind_words(kind: CodeKind) -> &'static str {
+    match kind {
+        CodeKind::Isrc => "the ISRC",
+        CodeKind::Barcode => "the barcode",
+    }
+}
+
+/// Decide the container from the first bytes of a file.
+/// Returns the container or a sentence saying what the file is instead.
+pub(crate) fn detect(src: &mut Source) -> Result<Container, String> {
+    if src.is_empty() {
+        return Err("empty file (0 bytes): not audio".into());
+    }
+    let head = src
+        .read_upto("file header", 0, 64)
+        .map_err(|e| e.to_string())?;
+    let at = |i: usize, s: &[u8]| head.get(i..i + s.len()) == Some(s);
+    if (at(0, b"RIFF") || at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") {
+        return Ok(Container::Wav);
+    }
+    if at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")) {
+        return Ok(Container::Aiff);
+    }
+    if at(0, b"fLaC") {
+        return Ok(Container::Flac);
+    }
+    if at(4, b"ftyp") {
+        return Ok(Container::Mp4);
+    }
+    if at(0, b"ID3") {
+        // A FLAC stream with an ID3v2 tag in front is still FLAC.
+        if let Some(size) = id3v2::total_size(&head) {
+            let mut magic = [0u8; 4];
+            if src.fill("stream after ID3v2 tag", size, &mut magic).is_ok() && &magic == b"fLaC" {
+                return Ok(Container::Flac);
+            }
+        }
+        return Ok(Container::Mp3);
+    }
+    if mp3::is_frame_header(&head) {
+        return Ok(Container::Mp3);
+    }
+    if at(0, b"version https://git-lfs.github.com/spec/") {
+        return Err("Git LFS pointer file: the audio was not fetched (run `git lfs pull`)".into());
+    }
+    let shown: String = head
+        .iter()
+        .take(4)
+        .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+        .collect();
+    Err(format!(
+        "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3 or MP4)"
+    ))
+}
+
+/// Which container a file name's extension promises, if any.
+pub(crate) fn container_for_extension(ext: &str) -> Option<Container> {
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "wav" | "wave" | "bwf" | "rf64" | "bw64" => Container::Wav,
+        "aif" | "aiff" | "aifc" => Container::Aiff,
+        "flac" => Container::Flac,
+        "mp3" | "mp2" | "mpga" => Container::Mp3,
+        "m4a" | "mp4" | "m4b" | "m4p" | "m4v" | "mov" => Container::Mp4,
+        _ => return None,
+    })
+}
+
+/// Run the reader for `container` over `src`.
+pub(crate) fn read(container: Container, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
+    match container {
+        Container::Wav => wav::read(src, c),
+        Container::Aiff => aiff::read(src, c),
+        Container::Flac => flac::read(src, c),
+        Container::Mp3 => mp3::read(src, c),
+        Container::Mp4 => mp4::read(src, c),
+    }
+}

@@ -1,0 +1,3 @@
+//! mp4 container.
+mod read;
+pub(crate) use read::read;

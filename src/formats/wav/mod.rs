@@ -1,0 +1,3 @@
+//! wav container.
+mod read;
+pub(crate) use read::read;

@@ -1,0 +1,255 @@
+//! The records a read produces: code sites with their exact location, and one
+//! report per file. These types are the library's public data model and are
+//! serialised as-is into `inspect --format json` (see the README's schema).
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Which kind of identifier a site holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeKind {
+    /// International Standard Recording Code: one recording.
+    Isrc,
+    /// UPC-A / EAN-13 (GTIN) or CD media catalog number: one release.
+    Barcode,
+}
+
+impl fmt::Display for CodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CodeKind::Isrc => "isrc",
+            CodeKind::Barcode => "barcode",
+        })
+    }
+}
+
+/// The container format of a file, decided from its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Container {
+    /// RIFF WAVE, RF64, BW64 (Broadcast Wave included).
+    Wav,
+    /// AIFF and AIFF-C.
+    Aiff,
+    /// Native FLAC.
+    Flac,
+    /// MPEG-1/2 audio (layer III and the others) with or without tags.
+    Mp3,
+    /// ISO base media (M4A, MP4, M4B).
+    Mp4,
+}
+
+impl Container {
+    /// The lowercase name used in JSON and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Container::Wav => "wav",
+            Container::Aiff => "aiff",
+            Container::Flac => "flac",
+            Container::Mp3 => "mp3",
+            Container::Mp4 => "mp4",
+        }
+    }
+}
+
+impl fmt::Display for Container {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The tag format (metadata scheme) a code was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TagFormat {
+    /// ID3v2 (2.2, 2.3 or 2.4): in an MP3 head, a WAV/AIFF chunk, or in front of FLAC.
+    Id3v2,
+    /// ID3v1 at the end of an MP3 (has no ISRC field; noted only).
+    Id3v1,
+    /// APEv2 tag (usually at the end of an MP3).
+    Ape,
+    /// RIFF `LIST`/`INFO` sub-chunks.
+    RiffInfo,
+    /// BWF `bext` chunk.
+    Bext,
+    /// iXML chunk.
+    Ixml,
+    /// aXML chunk (EBUCore and other XML).
+    Axml,
+    /// FLAC Vorbis comment block.
+    Vorbis,
+    /// FLAC CUESHEET block.
+    Cuesheet,
+    /// MP4 `ilst` item (freeform `----` or otherwise).
+    Ilst,
+    /// MP4 `xid ` atom.
+    Xid,
+    /// MP4 `mdta` keyed metadata (ffmpeg's `use_metadata_tags`).
+    Mdta,
+}
+
+impl TagFormat {
+    /// The kebab-case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            TagFormat::Id3v2 => "id3v2",
+            TagFormat::Id3v1 => "id3v1",
+            TagFormat::Ape => "ape",
+            TagFormat::RiffInfo => "riff-info",
+            TagFormat::Bext => "bext",
+            TagFormat::Ixml => "ixml",
+            TagFormat::Axml => "axml",
+            TagFormat::Vorbis => "vorbis",
+            TagFormat::Cuesheet => "cuesheet",
+            TagFormat::Ilst => "ilst",
+            TagFormat::Xid => "xid",
+            TagFormat::Mdta => "mdta",
+        }
+    }
+}
+
+/// Where exactly a code sits in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file's container.
+    pub container: Container,
+    /// The container-level region holding the tag: a RIFF/AIFF chunk id
+    /// (`"id3 "`, `"LIST/INFO"`, `"iXML"`), a FLAC block (`"VORBIS_COMMENT"`),
+    /// an MP4 atom path (`"moov/udta/meta/ilst"`), `"head"`/`"tail"` for MP3
+    /// tags. `None` when the tag is the whole container level.
+    pub chunk: Option<String>,
+    /// The tag format inside that region.
+    pub tag: TagFormat,
+    /// The field within the tag: an ID3 frame (`"TSRC"`, `"TXXX:BARCODE"`),
+    /// a Vorbis or INFO key as stored (case kept), an MP4 item
+    /// (`"----:com.apple.iTunes:ISRC"`), an XML path (`"ASWG/isrcId"`).
+    pub field: String,
+    /// Tag version where the format has one (`"2.3"` for ID3v2.3).
+    pub version: Option<String>,
+    /// Text encoding where the field declares one (`"ISO-8859-1"`,
+    /// `"UTF-16"`, `"UTF-16BE"`, `"UTF-8"`).
+    pub encoding: Option<String>,
+    /// Byte offset in the file of the frame / field / atom / chunk holding the code.
+    pub offset: u64,
+    /// Whether this is a standard place for this kind of code in this
+    /// container (DESIGN.md's table). Non-standard places are still codes,
+    /// reported with a note.
+    pub standard: bool,
+}
+
+impl Location {
+    /// One-line human form, e.g. `chunk "id3 " @12 › ID3v2.3 TSRC (UTF-16)`.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        if let Some(chunk) = &self.chunk {
+            s.push_str(chunk);
+            s.push_str(" › ");
+        }
+        s.push_str(match self.tag {
+            TagFormat::Id3v2 => "ID3v",
+            TagFormat::Id3v1 => "ID3v1",
+            TagFormat::Ape => "APEv",
+            TagFormat::RiffInfo => "INFO",
+            TagFormat::Bext => "bext",
+            TagFormat::Ixml => "iXML",
+            TagFormat::Axml => "aXML",
+            TagFormat::Vorbis => "Vorbis",
+            TagFormat::Cuesheet => "CUESHEET",
+            TagFormat::Ilst => "ilst",
+            TagFormat::Xid => "xid",
+            TagFormat::Mdta => "mdta",
+        });
+        if let (TagFormat::Id3v2 | TagFormat::Ape, Some(v)) = (self.tag, &self.version) {
+            s.push_str(v);
+        }
+        s.push(' ');
+        s.push_str(&self.field);
+        if let Some(enc) = &self.encoding {
+            s.push_str(" (");
+            s.push_str(enc);
+            s.push(')');
+        }
+        s.push_str(&format!(" @{}", self.offset));
+        s
+    }
+}
+
+/// One code found in a file: what was stored, what it means, where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeSite {
+    /// ISRC or barcode.
+    pub kind: CodeKind,
+    /// The normalised code (`"USRC17607839"`, or the barcode's digits in the
+    /// form given, 12 or 13) when the text could be normalised to the
+    /// code's shape; `None` when it could not. A normalised value can still
+    /// be invalid (unknown country prefix, bad check digit): see `valid`.
+    pub value: Option<String>,
+    /// The text exactly as stored (decoded from the tag's encoding).
+    pub raw: String,
+    /// Whether the code is valid.
+    pub valid: bool,
+    /// Why it is not valid, in plain words; `None` when valid.
+    pub problem: Option<String>,
+    /// Remarks that do not make the code invalid: non-canonical form
+    /// (hyphens, spaces, lowercase, `ISRC` prefix), a non-standard or
+    /// ambiguous location, a UPC-A compared as GTIN-13.
+    pub notes: Vec<String>,
+    /// Where the code is.
+    pub location: Location,
+}
+
+/// Everything read from one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    /// The path as given or walked.
+    pub path: PathBuf,
+    /// The container decided from the bytes; `None` when the file is not
+    /// audio this tool reads, is empty or could not be opened.
+    pub container: Option<Container>,
+    /// The precise format (`"RIFF WAVE"`, `"RF64"`, `"BW64"`, `"AIFF-C"`,
+    /// `"FLAC"`, `"MPEG-1 Layer III"`, `"MP4 (M4A )"`), when known.
+    pub format: Option<String>,
+    /// Every code site found, in file order.
+    pub codes: Vec<CodeSite>,
+    /// Why the file could not be read, or where it is damaged; codes read
+    /// before the damage are still in `codes`.
+    pub error: Option<String>,
+    /// Remarks about the file as a whole (extension does not match the
+    /// content, an ID3v1 tail, an unknown tag version).
+    pub notes: Vec<String>,
+    /// Audio properties read from headers (never from the audio itself).
+    pub audio: Option<AudioInfo>,
+}
+
+impl FileReport {
+    /// Distinct normalised values of valid codes of one kind, sorted.
+    pub fn distinct(&self, kind: CodeKind) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .codes
+            .iter()
+            .filter(|c| c.kind == kind && c.valid)
+            .filter_map(|c| c.value.as_deref())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// Audio properties read from headers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AudioInfo {
+    /// Duration in milliseconds, when the headers give it.
+    pub duration_ms: Option<u64>,
+    /// Sample rate in Hz.
+    pub sample_rate: Option<u32>,
+    /// Channel count.
+    pub channels: Option<u16>,
+    /// Byte offset of the audio payload (WAV `data`, FLAC first frame,
+    /// MP3 first frame, MP4 `mdat` content).
+    pub payload_offset: Option<u64>,
+    /// Length of the audio payload in bytes.
+    pub payload_len: Option<u64>,
+}
