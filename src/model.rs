@@ -133,6 +133,8 @@ pub struct Location {
     pub encoding: Option<String>,
     /// Byte offset in the file of the frame / field / atom / chunk holding the code.
     pub offset: u64,
+    /// The track number, for per-track codes (FLAC CUESHEET, CUE, DDP).
+    pub track: Option<u32>,
     /// Whether this is a standard place for this kind of code in this
     /// container (DESIGN.md's table). Non-standard places are still codes,
     /// reported with a note.
@@ -166,6 +168,9 @@ impl Location {
         }
         s.push(' ');
         s.push_str(&self.field);
+        if let Some(t) = self.track {
+            s.push_str(&format!(" {t:02}"));
+        }
         if let Some(enc) = &self.encoding {
             s.push_str(" (");
             s.push_str(enc);

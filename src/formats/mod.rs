@@ -79,6 +79,7 @@ impl Collector {
             version: None,
             encoding: None,
             offset,
+            track: None,
             standard: true,
         }
     }
