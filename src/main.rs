@@ -1,3 +1,19 @@
-fn main() {
-    println!("Hello, world!");
+//! The `isrckit` binary: parse arguments, run, map the outcome to an exit
+//! status. A closed pipe (`isrckit inspect … | head`) is not an error.
+
+use clap::Parser;
+use isrckit::cli::{self, Cli};
+use std::io;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli::run(cli) {
+        Ok(code) => ExitCode::from(code.code() as u8),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("isrckit: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -146,8 +146,12 @@ impl Location {
     pub fn describe(&self) -> String {
         let mut s = String::new();
         if let Some(chunk) = &self.chunk {
-            s.push_str(chunk);
-            s.push_str(" › ");
+            if matches!(self.container, Container::Wav | Container::Aiff) {
+                s.push_str(&format!("chunk \"{chunk}\" › "));
+            } else {
+                s.push_str(chunk);
+                s.push_str(" › ");
+            }
         }
         s.push_str(match self.tag {
             TagFormat::Id3v2 => "ID3v",
@@ -208,7 +212,9 @@ pub struct CodeSite {
 /// Everything read from one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileReport {
-    /// The path as given or walked.
+    /// The path as given or walked (serialised as text; bytes that are not
+    /// UTF-8 are replaced by U+FFFD).
+    #[serde(serialize_with = "path_text")]
     pub path: PathBuf,
     /// The container decided from the bytes; `None` when the file is not
     /// audio this tool reads, is empty or could not be opened.
@@ -218,6 +224,9 @@ pub struct FileReport {
     pub format: Option<String>,
     /// Every code site found, in file order.
     pub codes: Vec<CodeSite>,
+    /// The recording's title from the first tag that has one, for telling
+    /// recordings apart (audit); `None` when no tag names it.
+    pub title: Option<String>,
     /// Why the file could not be read, or where it is damaged; codes read
     /// before the damage are still in `codes`.
     pub error: Option<String>,
@@ -257,4 +266,8 @@ pub struct AudioInfo {
     pub payload_offset: Option<u64>,
     /// Length of the audio payload in bytes.
     pub payload_len: Option<u64>,
+}
+
+fn path_text<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.to_string_lossy())
 }

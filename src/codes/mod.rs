@@ -27,7 +27,9 @@ pub fn assess(kind: CodeKind, raw: &str) -> Assessment {
         .to_ascii_uppercase();
     let ok = match kind {
         CodeKind::Isrc => t.len() == 12 && t.is_ascii(),
-        CodeKind::Barcode => (t.len() == 12 || t.len() == 13) && t.bytes().all(|b| b.is_ascii_digit()),
+        CodeKind::Barcode => {
+            (t.len() == 12 || t.len() == 13) && t.bytes().all(|b| b.is_ascii_digit())
+        }
     };
     Assessment {
         value: ok.then_some(t),

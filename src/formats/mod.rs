@@ -55,6 +55,11 @@ pub struct Collector {
     pub notes: Vec<String>,
     /// Audio properties from headers.
     pub audio: AudioInfo,
+    /// The first title found in a tag.
+    pub title: Option<String>,
+    /// Damage found in one region that did not stop the rest of the file
+    /// from being read (a broken ID3 chunk among good chunks).
+    pub errors: Vec<String>,
 }
 
 impl Collector {
@@ -66,6 +71,8 @@ impl Collector {
             sites: Vec::new(),
             notes: Vec::new(),
             audio: AudioInfo::default(),
+            title: None,
+            errors: Vec::new(),
         }
     }
 
@@ -150,7 +157,13 @@ impl Collector {
     /// Record a code found in a place the key table cannot name (free text
     /// in an XML document that parses as an ISRC, say): only text that is a
     /// valid code is recorded, with the given note.
-    pub fn found_in_text(&mut self, kind: CodeKind, raw: &str, mut location: Location, note: String) {
+    pub fn found_in_text(
+        &mut self,
+        kind: CodeKind,
+        raw: &str,
+        mut location: Location,
+        note: String,
+    ) {
         let a = codes::assess(kind, raw);
         if !a.valid {
             return;
@@ -181,6 +194,19 @@ impl Collector {
                 | (C::Mp3, T::Id3v2)
                 | (C::Mp4, T::Ilst | T::Xid | T::Mdta)
         )
+    }
+
+    /// Offer a title; the first non-empty one wins.
+    pub fn title(&mut self, title: &str) {
+        let t = title.trim_matches(|ch: char| ch == '\0' || ch.is_whitespace());
+        if self.title.is_none() && !t.is_empty() {
+            self.title = Some(t.to_string());
+        }
+    }
+
+    /// Record damage in one region and carry on with the rest of the file.
+    pub fn damage(&mut self, err: FormatError) {
+        self.errors.push(err.to_string());
     }
 
     /// Add a file-level note.
@@ -257,7 +283,11 @@ pub(crate) fn container_for_extension(ext: &str) -> Option<Container> {
 }
 
 /// Run the reader for `container` over `src`.
-pub(crate) fn read(container: Container, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
+pub(crate) fn read(
+    container: Container,
+    src: &mut Source,
+    c: &mut Collector,
+) -> Result<(), FormatError> {
     match container {
         Container::Wav => wav::read(src, c),
         Container::Aiff => aiff::read(src, c),

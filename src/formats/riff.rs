@@ -1,1 +1,151 @@
-//! riff
+//! The chunk walker shared by WAV (RIFF, RF64, BW64: little-endian) and
+//! AIFF/AIFC (IFF: big-endian).
+//!
+//! It reads chunk headers only, checks every size against the enclosing
+//! form and the file's length, and hands each chunk to a visitor that
+//! decides whether its body is worth reading.
+
+use crate::formats::source::Source;
+use crate::formats::{Collector, FormatError};
+
+/// Byte order of the size fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endian {
+    /// RIFF / RF64 / BW64.
+    Little,
+    /// IFF (AIFF, AIFC).
+    Big,
+}
+
+/// One chunk header, as found.
+#[derive(Debug, Clone)]
+pub(crate) struct Chunk {
+    /// The four-character id, as stored (case kept: `id3 ` vs `ID3 `).
+    pub id: [u8; 4],
+    /// File offset of the chunk header.
+    pub offset: u64,
+    /// Size of the chunk's body (after a ds64 override for RF64/BW64).
+    pub size: u64,
+}
+
+impl Chunk {
+    /// File offset of the chunk's body.
+    pub fn body(&self) -> u64 {
+        self.offset + 8
+    }
+
+    /// The id as text, for locations and messages.
+    pub fn name(&self) -> String {
+        self.id
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    b as char
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    }
+}
+
+/// Walk the chunks in `[start, end)`; `sizes` gives RF64/BW64 `ds64`
+/// overrides for chunks whose 32-bit size is 0xFFFFFFFF. The visitor
+/// returns `Ok(false)` to stop the walk.
+pub(crate) fn walk(
+    src: &mut Source,
+    c: &mut Collector,
+    start: u64,
+    end: u64,
+    endian: Endian,
+    sizes: &mut dyn FnMut(&[u8; 4]) -> Option<u64>,
+    visit: &mut dyn FnMut(&mut Source, &mut Collector, &Chunk) -> Result<bool, FormatError>,
+) -> Result<(), FormatError> {
+    let mut pos = start;
+    let mut count = 0u32;
+    while pos + 8 <= end {
+        count += 1;
+        if count > 100_000 {
+            return Err(FormatError::damaged(format!(
+                "more than 100000 chunks before byte {pos}: not a real file"
+            )));
+        }
+        let h: [u8; 8] = src.header("chunk header", pos)?;
+        let id = [h[0], h[1], h[2], h[3]];
+        let raw = match endian {
+            Endian::Little => u32::from_le_bytes([h[4], h[5], h[6], h[7]]),
+            Endian::Big => u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+        };
+        let mut size = u64::from(raw);
+        if raw == u32::MAX {
+            if let Some(big) = sizes(&id) {
+                size = big;
+            }
+        }
+        let chunk = Chunk {
+            id,
+            offset: pos,
+            size,
+        };
+        if !id.iter().all(|b| (0x20..0x7f).contains(b)) {
+            return Err(FormatError::damaged(format!(
+                "bytes at {pos} are not a chunk header (id {:02X?}): the file is damaged after this point",
+                id
+            )));
+        }
+        let body_end = chunk.body() + size;
+        if body_end > end {
+            // Keep walking what can be read: visit the chunk (a reader may
+            // want the start of a truncated data chunk), then report.
+            let _ = visit(src, c, &chunk);
+            return Err(FormatError::damaged(format!(
+                "chunk \"{}\" at byte {pos} claims {size} bytes, but the {} ends at byte {end} (truncated or a wrong size)",
+                chunk.name(),
+                if end == src.len() {
+                    "file"
+                } else {
+                    "enclosing form"
+                },
+            )));
+        }
+        if !visit(src, c, &chunk)? {
+            return Ok(());
+        }
+        // Chunks are padded to an even length.
+        pos = body_end + (size & 1);
+    }
+    if pos < end && end - pos < 8 && pos + 1 != end {
+        c.note(format!(
+            "{} stray bytes at byte {pos} after the last chunk",
+            end - pos
+        ));
+    }
+    Ok(())
+}
+
+/// Read a little- or big-endian u16/u32/u64 from a slice at `at`.
+pub(crate) fn u16_at(b: &[u8], at: usize, e: Endian) -> Option<u16> {
+    let s: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+    Some(match e {
+        Endian::Little => u16::from_le_bytes(s),
+        Endian::Big => u16::from_be_bytes(s),
+    })
+}
+
+/// See [`u16_at`].
+pub(crate) fn u32_at(b: &[u8], at: usize, e: Endian) -> Option<u32> {
+    let s: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+    Some(match e {
+        Endian::Little => u32::from_le_bytes(s),
+        Endian::Big => u32::from_be_bytes(s),
+    })
+}
+
+/// See [`u16_at`].
+pub(crate) fn u64_at(b: &[u8], at: usize, e: Endian) -> Option<u64> {
+    let s: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
+    Some(match e {
+        Endian::Little => u64::from_le_bytes(s),
+        Endian::Big => u64::from_be_bytes(s),
+    })
+}

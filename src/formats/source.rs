@@ -17,7 +17,9 @@ pub const MAX_READ: u64 = 16 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// The region runs past the end of the file.
-    #[error("{what} at byte {offset} claims {len} bytes but the file ends at byte {file_len} (truncated or damaged)")]
+    #[error(
+        "{what} at byte {offset} claims {len} bytes but the file ends at byte {file_len} (truncated or damaged)"
+    )]
     PastEnd {
         /// What was being read.
         what: String,
@@ -29,7 +31,9 @@ pub enum SourceError {
         file_len: u64,
     },
     /// The region is larger than any metadata region should be.
-    #[error("{what} at byte {offset} claims {len} bytes, more than the {limit}-byte limit for metadata; not read")]
+    #[error(
+        "{what} at byte {offset} claims {len} bytes, more than the {limit}-byte limit for metadata; not read"
+    )]
     TooLarge {
         /// What was being read.
         what: String,
@@ -157,7 +161,11 @@ impl<'a> Source<'a> {
     }
 
     /// Read a fixed-size header at `offset`.
-    pub fn header<const N: usize>(&mut self, what: &str, offset: u64) -> Result<[u8; N], SourceError> {
+    pub fn header<const N: usize>(
+        &mut self,
+        what: &str,
+        offset: u64,
+    ) -> Result<[u8; N], SourceError> {
         let mut buf = [0u8; N];
         self.fill(what, offset, &mut buf)?;
         Ok(buf)

@@ -1,7 +1,201 @@
+//! WAV / BWF / RF64 / BW64: RIFF chunks, reading `id3 `/`ID3 `,
+//! `LIST`/`INFO`, `iXML`, `axml`; `fmt `, `ds64` and `data` headers for
+//! the audio properties. `data` is never read.
+
+use crate::formats::riff::{self, Chunk, Endian, u16_at, u32_at, u64_at};
 use crate::formats::source::Source;
-use crate::formats::{Collector, FormatError};
+use crate::formats::{Collector, FormatError, id3v2, xml};
+use crate::model::TagFormat;
+
+#[derive(Default)]
+struct State {
+    byte_rate: u32,
+    /// ds64 sizes: data size and the table of other large chunks.
+    ds64_data: Option<u64>,
+    ds64_table: Vec<([u8; 4], u64)>,
+    data: Option<(u64, u64)>,
+}
 
 pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
-    let _ = (src, c);
-    Ok(())
+    let h: [u8; 12] = src.header("RIFF header", 0)?;
+    let magic = [h[0], h[1], h[2], h[3]];
+    let large = &magic != b"RIFF";
+    c.format = Some(
+        match &magic {
+            b"RF64" => "RF64 WAVE",
+            b"BW64" => "BW64 WAVE",
+            _ => "RIFF WAVE",
+        }
+        .to_string(),
+    );
+    let mut st = State::default();
+    let mut form_len = u64::from(u32::from_le_bytes([h[4], h[5], h[6], h[7]])) + 8;
+    let mut start = 12;
+    if large {
+        let ds: [u8; 8] = src.header("ds64 chunk header", 12)?;
+        if &ds[0..4] != b"ds64" {
+            return Err(FormatError::damaged(
+                "RF64/BW64 file without a ds64 chunk right after the header: sizes cannot be known",
+            ));
+        }
+        let size = u64::from(u32::from_le_bytes([ds[4], ds[5], ds[6], ds[7]]));
+        let body = src.read("ds64 chunk", 20, size)?;
+        let e = Endian::Little;
+        if let (Some(riff), Some(data)) = (u64_at(&body, 0, e), u64_at(&body, 8, e)) {
+            if h[4..8] == [0xFF; 4] {
+                form_len = riff.saturating_add(8);
+            }
+            st.ds64_data = Some(data);
+        }
+        let n = u32_at(&body, 24, e).unwrap_or(0) as usize;
+        for i in 0..n.min(body.len() / 12) {
+            let at = 28 + i * 12;
+            if let (Some(id), Some(sz)) = (body.get(at..at + 4), u64_at(&body, at + 4, e)) {
+                st.ds64_table.push(([id[0], id[1], id[2], id[3]], sz));
+            }
+        }
+        start = 20 + size + (size & 1);
+    }
+    let file_len = src.len();
+    if form_len > file_len {
+        c.note(format!(
+            "the RIFF header says the file is {form_len} bytes, but it is {file_len} bytes (truncated, or written by a tool that did not finish)"
+        ));
+    }
+    let end = form_len.min(file_len);
+    let ds64_data = st.ds64_data;
+    let table = st.ds64_table.clone();
+    let mut sizes = |id: &[u8; 4]| {
+        if id == b"data" {
+            ds64_data
+        } else {
+            table.iter().find(|(t, _)| t == id).map(|&(_, s)| s)
+        }
+    };
+    let result = riff::walk(
+        src,
+        c,
+        start,
+        end,
+        Endian::Little,
+        &mut sizes,
+        &mut |src, c, ch| visit(src, c, ch, &mut st),
+    );
+    if let Some((off, len)) = st.data {
+        c.audio.payload_offset = Some(off);
+        c.audio.payload_len = Some(len);
+        if st.byte_rate > 0 {
+            c.audio.duration_ms = Some(len.saturating_mul(1000) / u64::from(st.byte_rate));
+        }
+    }
+    // Some taggers append an ID3v2 tag after the RIFF form.
+    if result.is_ok() && form_len + (form_len & 1) < file_len {
+        let at = form_len + (form_len & 1);
+        let mut magic = [0u8; 3];
+        if src
+            .fill("bytes after the RIFF form", at, &mut magic)
+            .is_ok()
+            && &magic == b"ID3"
+        {
+            c.note(format!(
+                "an ID3v2 tag is appended after the RIFF form at byte {at}; tools that read WAV look for an \"id3 \" chunk instead"
+            ));
+            if let Err(e) = id3v2::read_tag(src, at, Some("after RIFF"), c) {
+                c.damage(e);
+            }
+        } else {
+            c.note(format!(
+                "{} bytes after the end of the RIFF form (byte {form_len}) are not part of the WAV",
+                file_len - form_len
+            ));
+        }
+    }
+    result
+}
+
+fn visit(
+    src: &mut Source,
+    c: &mut Collector,
+    ch: &Chunk,
+    st: &mut State,
+) -> Result<bool, FormatError> {
+    match &ch.id {
+        b"fmt " => {
+            let b = src.read_upto("fmt chunk", ch.body(), ch.size.min(40))?;
+            let e = Endian::Little;
+            c.audio.channels = u16_at(&b, 2, e);
+            c.audio.sample_rate = u32_at(&b, 4, e);
+            st.byte_rate = u32_at(&b, 8, e).unwrap_or(0);
+        }
+        b"data" => {
+            let avail = src.len().saturating_sub(ch.body()).min(ch.size);
+            st.data = Some((ch.body(), avail));
+        }
+        b"id3 " | b"ID3 " => {
+            if let Err(e) = id3v2::read_tag(src, ch.body(), Some(&ch.name()), c) {
+                c.damage(e);
+            }
+        }
+        b"LIST" => {
+            let mut kind = [0u8; 4];
+            if ch.size >= 4 {
+                src.fill("LIST chunk type", ch.body(), &mut kind)?;
+            }
+            if &kind == b"INFO" {
+                let body = src.read("LIST/INFO chunk", ch.body() + 4, ch.size.saturating_sub(4))?;
+                info(&body, ch.body() + 4, c);
+            }
+        }
+        b"iXML" => {
+            let body = src.read("iXML chunk", ch.body(), ch.size)?;
+            xml::scan(&body, TagFormat::Ixml, "iXML", ch.offset, c);
+        }
+        b"axml" => {
+            let body = src.read("axml chunk", ch.body(), ch.size)?;
+            xml::scan(&body, TagFormat::Axml, "axml", ch.offset, c);
+        }
+        _ => {}
+    }
+    Ok(true)
+}
+
+/// The sub-chunks of a `LIST`/`INFO` chunk: id, size, NUL-terminated text.
+fn info(body: &[u8], base: u64, c: &mut Collector) {
+    let mut pos = 0usize;
+    while pos + 8 <= body.len() {
+        let id = &body[pos..pos + 4];
+        let Some(size) = u32_at(body, pos + 4, Endian::Little) else {
+            break;
+        };
+        let start = pos + 8;
+        let Some(end) = start
+            .checked_add(size as usize)
+            .filter(|&e| e <= body.len())
+        else {
+            c.damage(FormatError::damaged(format!(
+                "LIST/INFO entry \"{}\" at byte {} claims {size} bytes, more than its chunk holds",
+                String::from_utf8_lossy(id),
+                base + pos as u64
+            )));
+            return;
+        };
+        let raw = &body[start..end];
+        let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
+        let text = match std::str::from_utf8(raw) {
+            Ok(s) => s.to_string(),
+            Err(_) => raw.iter().map(|&b| char::from(b)).collect(),
+        };
+        let key = String::from_utf8_lossy(id).into_owned();
+        if key == "INAM" {
+            c.title(&text);
+        }
+        let loc = c.loc(
+            Some("LIST/INFO"),
+            TagFormat::RiffInfo,
+            &key,
+            base + pos as u64,
+        );
+        c.field(&text, loc);
+        pos = end + (size as usize & 1);
+    }
 }

@@ -1,0 +1,140 @@
+//! The batch engine: walk the paths given, read each file (in parallel),
+//! one [`FileReport`] per file, in a deterministic order.
+
+use crate::formats::source::{ReadAt, Source};
+use crate::formats::{self, Collector};
+use crate::model::FileReport;
+use rayon::prelude::*;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Read one file's codes. Never panics and never fails: a file that cannot
+/// be opened or read gets a report with `error` set.
+///
+/// ```no_run
+/// let report = isrckit::read_file("master.wav");
+/// for code in &report.codes {
+///     println!("{} {} at {}", code.kind, code.raw, code.location.describe());
+/// }
+/// ```
+pub fn read_file(path: impl AsRef<Path>) -> FileReport {
+    let path = path.as_ref();
+    let mut report = empty_report(path);
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            report.error = Some(format!("cannot open: {e}"));
+            return report;
+        }
+    };
+    let len = match file.metadata() {
+        Ok(m) if m.is_dir() => {
+            report.error = Some("is a folder, not a file".into());
+            return report;
+        }
+        Ok(m) => m.len(),
+        Err(e) => {
+            report.error = Some(format!("cannot read its size: {e}"));
+            return report;
+        }
+    };
+    read_into(&mut report, &mut file, len);
+    report
+}
+
+/// Read codes from bytes in memory (for tests, fuzzing and callers that
+/// already hold the file). `path` is only used in the report.
+pub fn read_bytes(path: impl AsRef<Path>, bytes: &[u8]) -> FileReport {
+    let mut report = empty_report(path.as_ref());
+    let mut slice = bytes;
+    read_into(&mut report, &mut slice, bytes.len() as u64);
+    report
+}
+
+fn empty_report(path: &Path) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        container: None,
+        format: None,
+        codes: Vec::new(),
+        title: None,
+        error: None,
+        notes: Vec::new(),
+        audio: None,
+    }
+}
+
+fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) {
+    let mut src = Source::new(reader, len);
+    let container = match formats::detect(&mut src) {
+        Ok(c) => c,
+        Err(why) => {
+            report.error = Some(why);
+            return;
+        }
+    };
+    report.container = Some(container);
+    let mut c = Collector::new(container);
+    if let Some(ext) = report.path.extension().and_then(|e| e.to_str()) {
+        if let Some(promised) = formats::container_for_extension(ext) {
+            if promised != container {
+                c.note(format!(
+                    "named .{ext} but the content is {}: the type comes from the bytes",
+                    container.name().to_uppercase()
+                ));
+            }
+        }
+    }
+    let result = formats::read(container, &mut src, &mut c);
+    if let Err(e) = result {
+        c.errors.push(e.to_string());
+    }
+    report.format = c.format;
+    report.codes = c.sites;
+    report.title = c.title;
+    report.notes = c.notes;
+    report.audio = Some(c.audio);
+    if !c.errors.is_empty() {
+        report.error = Some(c.errors.join("; "));
+    }
+}
+
+/// Expand the paths given into the files to read: folders are walked
+/// recursively (following no symlinked folders, hiding nothing), files
+/// are taken as given. The result is sorted and free of duplicates.
+/// Paths that cannot be walked come back as errors beside the files.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                for entry in walkdir::WalkDir::new(p).follow_links(false) {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                        Ok(e) if e.file_type().is_symlink() => {
+                            if e.path().is_file() {
+                                files.push(e.into_path());
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                            errors.push((path, e.to_string()));
+                        }
+                    }
+                }
+            }
+            Ok(_) => files.push(p.clone()),
+            Err(e) => errors.push((p.clone(), format!("cannot read: {e}"))),
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// Read many files in parallel; the reports come back in the order given.
+pub fn read_files(files: &[PathBuf]) -> Vec<FileReport> {
+    files.par_iter().map(read_file).collect()
+}
