@@ -30,5 +30,5 @@ pub mod formats;
 pub mod model;
 pub mod report;
 
-pub use engine::{collect_files, read_bytes, read_file, read_files};
+pub use engine::{collect_files, read_bytes, read_file, read_file_counted, read_files};
 pub use model::{AudioInfo, CodeKind, CodeSite, Container, FileReport, Location, TagFormat};

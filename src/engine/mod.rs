@@ -18,28 +18,34 @@ use std::path::{Path, PathBuf};
 /// }
 /// ```
 pub fn read_file(path: impl AsRef<Path>) -> FileReport {
+    read_file_counted(path).0
+}
+
+/// [`read_file`], also returning how many bytes of the file were read:
+/// the measure behind "a scan reads metadata, not audio".
+pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
     let path = path.as_ref();
     let mut report = empty_report(path);
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             report.error = Some(format!("cannot open: {e}"));
-            return report;
+            return (report, 0);
         }
     };
     let len = match file.metadata() {
         Ok(m) if m.is_dir() => {
             report.error = Some("is a folder, not a file".into());
-            return report;
+            return (report, 0);
         }
         Ok(m) => m.len(),
         Err(e) => {
             report.error = Some(format!("cannot read its size: {e}"));
-            return report;
+            return (report, 0);
         }
     };
-    read_into(&mut report, &mut file, len);
-    report
+    let n = read_into(&mut report, &mut file, len);
+    (report, n)
 }
 
 /// Read codes from bytes in memory (for tests, fuzzing and callers that
@@ -64,13 +70,14 @@ fn empty_report(path: &Path) -> FileReport {
     }
 }
 
-fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) {
+/// Detect, read, fill the report; returns the bytes read.
+fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 {
     let mut src = Source::new(reader, len);
     let container = match formats::detect(&mut src) {
         Ok(c) => c,
         Err(why) => {
             report.error = Some(why);
-            return;
+            return src.bytes_read;
         }
     };
     report.container = Some(container);
@@ -97,6 +104,7 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) {
     if !c.errors.is_empty() {
         report.error = Some(c.errors.join("; "));
     }
+    src.bytes_read
 }
 
 /// Expand the paths given into the files to read: folders are walked

@@ -95,3 +95,25 @@ pub fn standard_key(tag: TagFormat, kind: CodeKind) -> Option<&'static str> {
         .find(|k| k.tag == tag && k.kind == kind && k.role == Role::Standard)
         .map(|k| k.key)
 }
+
+/// The key table as Markdown, as the README shows it (a test keeps the
+/// README's copy equal to this).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| tag format | key (any case) | code | standing |\n| --- | --- | --- | --- |\n");
+    for k in KEYS {
+        let standing = match k.role {
+            Role::Standard => "standard",
+            Role::Alias => "alias: read, reported as non-standard",
+            Role::Ambiguous => "ambiguous: reported only when the text is a valid code",
+            Role::IfValid => "only when the text is a valid code",
+        };
+        s.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            k.tag.name(),
+            k.key,
+            k.kind,
+            standing
+        ));
+    }
+    s
+}

@@ -296,3 +296,14 @@ pub(crate) fn read(
         Container::Mp4 => mp4::read(src, c),
     }
 }
+
+/// Run one container's reader over bytes in memory, bypassing detection:
+/// the entry point of the fuzz targets. Returns the collector and the
+/// reader's final error, if any.
+pub fn read_bytes_as(container: Container, bytes: &[u8]) -> (Collector, Option<FormatError>) {
+    let mut slice = bytes;
+    let mut src = Source::new(&mut slice, bytes.len() as u64);
+    let mut c = Collector::new(container);
+    let err = read(container, &mut src, &mut c).err();
+    (c, err)
+}

@@ -93,7 +93,7 @@ pub(crate) fn walk(
                 id
             )));
         }
-        let body_end = chunk.body() + size;
+        let body_end = chunk.body().checked_add(size).unwrap_or(u64::MAX);
         if body_end > end {
             // Keep walking what can be read: visit the chunk (a reader may
             // want the start of a truncated data chunk), then report.
