@@ -1,3 +1,8 @@
-//! flac container.
+//! FLAC container: a metadata-block walker that finds the codes in the
+//! VORBIS_COMMENT block (`ISRC`, `BARCODE` and aliases) and the CUESHEET
+//! block (media catalog number, per-track ISRC), without reading audio.
 mod read;
 pub(crate) use read::read;
+
+#[cfg(test)]
+mod tests;
