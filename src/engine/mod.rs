@@ -82,15 +82,14 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
     };
     report.container = Some(container);
     let mut c = Collector::new(container);
-    if let Some(ext) = report.path.extension().and_then(|e| e.to_str()) {
-        if let Some(promised) = formats::container_for_extension(ext) {
-            if promised != container {
-                c.note(format!(
-                    "named .{ext} but the content is {}: the type comes from the bytes",
-                    container.name().to_uppercase()
-                ));
-            }
-        }
+    if let Some(ext) = report.path.extension().and_then(|e| e.to_str())
+        && let Some(promised) = formats::container_for_extension(ext)
+        && promised != container
+    {
+        c.note(format!(
+            "named .{ext} but the content is {}: the type comes from the bytes",
+            container.name().to_uppercase()
+        ));
     }
     let result = formats::read(container, &mut src, &mut c);
     if let Err(e) = result {

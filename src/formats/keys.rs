@@ -99,7 +99,9 @@ pub fn standard_key(tag: TagFormat, kind: CodeKind) -> Option<&'static str> {
 /// The key table as Markdown, as the README shows it (a test keeps the
 /// README's copy equal to this).
 pub fn markdown_table() -> String {
-    let mut s = String::from("| tag format | key (any case) | code | standing |\n| --- | --- | --- | --- |\n");
+    let mut s = String::from(
+        "| tag format | key (any case) | code | standing |\n| --- | --- | --- | --- |\n",
+    );
     for k in KEYS {
         let standing = match k.role {
             Role::Standard => "standard",

@@ -77,10 +77,10 @@ pub(crate) fn walk(
             Endian::Big => u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
         };
         let mut size = u64::from(raw);
-        if raw == u32::MAX {
-            if let Some(big) = sizes(&id) {
-                size = big;
-            }
+        if raw == u32::MAX
+            && let Some(big) = sizes(&id)
+        {
+            size = big;
         }
         let chunk = Chunk {
             id,
@@ -93,7 +93,7 @@ pub(crate) fn walk(
                 id
             )));
         }
-        let body_end = chunk.body().checked_add(size).unwrap_or(u64::MAX);
+        let body_end = chunk.body().saturating_add(size);
         if body_end > end {
             // Keep walking what can be read: visit the chunk (a reader may
             // want the start of a truncated data chunk), then report.

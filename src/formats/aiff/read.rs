@@ -62,10 +62,10 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
             Ok(true)
         },
     );
-    if let (Some(n), Some(rate)) = (frames, c.audio.sample_rate) {
-        if rate > 0 {
-            c.audio.duration_ms = Some(u64::from(n) * 1000 / u64::from(rate));
-        }
+    if let (Some(n), Some(rate)) = (frames, c.audio.sample_rate)
+        && rate > 0
+    {
+        c.audio.duration_ms = Some(u64::from(n) * 1000 / u64::from(rate));
     }
     result
 }
