@@ -1,0 +1,815 @@
+//! International Standard Recording Code (ISO 3901): `CC XXX YY NNNNN`.
+
+use super::countries::is_known_prefix;
+use super::{Form, show_char, trim_padding};
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// What every ISRC error message ends with: the shape of a good code.
+const SHAPE: &str =
+    "2-letter country, 3-character registrant, 2-digit year, 5-digit number, e.g. USRC17607839";
+
+/// An International Standard Recording Code: 12 characters, uppercase
+/// ASCII, `CC XXX YY NNNNN` (country: 2 letters; registrant: 3 letters or
+/// digits; year of reference: 2 digits; designation: 5 digits). It has no
+/// check digit.
+///
+/// An `Isrc` is always valid: its country prefix is one ISRCs are issued
+/// under (see [`prefix_source`](super::prefix_source)) and it is not a
+/// placeholder. [`Isrc::parse`] is lenient about form: hyphens, spaces,
+/// lowercase, an `ISRC` prefix, surrounding whitespace and trailing NUL
+/// bytes are accepted and normalised ([`Isrc::parse_detailed`] says which
+/// were found).
+///
+/// A year of reference in the future is accepted here; whether it is
+/// plausible is for the audit to judge.
+///
+/// # Placeholders
+///
+/// Codes that tools and templates write when they have no real code are
+/// rejected with [`IsrcError::Placeholder`]. The rule, applied to the 12
+/// normalised characters:
+///
+/// 1. all 12 are the same character (`000000000000`, `XXXXXXXXXXXX`);
+///    checked before the shape, so these get the placeholder message rather
+///    than "the country must be letters";
+/// 2. registrant, year and designation are all zeros, whatever the country
+///    (`US0000000000`, `XX0000000000`, `AA0000000000`): registrant `000`
+///    with year `00` and number `00000` is an empty template, not an issued
+///    code;
+/// 3. the 5-character prefix is one letter repeated and year and
+///    designation are all zeros (`XXXXX0000000`, `AAAAA0000000`);
+/// 4. the literal template `CCXXXYYNNNNN` (`CC-XXX-YY-NNNNN`).
+///
+/// Rules 2 and 3 are checked before the country, so `XX0000000000` is
+/// called a placeholder, not an unknown country. Nothing else is guessed
+/// at: `ZZ` is a real worldwide prefix, and a real registrant's code with
+/// year `00` and number `00000` is accepted.
+///
+/// # Example
+///
+/// ```
+/// use isrckit::codes::{Form, Isrc};
+///
+/// let isrc: Isrc = "US-RC1-76-07839".parse()?;
+/// assert_eq!(isrc.to_string(), "USRC17607839");
+/// assert_eq!(isrc.display_form(), "US-RC1-76-07839");
+/// assert_eq!(isrc.country(), "US");
+/// assert_eq!(isrc.registrant(), "RC1");
+/// assert_eq!(isrc.year(), 76);
+/// assert_eq!(isrc.designation(), 7839);
+/// assert_eq!(Isrc::parse("isrc usrc17607839")?, isrc);
+///
+/// let p = Isrc::parse_detailed("ISRC US-RC1-76-07839");
+/// assert_eq!(p.forms, vec![Form::IsrcPrefix, Form::DisplayHyphens]);
+///
+/// let err = Isrc::parse("USRC1760783").unwrap_err();
+/// assert!(err.to_string().starts_with("has 11 characters; an ISRC has 12"));
+/// # Ok::<(), isrckit::codes::IsrcError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Isrc([u8; 12]);
+
+/// Why a text is not a valid ISRC. The `Display` text is a plain sentence
+/// about the stored text (it starts with a verb: "has 11 characters; ...")
+/// that says what is wrong and what an ISRC looks like.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IsrcError {
+    /// Nothing but padding, hyphens and spaces (or nothing at all).
+    #[error("is empty; an ISRC has 12 characters ({SHAPE})")]
+    Empty,
+    /// Not 12 letters and digits once hyphens, spaces, an `ISRC` prefix and
+    /// padding are removed.
+    #[error("has {found} character{}; an ISRC has 12 ({SHAPE})", plural(*.found))]
+    Length {
+        /// How many letters and digits there are.
+        found: usize,
+    },
+    /// A character that is not a letter A-Z, a digit, a hyphen or a space.
+    #[error(
+        "has {} at position {position}, which is not a letter or digit; an ISRC has 12 letters and digits ({SHAPE})",
+        show_char(*.ch)
+    )]
+    BadChar {
+        /// The character.
+        ch: char,
+        /// Where it is: 1-based, counted in characters of the text as
+        /// stored (padding included).
+        position: usize,
+    },
+    /// The first two characters are not both letters.
+    #[error(
+        "starts with \"{found}\", but the first two characters (the country code) must be letters; an ISRC has 12 characters ({SHAPE})"
+    )]
+    CountryNotLetters {
+        /// The first two characters.
+        found: String,
+    },
+    /// Characters 6-7 (the year of reference) are not both digits.
+    #[error(
+        "has \"{found}\" where the 2-digit year must be (characters 6-7); an ISRC has 12 characters ({SHAPE})"
+    )]
+    YearNotDigits {
+        /// Characters 6-7.
+        found: String,
+    },
+    /// Characters 8-12 (the designation code) are not all digits.
+    #[error(
+        "has \"{found}\" where the 5-digit number must be (characters 8-12); an ISRC has 12 characters ({SHAPE})"
+    )]
+    DesignationNotDigits {
+        /// Characters 8-12.
+        found: String,
+    },
+    /// A placeholder, not an issued code (see [`Isrc`] for the rule).
+    #[error(
+        "is a placeholder ({code}), not an issued ISRC; the recording's real code is needed here"
+    )]
+    Placeholder {
+        /// The normalised 12 characters.
+        code: String,
+    },
+    /// The country prefix is not one ISRCs are issued under.
+    #[error(
+        "starts with \"{prefix}\", which is not a country code ISRCs are issued under (ISO 3166 codes such as US or GB, or agency prefixes such as QM or ZZ); check the first two letters"
+    )]
+    UnknownCountry {
+        /// The first two letters.
+        prefix: String,
+    },
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Everything [`Isrc::parse_detailed`] found out about a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IsrcParse {
+    /// The code, or why the text is not a valid one.
+    pub result: Result<Isrc, IsrcError>,
+    /// The 12 uppercase letters and digits, when the text comes to exactly
+    /// that after removing an `ISRC` prefix, hyphens, spaces and padding,
+    /// even when the code is then invalid (unknown country, placeholder,
+    /// letters where digits belong); `None` otherwise.
+    pub normalised: Option<String>,
+    /// How the text differs from the canonical form, in the order
+    /// [`Form`] lists them; empty for a canonical text.
+    pub forms: Vec<Form>,
+}
+
+impl Isrc {
+    /// Parse an ISRC, accepting the non-canonical forms listed on [`Isrc`].
+    ///
+    /// # Errors
+    ///
+    /// An [`IsrcError`] saying what is wrong when the text is not a valid
+    /// ISRC (shape, unknown country prefix, placeholder).
+    pub fn parse(raw: &str) -> Result<Isrc, IsrcError> {
+        Isrc::parse_detailed(raw).result
+    }
+
+    /// Parse an ISRC and report the normalised text and the non-canonical
+    /// forms found, whether or not the code is valid.
+    pub fn parse_detailed(raw: &str) -> IsrcParse {
+        let trimmed = trim_padding(raw);
+        let mut forms = Vec::new();
+        if trimmed.whitespace {
+            forms.push(Form::SurroundingWhitespace);
+        }
+        if trimmed.nul {
+            forms.push(Form::NulPadding);
+        }
+        let (body, body_start) = match strip_isrc_prefix(trimmed.text) {
+            Some(skip) => {
+                forms.push(Form::IsrcPrefix);
+                (&trimmed.text[skip..], trimmed.start + skip)
+            }
+            None => (trimmed.text, trimmed.start),
+        };
+        // Character positions are counted in the raw text, padding and
+        // prefix included, so they match what a user sees.
+        let base = raw[..body_start].chars().count();
+        let scan = scan(body, base);
+        if scan.hyphens > 0 {
+            forms.push(
+                if scan.hyphens == 3 && scan.hyphen_after == DISPLAY_HYPHENS {
+                    Form::DisplayHyphens
+                } else {
+                    Form::Hyphens
+                },
+            );
+        }
+        if scan.spaces {
+            forms.push(Form::Spaces);
+        }
+        if scan.lowercase {
+            forms.push(Form::Lowercase);
+        }
+
+        let code = (scan.bad.is_none() && scan.count == 12).then_some(scan.chars);
+        let normalised = code.map(|c| ascii_string(&c));
+        let result = match (scan.bad, code) {
+            (Some((ch, position)), _) => Err(IsrcError::BadChar { ch, position }),
+            (None, None) if scan.count == 0 => Err(IsrcError::Empty),
+            (None, None) => Err(IsrcError::Length { found: scan.count }),
+            (None, Some(c)) => check(c),
+        };
+        IsrcParse {
+            result,
+            normalised,
+            forms,
+        }
+    }
+
+    /// The 12 canonical characters, e.g. `USRC17607839`.
+    pub fn as_str(&self) -> &str {
+        // Only ever built from 12 ASCII letters and digits.
+        std::str::from_utf8(&self.0).expect("an Isrc holds ASCII")
+    }
+
+    /// The country prefix (element 1), e.g. `US`.
+    pub fn country(&self) -> &str {
+        &self.as_str()[0..2]
+    }
+
+    /// The registrant code (element 2), e.g. `RC1`.
+    pub fn registrant(&self) -> &str {
+        &self.as_str()[2..5]
+    }
+
+    /// The 5-character prefix code of ISO 3901:2019 (country and
+    /// registrant), e.g. `USRC1`: what an agency allocates to a registrant.
+    pub fn prefix_code(&self) -> &str {
+        &self.as_str()[0..5]
+    }
+
+    /// The 2-digit year of reference, e.g. `76` (the year the code was
+    /// assigned, not necessarily the year of recording).
+    pub fn year(&self) -> u8 {
+        (self.0[5] - b'0') * 10 + (self.0[6] - b'0')
+    }
+
+    /// The designation code as a number, e.g. `7839` for `07839`.
+    pub fn designation(&self) -> u32 {
+        self.0[7..]
+            .iter()
+            .fold(0, |n, &d| n * 10 + u32::from(d - b'0'))
+    }
+
+    /// The display form with hyphens between the elements, e.g.
+    /// `US-RC1-76-07839` (print it after the word `ISRC`).
+    pub fn display_form(&self) -> String {
+        let s = self.as_str();
+        format!("{}-{}-{}-{}", &s[0..2], &s[2..5], &s[5..7], &s[7..12])
+    }
+}
+
+/// The canonical form, e.g. `USRC17607839`.
+impl fmt::Display for Isrc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Isrc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Isrc({})", self.as_str())
+    }
+}
+
+/// Same as [`Isrc::parse`].
+impl FromStr for Isrc {
+    type Err = IsrcError;
+
+    fn from_str(s: &str) -> Result<Isrc, IsrcError> {
+        Isrc::parse(s)
+    }
+}
+
+/// Serialised as its canonical string, e.g. `"USRC17607839"`.
+impl Serialize for Isrc {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Hyphens after the 2nd, 5th and 7th character: bits 2, 5 and 7.
+const DISPLAY_HYPHENS: u16 = (1 << 2) | (1 << 5) | (1 << 7);
+
+/// What one pass over the code's text found.
+struct Scan {
+    /// The first 12 letters and digits, uppercased.
+    chars: [u8; 12],
+    /// How many letters and digits there are in all.
+    count: usize,
+    /// The first character that does not belong, with its 1-based position.
+    bad: Option<(char, usize)>,
+    /// How many hyphens.
+    hyphens: usize,
+    /// Bit n set: a hyphen came after n letters and digits (n < 16).
+    hyphen_after: u16,
+    /// Any spaces between the characters.
+    spaces: bool,
+    /// Any lowercase letters.
+    lowercase: bool,
+}
+
+/// One pass over `body`, whose first character is at 0-based position
+/// `base` of the raw text. Allocates nothing, whatever the length.
+fn scan(body: &str, base: usize) -> Scan {
+    let mut s = Scan {
+        chars: [0; 12],
+        count: 0,
+        bad: None,
+        hyphens: 0,
+        hyphen_after: 0,
+        spaces: false,
+        lowercase: false,
+    };
+    for (i, c) in body.chars().enumerate() {
+        match c {
+            '-' => {
+                s.hyphens += 1;
+                if s.count < 16 {
+                    s.hyphen_after |= 1 << s.count;
+                }
+            }
+            ' ' => s.spaces = true,
+            c if c.is_ascii_alphanumeric() => {
+                s.lowercase |= c.is_ascii_lowercase();
+                if let Some(slot) = s.chars.get_mut(s.count) {
+                    // An ASCII char fits in a byte.
+                    *slot = c.to_ascii_uppercase() as u8;
+                }
+                s.count += 1;
+            }
+            c => {
+                if s.bad.is_none() {
+                    s.bad = Some((c, base + i + 1));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// If `text` starts with an `ISRC` prefix (any case, then optionally
+/// spaces, hyphens or a colon), the byte length of the prefix; else `None`.
+///
+/// `ISRC` is only taken as a prefix when the rest could not be read as a
+/// code that starts with those letters: `ISRC17607839` is the Icelandic
+/// code `IS-RC1-76-07839`, not a prefix and 8 characters. So it is a prefix
+/// when a colon follows it, or when what follows is anything but 8 letters
+/// and digits (and not nothing).
+fn strip_isrc_prefix(text: &str) -> Option<usize> {
+    let head = text.as_bytes().get(..4)?;
+    if !head.eq_ignore_ascii_case(b"ISRC") {
+        return None;
+    }
+    // The first 4 bytes are ASCII, so byte 4 is a char boundary.
+    let rest = &text[4..];
+    let body = rest.trim_start_matches([' ', '-', ':']);
+    let sep = &rest[..rest.len() - body.len()];
+    let remaining = body.chars().filter(|&c| c != '-' && c != ' ').count();
+    let is_prefix = remaining > 0 && (sep.contains(':') || remaining != 8);
+    is_prefix.then_some(4 + sep.len())
+}
+
+/// Check 12 letters and digits: placeholder, shape, placeholder, country.
+fn check(c: [u8; 12]) -> Result<Isrc, IsrcError> {
+    let text = |r: std::ops::Range<usize>| ascii_string(&c[r]);
+    if c.iter().all(|&b| b == c[0]) || &c == b"CCXXXYYNNNNN" {
+        return Err(IsrcError::Placeholder { code: text(0..12) });
+    }
+    if !c[..2].iter().all(u8::is_ascii_uppercase) {
+        return Err(IsrcError::CountryNotLetters { found: text(0..2) });
+    }
+    if !c[5..7].iter().all(u8::is_ascii_digit) {
+        return Err(IsrcError::YearNotDigits { found: text(5..7) });
+    }
+    if !c[7..].iter().all(u8::is_ascii_digit) {
+        return Err(IsrcError::DesignationNotDigits { found: text(7..12) });
+    }
+    let zeros_after = |i: usize| c[i..].iter().all(|&b| b == b'0');
+    let one_letter_prefix = c[..5].iter().all(|&b| b == c[0]);
+    if zeros_after(2) || (one_letter_prefix && zeros_after(5)) {
+        return Err(IsrcError::Placeholder { code: text(0..12) });
+    }
+    if !is_known_prefix(&text(0..2)) {
+        return Err(IsrcError::UnknownCountry { prefix: text(0..2) });
+    }
+    Ok(Isrc(c))
+}
+
+/// ASCII bytes (letters and digits from [`scan`]) as a `String`.
+fn ascii_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHAPE_TAIL: &str = "(2-letter country, 3-character registrant, 2-digit year, 5-digit number, e.g. USRC17607839)";
+
+    fn ok(raw: &str) -> Isrc {
+        Isrc::parse(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"))
+    }
+
+    fn err(raw: &str) -> IsrcError {
+        Isrc::parse(raw).expect_err(raw)
+    }
+
+    #[test]
+    fn canonical_codes_parse_with_no_forms() {
+        for raw in [
+            "USRC17607839",
+            "GBAYE6800011",
+            "USS1Z9900001",
+            "ZZAAA2400001",
+            "QMDA71418090",
+        ] {
+            let p = Isrc::parse_detailed(raw);
+            assert_eq!(p.result.as_ref().map(Isrc::as_str), Ok(raw));
+            assert_eq!(p.normalised.as_deref(), Some(raw));
+            assert!(p.forms.is_empty(), "{raw}: {:?}", p.forms);
+        }
+    }
+
+    #[test]
+    fn elements() {
+        let i = ok("GBAYE6800011");
+        assert_eq!(i.country(), "GB");
+        assert_eq!(i.registrant(), "AYE");
+        assert_eq!(i.prefix_code(), "GBAYE");
+        assert_eq!(i.year(), 68);
+        assert_eq!(i.designation(), 11);
+        assert_eq!(i.to_string(), "GBAYE6800011");
+        assert_eq!(i.display_form(), "GB-AYE-68-00011");
+        assert_eq!(format!("{i:?}"), "Isrc(GBAYE6800011)");
+        let i = ok("USS1Z9999999");
+        assert_eq!((i.year(), i.designation()), (99, 99999));
+        let i = ok("USS1Z0000000");
+        assert_eq!((i.year(), i.designation()), (0, 0));
+    }
+
+    #[test]
+    fn display_form_hyphens() {
+        let p = Isrc::parse_detailed("US-S1Z-99-00001");
+        assert_eq!(p.result, Ok(ok("USS1Z9900001")));
+        assert_eq!(p.normalised.as_deref(), Some("USS1Z9900001"));
+        assert_eq!(p.forms, vec![Form::DisplayHyphens]);
+    }
+
+    #[test]
+    fn other_hyphens() {
+        for raw in [
+            "USS1Z-99-00001",
+            "US--S1Z-99-00001",
+            "US-S1Z-9900-001",
+            "-USS1Z9900001",
+            "USS1Z9900001-",
+        ] {
+            let p = Isrc::parse_detailed(raw);
+            assert_eq!(p.result, Ok(ok("USS1Z9900001")), "{raw}");
+            assert_eq!(p.forms, vec![Form::Hyphens], "{raw}");
+        }
+    }
+
+    #[test]
+    fn spaces() {
+        let p = Isrc::parse_detailed("US RC1 76 07839");
+        assert_eq!(p.result, Ok(ok("USRC17607839")));
+        assert_eq!(p.forms, vec![Form::Spaces]);
+    }
+
+    #[test]
+    fn lowercase() {
+        let p = Isrc::parse_detailed("usrc17607839");
+        assert_eq!(p.result, Ok(ok("USRC17607839")));
+        assert_eq!(p.normalised.as_deref(), Some("USRC17607839"));
+        assert_eq!(p.forms, vec![Form::Lowercase]);
+        let p = Isrc::parse_detailed("GBaye6800011");
+        assert_eq!(p.forms, vec![Form::Lowercase]);
+    }
+
+    #[test]
+    fn isrc_prefix_forms() {
+        let cases: [(&str, &[Form]); 8] = [
+            ("ISRC USRC17607839", &[Form::IsrcPrefix]),
+            ("ISRC:USRC17607839", &[Form::IsrcPrefix]),
+            ("ISRC: USRC17607839", &[Form::IsrcPrefix]),
+            ("ISRCUSRC17607839", &[Form::IsrcPrefix]),
+            ("isrc usrc17607839", &[Form::IsrcPrefix, Form::Lowercase]),
+            ("isrc USRC17607839", &[Form::IsrcPrefix]),
+            (
+                "ISRC US-RC1-76-07839",
+                &[Form::IsrcPrefix, Form::DisplayHyphens],
+            ),
+            ("ISRC-USRC17607839", &[Form::IsrcPrefix]),
+        ];
+        for (raw, forms) in cases {
+            let p = Isrc::parse_detailed(raw);
+            assert_eq!(p.result, Ok(ok("USRC17607839")), "{raw}");
+            assert_eq!(p.forms, forms, "{raw}");
+        }
+    }
+
+    #[test]
+    fn isrc_letters_that_are_the_code_are_not_a_prefix() {
+        // IS (Iceland) + registrant RC1: a code, not "ISRC" + 8 characters.
+        let p = Isrc::parse_detailed("ISRC17607839");
+        assert_eq!(p.result.map(|i| i.to_string()), Ok("ISRC17607839".into()));
+        assert!(p.forms.is_empty());
+        let p = Isrc::parse_detailed("IS-RC1-76-07839");
+        assert_eq!(p.forms, vec![Form::DisplayHyphens]);
+        // With a colon it is a prefix, and 8 characters are too few.
+        assert_eq!(err("ISRC:17607839"), IsrcError::Length { found: 8 });
+        // "ISRC" alone is too short, not an empty code.
+        assert_eq!(err("ISRC"), IsrcError::Length { found: 4 });
+        assert_eq!(
+            err("ISRC:"),
+            IsrcError::BadChar {
+                ch: ':',
+                position: 5
+            }
+        );
+    }
+
+    #[test]
+    fn padding() {
+        let p = Isrc::parse_detailed("USRC17607839\0\0\0\0");
+        assert_eq!(p.result, Ok(ok("USRC17607839")));
+        assert_eq!(p.forms, vec![Form::NulPadding]);
+        let p = Isrc::parse_detailed("  USRC17607839\r\n");
+        assert_eq!(p.forms, vec![Form::SurroundingWhitespace]);
+        let p = Isrc::parse_detailed("\tusrc17607839 \0");
+        assert_eq!(
+            p.forms,
+            vec![
+                Form::SurroundingWhitespace,
+                Form::NulPadding,
+                Form::Lowercase
+            ]
+        );
+    }
+
+    #[test]
+    fn empty() {
+        for raw in ["", "   ", "\0\0\0", "---", " - - "] {
+            let p = Isrc::parse_detailed(raw);
+            assert_eq!(p.result, Err(IsrcError::Empty), "{raw:?}");
+            assert_eq!(p.normalised, None);
+        }
+        assert_eq!(
+            IsrcError::Empty.to_string(),
+            format!("is empty; an ISRC has 12 characters {SHAPE_TAIL}")
+        );
+    }
+
+    #[test]
+    fn wrong_length() {
+        assert_eq!(err("USRC1760783"), IsrcError::Length { found: 11 });
+        assert_eq!(err("USRC176078390"), IsrcError::Length { found: 13 });
+        assert_eq!(err("U"), IsrcError::Length { found: 1 });
+        assert_eq!(err("US-RC1-76-078391"), IsrcError::Length { found: 13 });
+        assert_eq!(
+            err("USRC1760783").to_string(),
+            format!("has 11 characters; an ISRC has 12 {SHAPE_TAIL}")
+        );
+        assert_eq!(
+            err("U").to_string(),
+            format!("has 1 character; an ISRC has 12 {SHAPE_TAIL}")
+        );
+        assert_eq!(Isrc::parse_detailed("USRC1760783").normalised, None);
+    }
+
+    #[test]
+    fn bad_characters() {
+        assert_eq!(
+            err("USRC1/607839"),
+            IsrcError::BadChar {
+                ch: '/',
+                position: 6
+            }
+        );
+        assert_eq!(
+            err("USRC1/607839").to_string(),
+            format!(
+                "has '/' at position 6, which is not a letter or digit; \
+                 an ISRC has 12 letters and digits {SHAPE_TAIL}"
+            )
+        );
+        // Positions count the raw text, padding and prefix included.
+        assert_eq!(
+            err("  USRC1/607839"),
+            IsrcError::BadChar {
+                ch: '/',
+                position: 8
+            }
+        );
+        assert_eq!(
+            err("ISRC USRC1/607839"),
+            IsrcError::BadChar {
+                ch: '/',
+                position: 11
+            }
+        );
+        assert_eq!(
+            err("ÜSRC17607839"),
+            IsrcError::BadChar {
+                ch: 'Ü',
+                position: 1
+            }
+        );
+        assert_eq!(
+            err("USRC1760783_"),
+            IsrcError::BadChar {
+                ch: '_',
+                position: 12
+            }
+        );
+        // UTF-16 text decoded as single bytes: NULs between the letters.
+        assert_eq!(
+            err("U\0S\0R\0C\0"),
+            IsrcError::BadChar {
+                ch: '\0',
+                position: 2
+            }
+        );
+        // A byte-order mark left at the start.
+        assert_eq!(
+            err("\u{feff}USRC17607839"),
+            IsrcError::BadChar {
+                ch: '\u{feff}',
+                position: 1
+            }
+        );
+        assert!(
+            err("USRC1\t7607839")
+                .to_string()
+                .starts_with("has '\\t' (U+0009) at position 6")
+        );
+        // A bad character is reported before the length.
+        assert_eq!(
+            err("US/RC"),
+            IsrcError::BadChar {
+                ch: '/',
+                position: 3
+            }
+        );
+        assert_eq!(Isrc::parse_detailed("USRC1/607839").normalised, None);
+    }
+
+    #[test]
+    fn country_must_be_letters() {
+        assert_eq!(
+            err("1SRC17607839"),
+            IsrcError::CountryNotLetters { found: "1S".into() }
+        );
+        assert_eq!(
+            err("U5RC17607839"),
+            IsrcError::CountryNotLetters { found: "U5".into() }
+        );
+        assert_eq!(
+            err("12RC17607839").to_string(),
+            format!(
+                "starts with \"12\", but the first two characters (the country code) must be \
+                 letters; an ISRC has 12 characters {SHAPE_TAIL}"
+            )
+        );
+        // The normalised text is still given.
+        assert_eq!(
+            Isrc::parse_detailed("12rc17607839").normalised.as_deref(),
+            Some("12RC17607839")
+        );
+    }
+
+    #[test]
+    fn year_must_be_digits() {
+        assert_eq!(
+            err("USRC1A607839"),
+            IsrcError::YearNotDigits { found: "A6".into() }
+        );
+        assert_eq!(
+            err("USRC1AB07839").to_string(),
+            format!(
+                "has \"AB\" where the 2-digit year must be (characters 6-7); \
+                 an ISRC has 12 characters {SHAPE_TAIL}"
+            )
+        );
+    }
+
+    #[test]
+    fn designation_must_be_digits() {
+        assert_eq!(
+            err("USRC17607B39"),
+            IsrcError::DesignationNotDigits {
+                found: "07B39".into()
+            }
+        );
+        assert_eq!(
+            err("USRC1760783O").to_string(),
+            format!(
+                "has \"0783O\" where the 5-digit number must be (characters 8-12); \
+                 an ISRC has 12 characters {SHAPE_TAIL}"
+            )
+        );
+    }
+
+    #[test]
+    fn placeholders() {
+        for raw in [
+            "000000000000",
+            "XXXXXXXXXXXX",
+            "999999999999",
+            "XX0000000000",
+            "AA0000000000",
+            "US0000000000",
+            "ZZ0000000000",
+            "XXXXX0000000",
+            "AAAAA0000000",
+            "CC-XXX-YY-NNNNN",
+            "00-000-00-00000",
+        ] {
+            let p = Isrc::parse_detailed(raw);
+            let code = p.normalised.clone().expect(raw);
+            assert_eq!(p.result, Err(IsrcError::Placeholder { code }), "{raw}");
+        }
+        assert_eq!(
+            err("000000000000").to_string(),
+            "is a placeholder (000000000000), not an issued ISRC; the recording's real code is needed here"
+        );
+        // Real registrants with year 00 and number 00000 are codes.
+        ok("USRC10000000");
+        ok("ZZZZZ0000001");
+        ok("ZZAAA0000000");
+        // A repeated-letter prefix with a real year is a code too.
+        ok("ZZZZZ2400001");
+    }
+
+    #[test]
+    fn unknown_country() {
+        assert_eq!(
+            err("XQRC17607839"),
+            IsrcError::UnknownCountry {
+                prefix: "XQ".into()
+            }
+        );
+        assert_eq!(
+            err("aaRC17607839"),
+            IsrcError::UnknownCountry {
+                prefix: "AA".into()
+            }
+        );
+        assert_eq!(
+            err("EURC17607839").to_string(),
+            "starts with \"EU\", which is not a country code ISRCs are issued under \
+             (ISO 3166 codes such as US or GB, or agency prefixes such as QM or ZZ); \
+             check the first two letters"
+        );
+    }
+
+    #[test]
+    fn agency_prefixes_are_valid() {
+        for raw in [
+            "QMDA71418090",
+            "QZES71800001",
+            "QTAB12300001",
+            "GXABC1200001",
+            "UKABC1200001",
+            "CPABC1200001",
+            "DGABC1200001",
+            "TCABC1200001",
+            "ZZABC1200001",
+            "XKABC1200001",
+            "FXABC1200001",
+        ] {
+            ok(raw);
+        }
+    }
+
+    #[test]
+    fn future_year_is_not_invalid_here() {
+        ok("USRC19900001");
+        ok("USRC14500001");
+    }
+
+    #[test]
+    fn from_str_ord_hash_serialize() {
+        let a: Isrc = "GBAYE6800011".parse().unwrap();
+        let b: Isrc = "USRC17607839".parse().unwrap();
+        assert!(a < b);
+        assert_eq!("gb-aye-68-00011".parse::<Isrc>(), Ok(a));
+        let set: std::collections::HashSet<Isrc> =
+            ["GBAYE6800011", "GB-AYE-68-00011", "gbaye6800011"]
+                .iter()
+                .map(|s| ok(s))
+                .collect();
+        assert_eq!(set.len(), 1);
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"GBAYE6800011\"");
+        assert_eq!("".parse::<Isrc>(), Err(IsrcError::Empty));
+    }
+}
