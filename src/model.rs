@@ -190,9 +190,10 @@ impl Location {
 pub struct CodeSite {
     /// ISRC or barcode.
     pub kind: CodeKind,
-    /// The normalised code (`"USRC17607839"`, or the barcode's digits in the
-    /// form given, 12 or 13) when the text could be normalised to the
-    /// code's shape; `None` when it could not. A normalised value can still
+    /// The normalised code when the text could be brought to the code's
+    /// shape: an ISRC's 12 canonical characters (`"USRC17607839"`), a
+    /// barcode's 13 GTIN-13 digits (a UPC-A gains a leading 0, so the two
+    /// forms of one barcode compare equal); `None` when it could not. A normalised value can still
     /// be invalid (unknown country prefix, bad check digit): see `valid`.
     pub value: Option<String>,
     /// The text exactly as stored (decoded from the tag's encoding).

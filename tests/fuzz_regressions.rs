@@ -6,7 +6,9 @@ use isrckit::Container;
 use std::time::{Duration, Instant};
 
 fn replay(container: Container, dir: &str) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz").join(dir);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz")
+        .join(dir);
     let Ok(entries) = std::fs::read_dir(&root) else {
         return;
     };
