@@ -145,15 +145,7 @@ impl Location {
     /// One-line human form, e.g. `chunk "id3 " @12 › ID3v2.3 TSRC (UTF-16)`.
     pub fn describe(&self) -> String {
         let mut s = String::new();
-        if let Some(chunk) = &self.chunk {
-            if matches!(self.container, Container::Wav | Container::Aiff) {
-                s.push_str(&format!("chunk \"{chunk}\" › "));
-            } else {
-                s.push_str(chunk);
-                s.push_str(" › ");
-            }
-        }
-        s.push_str(match self.tag {
+        let tag_word = match self.tag {
             TagFormat::Id3v2 => "ID3v",
             TagFormat::Id3v1 => "ID3v1",
             TagFormat::Ape => "APEv",
@@ -166,14 +158,27 @@ impl Location {
             TagFormat::Ilst => "ilst",
             TagFormat::Xid => "xid",
             TagFormat::Mdta => "mdta",
-        });
+        };
+        if let Some(chunk) = self
+            .chunk
+            .as_ref()
+            .filter(|c| !c.eq_ignore_ascii_case(tag_word))
+        {
+            if matches!(self.container, Container::Wav | Container::Aiff) {
+                s.push_str(&format!("chunk \"{chunk}\" › "));
+            } else {
+                s.push_str(chunk);
+                s.push_str(" › ");
+            }
+        }
+        s.push_str(tag_word);
         if let (TagFormat::Id3v2 | TagFormat::Ape, Some(v)) = (self.tag, &self.version) {
             s.push_str(v);
         }
         s.push(' ');
         s.push_str(&self.field);
         if let Some(t) = self.track {
-            s.push_str(&format!(" {t:02}"));
+            s.push_str(&format!(" (track {t:02})"));
         }
         if let Some(enc) = &self.encoding {
             s.push_str(" (");
@@ -239,12 +244,14 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    /// Distinct normalised values of valid codes of one kind, sorted.
+    /// Distinct normalised values of the valid codes of one kind that speak
+    /// for the whole file, sorted. Per-track codes (a FLAC CUESHEET's track
+    /// ISRCs) are left out: a disc image rightly holds one per track.
     pub fn distinct(&self, kind: CodeKind) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .codes
             .iter()
-            .filter(|c| c.kind == kind && c.valid)
+            .filter(|c| c.kind == kind && c.valid && c.location.track.is_none())
             .filter_map(|c| c.value.as_deref())
             .collect();
         v.sort_unstable();
