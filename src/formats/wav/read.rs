@@ -42,8 +42,18 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
         let body = src.read("ds64 chunk", 20, size)?;
         let e = Endian::Little;
         if let (Some(riff), Some(data)) = (u64_at(&body, 0, e), u64_at(&body, 8, e)) {
-            if h[4..8] == [0xFF; 4] {
-                form_len = riff.saturating_add(8);
+            // In RF64/BW64 the ds64 sizes rule; the 32-bit field should be -1.
+            form_len = riff.saturating_add(8);
+            if h[4..8] != [0xFF; 4] {
+                // A tool that does not know RF64 edited the file (seen: kid3
+                // 3.9 / TagLib inserting an ID3 chunk): neither size can be
+                // trusted, so the chunks are walked to the end of the file.
+                c.note(format!(
+                    "the {} header's 32-bit size is {} instead of 0xFFFFFFFF, and ds64 says {riff}: a tool that does not know RF64 has edited this file; players may stop early or refuse it",
+                    String::from_utf8_lossy(&magic),
+                    u32::from_le_bytes([h[4], h[5], h[6], h[7]]),
+                ));
+                form_len = src.len();
             }
             st.ds64_data = Some(data);
         }
@@ -146,13 +156,14 @@ fn visit(
                 info(&body, ch.body() + 4, c);
             }
         }
-        b"iXML" => {
+        // The specs spell them `iXML` and `axml`; writers vary the case.
+        id if id.eq_ignore_ascii_case(b"iXML") => {
             let body = src.read("iXML chunk", ch.body(), ch.size)?;
-            xml::scan(&body, TagFormat::Ixml, "iXML", ch.offset, c);
+            xml::scan(&body, TagFormat::Ixml, &ch.name(), ch.offset, c);
         }
-        b"axml" => {
+        id if id.eq_ignore_ascii_case(b"axml") => {
             let body = src.read("axml chunk", ch.body(), ch.size)?;
-            xml::scan(&body, TagFormat::Axml, "axml", ch.offset, c);
+            xml::scan(&body, TagFormat::Axml, &ch.name(), ch.offset, c);
         }
         _ => {}
     }
