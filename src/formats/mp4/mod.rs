@@ -1,3 +1,7 @@
 //! mp4 container.
+mod atoms;
 mod read;
 pub(crate) use read::read;
+
+#[cfg(test)]
+mod tests;
