@@ -171,11 +171,13 @@ impl Location {
                 s.push_str(" › ");
             }
         }
-        s.push_str(tag_word);
-        if let (TagFormat::Id3v2 | TagFormat::Ape, Some(v)) = (self.tag, &self.version) {
-            s.push_str(v);
+        if !self.field.starts_with(tag_word) {
+            s.push_str(tag_word);
+            if let (TagFormat::Id3v2 | TagFormat::Ape, Some(v)) = (self.tag, &self.version) {
+                s.push_str(v);
+            }
+            s.push(' ');
         }
-        s.push(' ');
         s.push_str(&self.field);
         if let Some(t) = self.track {
             s.push_str(&format!(" (track {t:02})"));

@@ -110,11 +110,23 @@ impl Collector {
                         std,
                         kind_words(spec.kind)
                     ),
-                    None => format!(
-                        "not the standard place for {} in {}",
-                        kind_words(spec.kind),
-                        location.container
-                    ),
+                    None => {
+                        let tag = keys::default_tag(location.container);
+                        match keys::standard_key(tag, spec.kind) {
+                            Some(std) => format!(
+                                "not the standard place: in {} files tools look for {} in {} {}",
+                                location.container.name().to_uppercase(),
+                                kind_words(spec.kind),
+                                tag.name(),
+                                std
+                            ),
+                            None => format!(
+                                "not the standard place for {} in {}",
+                                kind_words(spec.kind),
+                                location.container
+                            ),
+                        }
+                    }
                 });
             }
             Role::Ambiguous => {
