@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod cli;
 pub mod codes;
 pub mod engine;

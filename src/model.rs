@@ -278,6 +278,9 @@ pub struct AudioInfo {
     pub payload_len: Option<u64>,
 }
 
-fn path_text<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn path_text<S: serde::Serializer>(
+    p: &std::path::Path,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.serialize_str(&p.to_string_lossy())
 }

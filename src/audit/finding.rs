@@ -1,0 +1,249 @@
+//! What an audit produces: findings under stable rule ids, and a summary.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a build unless `--fail-on info`.
+    Info,
+    /// Should be fixed before delivery.
+    Warning,
+    /// Will be rejected or cause harm downstream (a distributor, a plant).
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parse a lowercase name.
+    pub fn from_name(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The audit rules. Their ids are public interface: JSON, CSV, JUnit,
+/// GitHub, SARIF, `--select`/`--ignore` and `isrckit.toml` use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// An audio file with no ISRC anywhere.
+    IsrcMissing,
+    /// A stored ISRC that is not valid.
+    IsrcInvalid,
+    /// A valid ISRC stored with hyphens, spaces, lowercase or a prefix.
+    IsrcNoncanonical,
+    /// Two different ISRCs in one file.
+    IsrcConflict,
+    /// One ISRC on two different recordings.
+    IsrcDuplicate,
+    /// An ISRC whose registrant prefix is not one of the label's (`--registrant`).
+    IsrcRegistrant,
+    /// An ISRC whose year of reference lies in the future.
+    IsrcYear,
+    /// An audio file with no barcode anywhere.
+    BarcodeMissing,
+    /// A stored barcode that is not valid (length, check digit).
+    BarcodeInvalid,
+    /// Two different barcodes in one file.
+    BarcodeConflict,
+    /// Tracks of one release carry different barcodes.
+    BarcodeInconsistent,
+    /// Two different releases carry one barcode.
+    BarcodeShared,
+    /// A file that could not be read.
+    Unreadable,
+    /// A Git LFS pointer where an audio file should be: not fetched.
+    LfsPointer,
+}
+
+/// Everything about a rule that the outputs and the docs show.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    /// The rule.
+    pub rule: Rule,
+    /// Its stable id, e.g. `isrc-duplicate`.
+    pub id: &'static str,
+    /// Severity unless configured otherwise.
+    pub default_severity: Severity,
+    /// One line: what it checks.
+    pub summary: &'static str,
+    /// How to fix a finding.
+    pub fix: &'static str,
+}
+
+#[rustfmt::skip]
+/// The rule table, in id order of presentation.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo { rule: Rule::IsrcMissing, id: "isrc-missing", default_severity: Severity::Error,
+        summary: "an audio file carries no ISRC anywhere",
+        fix: "embed the recording's ISRC (isrckit embed, or your tagger's ISRC/TSRC field)" },
+    RuleInfo { rule: Rule::IsrcInvalid, id: "isrc-invalid", default_severity: Severity::Error,
+        summary: "a stored ISRC is not a valid code",
+        fix: "replace it with the code the registrant issued; the message says what is wrong" },
+    RuleInfo { rule: Rule::IsrcNoncanonical, id: "isrc-noncanonical", default_severity: Severity::Warning,
+        summary: "a valid ISRC is stored with hyphens, spaces, lowercase or an ISRC prefix",
+        fix: "store the 12 characters alone, uppercase (USRC17607839); some distributors reject other forms" },
+    RuleInfo { rule: Rule::IsrcConflict, id: "isrc-conflict", default_severity: Severity::Error,
+        summary: "one file carries two different ISRCs",
+        fix: "keep the right code and remove or correct the other location (the message names both)" },
+    RuleInfo { rule: Rule::IsrcDuplicate, id: "isrc-duplicate", default_severity: Severity::Error,
+        summary: "one ISRC is used for two different recordings",
+        fix: "give each distinct recording (mix, edit, remaster) its own ISRC; the same recording in several formats may share one" },
+    RuleInfo { rule: Rule::IsrcRegistrant, id: "isrc-registrant", default_severity: Severity::Warning,
+        summary: "an ISRC was not issued under one of the label's registrant prefixes",
+        fix: "check the code: it belongs to another registrant (or add the prefix to --registrant / registrants)" },
+    RuleInfo { rule: Rule::IsrcYear, id: "isrc-year", default_severity: Severity::Warning,
+        summary: "an ISRC's year of reference lies in the future",
+        fix: "check the code: the year digits (characters 6-7) are the year the code was assigned" },
+    RuleInfo { rule: Rule::BarcodeMissing, id: "barcode-missing", default_severity: Severity::Warning,
+        summary: "an audio file carries no UPC/EAN barcode",
+        fix: "embed the release barcode (isrckit set --barcode CODE DIR)" },
+    RuleInfo { rule: Rule::BarcodeInvalid, id: "barcode-invalid", default_severity: Severity::Error,
+        summary: "a stored barcode is not valid (length or check digit)",
+        fix: "copy the barcode again from the label's release sheet; the message says what is wrong" },
+    RuleInfo { rule: Rule::BarcodeConflict, id: "barcode-conflict", default_severity: Severity::Error,
+        summary: "one file carries two different barcodes",
+        fix: "keep the release's barcode and remove or correct the other location" },
+    RuleInfo { rule: Rule::BarcodeInconsistent, id: "barcode-inconsistent", default_severity: Severity::Error,
+        summary: "tracks of one release carry different barcodes",
+        fix: "every track of a release carries the release's one barcode" },
+    RuleInfo { rule: Rule::BarcodeShared, id: "barcode-shared", default_severity: Severity::Error,
+        summary: "two different releases carry one barcode",
+        fix: "each release (a different set of recordings) needs its own barcode" },
+    RuleInfo { rule: Rule::Unreadable, id: "unreadable", default_severity: Severity::Error,
+        summary: "a file could not be read (damaged, truncated, empty)",
+        fix: "re-export or re-copy the file; the message says where it is damaged" },
+    RuleInfo { rule: Rule::LfsPointer, id: "lfs-pointer", default_severity: Severity::Error,
+        summary: "a Git LFS pointer stands where an audio file should be",
+        fix: "fetch the audio: git lfs pull (in CI: actions/checkout with lfs: true)" },
+];
+
+impl Rule {
+    /// This rule's row of [`RULES`].
+    pub fn info(self) -> &'static RuleInfo {
+        // Every variant has a row: checked by a unit test.
+        RULES.iter().find(|r| r.rule == self).unwrap_or(&RULES[0])
+    }
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    /// Look a rule up by id.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        RULES.iter().find(|r| r.id == id).map(|r| r.rule)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: Rule,
+    /// Its severity (the rule's, after configuration).
+    pub severity: Severity,
+    /// The file it is about.
+    #[serde(serialize_with = "crate::model::path_text")]
+    pub path: PathBuf,
+    /// What is wrong, in words a label manager understands, naming the code
+    /// and where it sits.
+    pub message: String,
+    /// The other files involved (the rest of a duplicate group), sorted.
+    #[serde(serialize_with = "paths_text")]
+    pub related: Vec<PathBuf>,
+    /// The code concerned, normalised where possible, else as stored.
+    pub code: Option<String>,
+    /// Where in the file (`Location::describe`), when one site is concerned.
+    pub location: Option<String>,
+}
+
+fn paths_text<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(paths.len()))?;
+    for p in paths {
+        seq.serialize_element(&p.to_string_lossy())?;
+    }
+    seq.end()
+}
+
+/// Counts for the end of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files walked (after include/exclude).
+    pub files: u64,
+    /// Audio files read (with or without damage).
+    pub audio: u64,
+    /// Files that are not audio, skipped.
+    pub skipped: u64,
+    /// Git LFS pointer files.
+    pub lfs_pointers: u64,
+    /// Files that could not be read.
+    pub unreadable: u64,
+    /// Findings at each severity.
+    pub errors: u64,
+    /// See `errors`.
+    pub warnings: u64,
+    /// See `errors`.
+    pub infos: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_one_row_and_ids_round_trip() {
+        let all = [
+            Rule::IsrcMissing,
+            Rule::IsrcInvalid,
+            Rule::IsrcNoncanonical,
+            Rule::IsrcConflict,
+            Rule::IsrcDuplicate,
+            Rule::IsrcRegistrant,
+            Rule::IsrcYear,
+            Rule::BarcodeMissing,
+            Rule::BarcodeInvalid,
+            Rule::BarcodeConflict,
+            Rule::BarcodeInconsistent,
+            Rule::BarcodeShared,
+            Rule::Unreadable,
+            Rule::LfsPointer,
+        ];
+        assert_eq!(all.len(), RULES.len());
+        for r in all {
+            assert_eq!(RULES.iter().filter(|i| i.rule == r).count(), 1, "{r:?}");
+            assert_eq!(Rule::from_id(r.id()), Some(r));
+            let json = serde_json::to_string(&r).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", r.id()));
+        }
+    }
+}
