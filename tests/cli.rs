@@ -25,16 +25,33 @@ fn json_document_has_the_documented_shape_for_every_file() {
     let files = doc["files"].as_array().expect("files array");
     let (walked, _) = isrckit::collect_files(&[testdata()]);
     assert_eq!(files.len(), walked.len(), "every walked file appears");
-    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().expect("path")).collect();
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted, "sorted by path");
     for f in files {
-        for key in ["path", "container", "format", "codes", "title", "error", "notes", "audio", "distinct"] {
+        for key in [
+            "path",
+            "container",
+            "format",
+            "codes",
+            "title",
+            "error",
+            "notes",
+            "audio",
+            "distinct",
+        ] {
             assert!(f.get(key).is_some(), "{} lacks {key}", f["path"]);
         }
         if f["container"].is_null() {
-            assert!(f["error"].is_string(), "{}: no container and no error", f["path"]);
+            assert!(
+                f["error"].is_string(),
+                "{}: no container and no error",
+                f["path"]
+            );
         }
         for c in f["codes"].as_array().expect("codes") {
             assert!(matches!(c["kind"].as_str(), Some("isrc" | "barcode")));
@@ -42,7 +59,17 @@ fn json_document_has_the_documented_shape_for_every_file() {
                 assert!(c.get(key).is_some(), "code lacks {key}");
             }
             let loc = &c["location"];
-            for key in ["container", "chunk", "tag", "field", "version", "encoding", "offset", "track", "standard"] {
+            for key in [
+                "container",
+                "chunk",
+                "tag",
+                "field",
+                "version",
+                "encoding",
+                "offset",
+                "track",
+                "standard",
+            ] {
                 assert!(loc.get(key).is_some(), "location lacks {key}");
             }
         }
@@ -50,7 +77,11 @@ fn json_document_has_the_documented_shape_for_every_file() {
     // One file in detail: mutagen's UTF-16 ID3v2.3 tag in a WAV `id3 ` chunk.
     let wav = files
         .iter()
-        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("wav/mutagen_id3v23_utf16.wav")))
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("wav/mutagen_id3v23_utf16.wav"))
+        })
         .expect("sample present");
     let isrc = &wav["codes"][0];
     assert_eq!(isrc["kind"], "isrc");
@@ -75,7 +106,10 @@ fn table_shows_codes_conflicts_and_errors() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(text.contains("! 2 different ISRCs in this file: DEA842400107, DEA842400108"), "{text}");
+    assert!(
+        text.contains("! 2 different ISRCs in this file: DEA842400107, DEA842400108"),
+        "{text}"
+    );
     assert!(text.contains("INVALID  XX1234567890"), "{text}");
     assert!(text.contains("\"XX\""), "{text}");
     assert!(text.contains("2 files: 2 read, 0 with errors"), "{text}");
@@ -85,7 +119,11 @@ fn table_shows_codes_conflicts_and_errors() {
 #[test]
 fn exit_status_follows_what_could_be_read() {
     // Every file read: 0.
-    isrckit().arg("inspect").arg(testdata().join("wav/no_tags.wav")).assert().code(0);
+    isrckit()
+        .arg("inspect")
+        .arg(testdata().join("wav/no_tags.wav"))
+        .assert()
+        .code(0);
     // Some unreadable: 1, and the readable one is still reported.
     let out = isrckit()
         .arg("inspect")
@@ -95,13 +133,27 @@ fn exit_status_follows_what_could_be_read() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("USRC12400101") && text.contains("empty file"), "{text}");
+    assert!(
+        text.contains("USRC12400101") && text.contains("empty file"),
+        "{text}"
+    );
     // Nothing readable: 2.
-    isrckit().arg("inspect").arg(testdata().join("damaged/empty.wav")).assert().code(2);
-    isrckit().arg("inspect").arg(testdata().join("no/such/file.wav")).assert().code(2);
+    isrckit()
+        .arg("inspect")
+        .arg(testdata().join("damaged/empty.wav"))
+        .assert()
+        .code(2);
+    isrckit()
+        .arg("inspect")
+        .arg(testdata().join("no/such/file.wav"))
+        .assert()
+        .code(2);
     // Usage errors: 2.
     isrckit().arg("inspect").assert().code(2);
-    isrckit().args(["inspect", "--format", "xml", "x"]).assert().code(2);
+    isrckit()
+        .args(["inspect", "--format", "xml", "x"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -135,7 +187,13 @@ fn closed_pipe_is_not_an_error() {
 
 #[test]
 fn help_teaches() {
-    let out = isrckit().args(["inspect", "--help"]).output().expect("runs");
+    let out = isrckit()
+        .args(["inspect", "--help"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Exit status") && text.contains("--format"), "{text}");
+    assert!(
+        text.contains("Exit status") && text.contains("--format"),
+        "{text}"
+    );
 }

@@ -41,10 +41,27 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
         let (rs, bytes_short) = isrckit::read_file_counted(&short);
         let (rl, bytes_long) = isrckit::read_file_counted(&long);
         let long_len = std::fs::metadata(&long).expect("size").len();
-        assert!(rs.error.is_none() && rl.error.is_none(), "{ext}: {:?} {:?}", rs.error, rl.error);
-        assert_eq!(rs.distinct(isrckit::CodeKind::Isrc), ["USRC17607839"], "{ext}");
-        assert_eq!(rl.distinct(isrckit::CodeKind::Isrc), ["USRC17607839"], "{ext}");
-        let ms = rl.audio.as_ref().and_then(|a| a.duration_ms).expect("duration");
+        assert!(
+            rs.error.is_none() && rl.error.is_none(),
+            "{ext}: {:?} {:?}",
+            rs.error,
+            rl.error
+        );
+        assert_eq!(
+            rs.distinct(isrckit::CodeKind::Isrc),
+            ["USRC17607839"],
+            "{ext}"
+        );
+        assert_eq!(
+            rl.distinct(isrckit::CodeKind::Isrc),
+            ["USRC17607839"],
+            "{ext}"
+        );
+        let ms = rl
+            .audio
+            .as_ref()
+            .and_then(|a| a.duration_ms)
+            .expect("duration");
         assert!((599_000..=601_000).contains(&ms), "{ext}: duration {ms} ms");
         assert!(
             bytes_long <= bytes_short + 1024 && bytes_long < 64 * 1024,

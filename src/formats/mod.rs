@@ -135,7 +135,7 @@ impl Collector {
                 }
                 location.standard = false;
                 notes.push(format!(
-                    "ambiguous location: by its specification {} holds something else (RIFF INFO ISRC is \"Source\"), but tools such as ffmpeg store {} here",
+                    "ambiguous location: RIFF INFO {} means \"Source\" in the RIFF spec, but ffmpeg and others store {} here",
                     location.field,
                     kind_words(spec.kind)
                 ));

@@ -114,11 +114,17 @@ pub(crate) fn walk(
         // Chunks are padded to an even length.
         pos = body_end + (size & 1);
     }
-    if pos < end && end - pos < 8 && pos + 1 != end {
-        c.note(format!(
-            "{} stray bytes at byte {pos} after the last chunk",
+    // A lone byte is a missing pad byte's place; more is a cut header.
+    if pos + 1 < end {
+        return Err(FormatError::damaged(format!(
+            "the {} ends {} bytes into a chunk header at byte {pos} (truncated)",
+            if end == src.len() {
+                "file"
+            } else {
+                "enclosing form"
+            },
             end - pos
-        ));
+        )));
     }
     Ok(())
 }

@@ -29,7 +29,9 @@ pub fn require(tool: &str, probe: &[&str]) -> bool {
 
 /// Run a command, panicking with its stderr when it fails.
 pub fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}",
@@ -55,8 +57,11 @@ pub struct Expected {
 
 /// Parse testdata/EXPECTED.tsv (header row; `#` lines are comments).
 pub fn expected() -> Vec<Expected> {
-    let text = std::fs::read_to_string(testdata().join("EXPECTED.tsv")).expect("testdata/EXPECTED.tsv");
-    let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let text =
+        std::fs::read_to_string(testdata().join("EXPECTED.tsv")).expect("testdata/EXPECTED.tsv");
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
     lines

@@ -18,10 +18,10 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
     );
     let form_len = u64::from(u32::from_be_bytes([h[4], h[5], h[6], h[7]])) + 8;
     let file_len = src.len();
-    if form_len > file_len {
-        c.note(format!(
-            "the FORM header says the file is {form_len} bytes, but it is {file_len} bytes (truncated?)"
-        ));
+    if form_len > file_len + 1 {
+        c.damage(FormatError::damaged(format!(
+            "the FORM header says the file is {form_len} bytes, but it is {file_len} bytes: truncated, or written by a tool that did not finish"
+        )));
     }
     let end = form_len.min(file_len);
     let mut frames = None;

@@ -67,10 +67,11 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
         start = 20 + size + (size & 1);
     }
     let file_len = src.len();
-    if form_len > file_len {
-        c.note(format!(
-            "the RIFF header says the file is {form_len} bytes, but it is {file_len} bytes (truncated, or written by a tool that did not finish)"
-        ));
+    // One byte short is a missing final pad byte, which readers forgive.
+    if form_len > file_len + 1 {
+        c.damage(FormatError::damaged(format!(
+            "the RIFF header says the file is {form_len} bytes, but it is {file_len} bytes: truncated, or written by a tool that did not finish"
+        )));
     }
     let end = form_len.min(file_len);
     let ds64_data = st.ds64_data;

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Checks the test corpus against EXPECTED.tsv with independent readers:
+#   exiftool -a -G1 -s -u, mutagen (mutagen_sites.py), ffprobe -show_format
+#   -show_streams, and ffmpeg -v error -i F -f null - (does the audio decode?).
+#
+#   bash testdata/check.sh        # -v to print which reader saw each row
+#
+# Exits 0 when everything matches, 1 on any mismatch, 2 when a tool is missing.
+# What is checked:
+#  1. every file under wav/ aiff/ flac/ mp3/ mp4/ damaged/ has rows in
+#     EXPECTED.tsv and every file named there exists; the folder is < 1.5 MB.
+#  2. for each code row, every reader that can see that location (rules in
+#     can_see() below) shows the raw value; mutagen must also agree on tag,
+#     field, ID3 version and text encoding; at least one reader must see it.
+#  3. completeness: every code-like item exiftool or mutagen reports (ISRC,
+#     TSRC, BARCODE, UPC, EAN, xid, isrcId, EBUCore identifier, INFO Source)
+#     is a row of EXPECTED.tsv.
+#  4. every file outside damaged/ decodes with ffmpeg without an error.
+set -euo pipefail
+cd "$(dirname "$0")"
+for tool in exiftool ffprobe ffmpeg /usr/bin/python3 timeout; do
+    command -v "$tool" >/dev/null || { echo "check.sh: missing $tool" >&2; exit 2; }
+done
+/usr/bin/python3 -c 'import mutagen' 2>/dev/null || { echo "check.sh: /usr/bin/python3 has no mutagen (apt-get install python3-mutagen)" >&2; exit 2; }
+
+exec /usr/bin/python3 - "$@" <<'PY'
+import csv, os, re, subprocess, sys
+
+VERBOSE = "-v" in sys.argv[1:]
+DIRS = ["wav", "aiff", "flac", "mp3", "mp4", "damaged"]
+errors = []
+
+
+def fail(msg):
+    errors.append(msg)
+    print("FAIL " + msg)
+
+
+rows = list(csv.DictReader(open("EXPECTED.tsv", newline=""), delimiter="\t",
+                           quoting=csv.QUOTE_NONE))
+COLS = ["file", "kind", "raw", "container", "tag", "field", "version",
+        "encoding", "tool", "location", "note"]
+with open("EXPECTED.tsv") as f:
+    header = f.readline().rstrip("\n").split("\t")
+if header != COLS:
+    fail("EXPECTED.tsv header is %r" % header)
+
+# ---------------------------------------------------------------- 1. files
+on_disk = sorted(os.path.join(d, n) for d in DIRS if os.path.isdir(d)
+                 for n in os.listdir(d))
+listed = sorted({r["file"] for r in rows})
+for path in on_disk:
+    if path not in listed:
+        fail("%s: file not in EXPECTED.tsv" % path)
+for path in listed:
+    if not os.path.isfile(path):
+        fail("%s: in EXPECTED.tsv but missing" % path)
+for r in rows:
+    if r["kind"] not in ("isrc", "barcode", "none"):
+        fail("%s: bad kind %r" % (r["file"], r["kind"]))
+total = sum(os.path.getsize(p) for p in on_disk if os.path.isfile(p))
+if total > 1_500_000:
+    fail("corpus is %d bytes, over 1.5 MB" % total)
+files = [p for p in listed if os.path.isfile(p)]
+
+# ---------------------------------------------------------------- readers
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True,
+                           errors="replace", timeout=60)
+        return p.stdout + p.stderr
+    except subprocess.TimeoutExpired:
+        return "TIMEOUT"
+
+exif = {p: run(["exiftool", "-a", "-G1", "-s", "-u", p]) for p in files}
+probe = {p: run(["ffprobe", "-v", "error", "-show_format", "-show_streams", p])
+         for p in files}
+mut = {p: [] for p in files}
+out = run(["/usr/bin/python3", "mutagen_sites.py"] + files)
+for line in out.splitlines():
+    parts = line.split("\t")
+    if len(parts) == 7 and parts[0] in mut:
+        mut[parts[0]].append(parts)
+
+
+def magic(path):
+    with open(path, "rb") as f:
+        return f.read(4)
+
+
+def can_see(r):
+    """(exiftool, mutagen): does this reader read the row's location?"""
+    path, tag, loc = r["file"], r["tag"], r["location"]
+    m = magic(path)
+    riff = m == b"RIFF"
+    damaged = path.startswith("damaged/")
+    ex = mu = False
+    if tag == "riff-info":
+        ex = m in (b"RIFF", b"RF64")          # exiftool 12.57 does not open BW64
+    elif tag == "id3v2":
+        if r["container"] == "wav":
+            ex = loc == "id3 " and riff        # exiftool skips 'ID3 ' chunks
+            mu = riff                          # mutagen cannot open RF64/BW64
+        else:
+            ex = mu = True
+    elif tag in ("ixml", "axml", "mdta"):
+        ex = True                              # mutagen reads none of these
+    elif tag == "cuesheet":
+        mu = True                              # exiftool shows it as binary
+    elif tag in ("vorbis", "ilst", "xid", "ape"):
+        ex = mu = True
+    # damaged files: what each reader does with the damage, seen with
+    # exiftool 12.57 and mutagen 1.46.0 (see the note column)
+    if damaged and tag == "id3v2" and r["container"] == "wav":
+        ex = False                             # chunk size past end of file
+    if damaged and r["container"] == "mp4":
+        mu = False                             # mutagen fails on the atom
+    return ex, mu
+
+
+# ---------------------------------------------------------------- 2. rows
+for r in rows:
+    if r["kind"] == "none" or not os.path.isfile(r["file"]):
+        continue
+    path, raw = r["file"], r["raw"]
+    with open(path, "rb") as f:
+        blob = f.read()
+    encs = {"ISO-8859-1": "latin-1", "UTF-16": "utf-16-le",
+            "UTF-16BE": "utf-16-be", "UTF-8": "utf-8", "": "utf-8"}
+    if raw.encode(encs[r["encoding"]]) not in blob:
+        fail("%s: raw %r (%s) not in the file's bytes" % (path, raw,
+                                                          r["encoding"] or "UTF-8"))
+    ex_can, mu_can = can_see(r)
+    ex_saw = raw in exif[path]
+    mu_saw = any(m[1] == r["tag"] and m[2] == r["field"]
+                 and m[3] == r["version"] and m[4] == r["encoding"]
+                 and m[5] == raw
+                 and (r["tag"] != "cuesheet" or m[6] == r["location"])
+                 for m in mut[path])
+    # mutagen names MP4 'xid ' items by their atom name
+    if r["tag"] == "xid":
+        # stored as PROVIDER:isrc:CODE; EXPECTED.tsv (like isrckit) keeps the CODE
+        mu_saw = any(m[2] == "xid " and m[5].split(":isrc:")[-1] == raw
+                     for m in mut[path])
+    pr_saw = raw in probe[path]
+    if ex_can and not ex_saw:
+        fail("%s: exiftool does not show %s %r" % (path, r["field"], raw))
+    if mu_can and not mu_saw:
+        got = [m[1:6] for m in mut[path]]
+        fail("%s: mutagen does not show %s/%s v%s %s %r (mutagen saw %r)"
+             % (path, r["tag"], r["field"], r["version"], r["encoding"], raw, got))
+    if not (ex_saw or mu_saw or pr_saw):
+        fail("%s: no reader sees %s %r" % (path, r["field"], raw))
+    if VERBOSE:
+        seen = [n for n, s in (("exiftool", ex_saw), ("mutagen", mu_saw),
+                               ("ffprobe", pr_saw)) if s]
+        print("ok   %-45s %-8s %-28s %-22s seen by %s"
+              % (path, r["tag"], r["field"], raw, ", ".join(seen)))
+
+# ---------------------------------------------------------------- 3. completeness
+CODE_FIELD = re.compile(r"isrc|tsrc|barcode|upc|ean|xid", re.I)
+EXIF_CODE = re.compile(
+    r"^\[[^\]]+\]\s+(ISRC|ISRCNumber|Barcode|BARCODE|UPC|Upc|Ean|EAN|Isrc|"
+    r"Source|Unknown_xid|BwfxmlAswgIsrcId|EbuCoreMainCoreMetadataIdentifierIdentifier|"
+    r"UserDefinedText)\s+: (.*)$")
+for path in files:
+    raws = {r["raw"] for r in rows if r["file"] == path and r["kind"] != "none"}
+    for m in mut[path]:
+        if m[1] in ("error",):
+            continue
+        if CODE_FIELD.search(m[2]) or m[1] == "cuesheet":
+            if m[5] not in raws and m[5].split(":isrc:")[-1] not in raws:
+                fail("%s: mutagen sees %s %s=%r, not in EXPECTED.tsv"
+                     % (path, m[1], m[2], m[5]))
+    for line in exif[path].splitlines():
+        mm = EXIF_CODE.match(line)
+        if not mm:
+            continue
+        name, value = mm.groups()
+        if name == "UserDefinedText":
+            d = re.match(r"\((.*?)\) (.*)$", value)
+            if not d or not CODE_FIELD.search(d.group(1)):
+                continue
+            value = d.group(2)
+        values = value.split("/") if "/" in value and "-" not in value else [value]
+        for v in values:
+            if v not in raws and v.split(":isrc:")[-1] not in raws:
+                fail("%s: exiftool shows %s %r, not in EXPECTED.tsv"
+                     % (path, name, v))
+
+# ---------------------------------------------------------------- 4. decode
+for path in files:
+    if path.startswith("damaged/"):
+        continue
+    try:
+        p = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path,
+                            "-f", "null", "-"], capture_output=True, text=True,
+                           timeout=60)
+        if p.returncode != 0 or p.stderr.strip():
+            fail("%s: ffmpeg decode: rc=%d %s" % (path, p.returncode,
+                                                  p.stderr.strip()[:200]))
+    except subprocess.TimeoutExpired:
+        fail("%s: ffmpeg decode timed out" % path)
+
+n_codes = sum(1 for r in rows if r["kind"] != "none")
+print("check.sh: %d files, %d code rows, %d bytes: %s"
+      % (len(files), n_codes, total,
+         "%d problem(s)" % len(errors) if errors else "all match"))
+sys.exit(1 if errors else 0)
+PY
