@@ -32,4 +32,6 @@ pub mod model;
 pub mod report;
 
 pub use engine::{collect_files, read_bytes, read_file, read_file_counted, read_files};
-pub use model::{AudioInfo, CodeKind, CodeSite, Container, FileReport, Location, TagFormat};
+pub use model::{
+    AudioInfo, CodeKind, CodeSite, Container, FileReport, FileStatus, Location, TagFormat,
+};

@@ -209,12 +209,33 @@ pub struct CodeSite {
     pub valid: bool,
     /// Why it is not valid, in plain words; `None` when valid.
     pub problem: Option<String>,
+    /// Whether the text is stored exactly in the canonical form (an ISRC's
+    /// 12 uppercase characters alone; a barcode's digits alone).
+    pub canonical: bool,
     /// Remarks that do not make the code invalid: non-canonical form
     /// (hyphens, spaces, lowercase, `ISRC` prefix), a non-standard or
     /// ambiguous location, a UPC-A compared as GTIN-13.
     pub notes: Vec<String>,
     /// Where the code is.
     pub location: Location,
+}
+
+/// What became of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileStatus {
+    /// Audio, read completely.
+    Ok,
+    /// Audio, but damaged: read up to the damage (see `error`).
+    Damaged,
+    /// Not audio this tool reads.
+    NotAudio,
+    /// Zero bytes.
+    Empty,
+    /// A Git LFS pointer file: the audio was not fetched.
+    LfsPointer,
+    /// Could not be opened or read at all (permissions, I/O).
+    Unreadable,
 }
 
 /// Everything read from one file.
@@ -224,6 +245,8 @@ pub struct FileReport {
     /// UTF-8 are replaced by U+FFFD).
     #[serde(serialize_with = "path_text")]
     pub path: PathBuf,
+    /// What became of the file.
+    pub status: FileStatus,
     /// The container decided from the bytes; `None` when the file is not
     /// audio this tool reads, is empty or could not be opened.
     pub container: Option<Container>,

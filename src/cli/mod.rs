@@ -104,6 +104,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
     for (path, why) in walk_errors {
         let mut r = engine::read_bytes(&path, &[]);
         r.error = Some(why);
+        r.status = crate::model::FileStatus::Unreadable;
         reports.push(r);
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));

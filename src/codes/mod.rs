@@ -28,6 +28,9 @@ pub struct Assessment {
     pub problem: Option<String>,
     /// Non-canonical form remarks.
     pub notes: Vec<String>,
+    /// Whether the text is stored exactly in the code's canonical form (no
+    /// hyphens, spaces, lowercase, prefix or padding).
+    pub canonical: bool,
 }
 
 /// A way stored text differs from the canonical form of its code while
@@ -93,11 +96,13 @@ pub fn assess(kind: CodeKind, raw: &str) -> Assessment {
                 valid: p.result.is_ok(),
                 problem: p.result.err().map(|e| e.to_string()),
                 notes,
+                canonical: p.forms.is_empty(),
             }
         }
         CodeKind::Barcode => {
             let p = Gtin::parse_detailed(raw);
             let mut notes = form_notes(&p.forms, "the digits are", p.normalised.as_deref());
+            let canonical = p.forms.is_empty();
             let value = p.normalised.map(|digits| {
                 if digits.len() == 12 {
                     let g13 = format!("0{digits}");
@@ -112,6 +117,7 @@ pub fn assess(kind: CodeKind, raw: &str) -> Assessment {
                 valid: p.result.is_ok(),
                 problem: p.result.err().map(|e| e.to_string()),
                 notes,
+                canonical,
             }
         }
     }
@@ -187,6 +193,7 @@ mod tests {
                 valid: true,
                 problem: None,
                 notes: vec![],
+                canonical: true,
             }
         );
     }
@@ -273,6 +280,7 @@ mod tests {
                 valid: true,
                 problem: None,
                 notes: vec!["UPC-A (12 digits); compared as GTIN-13 0075678164125".into()],
+                canonical: true,
             }
         );
     }
@@ -281,6 +289,7 @@ mod tests {
     fn assess_ean13_with_spaces() {
         let a = assess(CodeKind::Barcode, "4 006381 333931");
         assert_eq!(a.value.as_deref(), Some("4006381333931"));
+        assert!(!a.canonical);
         assert!(a.valid);
         assert_eq!(
             a.notes,

@@ -3,7 +3,7 @@
 
 use crate::formats::source::{ReadAt, Source};
 use crate::formats::{self, Collector};
-use crate::model::FileReport;
+use crate::model::{FileReport, FileStatus};
 use rayon::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -30,17 +30,20 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
         Ok(f) => f,
         Err(e) => {
             report.error = Some(format!("cannot open: {e}"));
+            report.status = FileStatus::Unreadable;
             return (report, 0);
         }
     };
     let len = match file.metadata() {
         Ok(m) if m.is_dir() => {
             report.error = Some("is a folder, not a file".into());
+            report.status = FileStatus::NotAudio;
             return (report, 0);
         }
         Ok(m) => m.len(),
         Err(e) => {
             report.error = Some(format!("cannot read its size: {e}"));
+            report.status = FileStatus::Unreadable;
             return (report, 0);
         }
     };
@@ -60,6 +63,7 @@ pub fn read_bytes(path: impl AsRef<Path>, bytes: &[u8]) -> FileReport {
 fn empty_report(path: &Path) -> FileReport {
     FileReport {
         path: path.to_path_buf(),
+        status: FileStatus::Ok,
         container: None,
         format: None,
         codes: Vec::new(),
@@ -76,7 +80,8 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
     let container = match formats::detect(&mut src) {
         Ok(c) => c,
         Err(why) => {
-            report.error = Some(why);
+            report.error = Some(why.message);
+            report.status = why.status;
             return src.bytes_read;
         }
     };
@@ -102,6 +107,7 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
     report.audio = Some(c.audio);
     if !c.errors.is_empty() {
         report.error = Some(c.errors.join("; "));
+        report.status = FileStatus::Damaged;
     }
     src.bytes_read
 }

@@ -17,7 +17,7 @@ pub(crate) mod mp4;
 pub(crate) mod wav;
 
 use crate::codes;
-use crate::model::{AudioInfo, CodeKind, CodeSite, Container, Location, TagFormat};
+use crate::model::{AudioInfo, CodeKind, CodeSite, Container, FileStatus, Location, TagFormat};
 use keys::Role;
 use source::{Source, SourceError};
 
@@ -160,6 +160,7 @@ impl Collector {
             raw: raw.to_string(),
             valid: a.valid,
             problem: a.problem,
+            canonical: a.canonical,
             notes,
             location,
         });
@@ -189,6 +190,7 @@ impl Collector {
             raw: raw.to_string(),
             valid: a.valid,
             problem: a.problem,
+            canonical: a.canonical,
             notes,
             location,
         });
@@ -234,15 +236,27 @@ fn kind_words(kind: CodeKind) -> &'static str {
     }
 }
 
+/// Why a file is not read as audio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotAudio {
+    /// Empty, LFS pointer or other.
+    pub status: FileStatus,
+    /// A sentence saying what the file is.
+    pub message: String,
+}
+
 /// Decide the container from the first bytes of a file.
-/// Returns the container or a sentence saying what the file is instead.
-pub(crate) fn detect(src: &mut Source) -> Result<Container, String> {
+pub(crate) fn detect(src: &mut Source) -> Result<Container, NotAudio> {
+    let not_audio = |status, message: String| NotAudio { status, message };
     if src.is_empty() {
-        return Err("empty file (0 bytes): not audio".into());
+        return Err(not_audio(
+            FileStatus::Empty,
+            "empty file (0 bytes): not audio".into(),
+        ));
     }
     let head = src
         .read_upto("file header", 0, 64)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| not_audio(FileStatus::Unreadable, e.to_string()))?;
     let at = |i: usize, s: &[u8]| head.get(i..i + s.len()) == Some(s);
     if (at(0, b"RIFF") || at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") {
         return Ok(Container::Wav);
@@ -270,15 +284,21 @@ pub(crate) fn detect(src: &mut Source) -> Result<Container, String> {
         return Ok(Container::Mp3);
     }
     if at(0, b"version https://git-lfs.github.com/spec/") {
-        return Err("Git LFS pointer file: the audio was not fetched (run `git lfs pull`)".into());
+        return Err(not_audio(
+            FileStatus::LfsPointer,
+            "Git LFS pointer file: the audio was not fetched (run `git lfs pull`)".into(),
+        ));
     }
     let shown: String = head
         .iter()
         .take(4)
         .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
         .collect();
-    Err(format!(
-        "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3 or MP4)"
+    Err(not_audio(
+        FileStatus::NotAudio,
+        format!(
+            "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3 or MP4)"
+        ),
     ))
 }
 
