@@ -1,6 +1,7 @@
 //! Renderers: they format what they are given and decide nothing.
 //! Each writes into any `io::Write`, so tests render into a `Vec<u8>`.
 
+pub mod audit;
 pub mod json;
 pub mod table;
 

@@ -1,0 +1,359 @@
+//! `audit --format junit`: JUnit XML, as Jenkins, GitLab and the GitHub
+//! test-report actions read it.
+//!
+//! ```text
+//! <testsuites name="isrckit audit" tests="N" failures="F" errors="0">
+//!   <testsuite name="PATH" tests=".." failures=".." errors="0" skipped="0">
+//!     <testcase name="RULE-ID" classname="PATH" file="PATH">
+//!       <failure type="RULE-ID" message="MESSAGE">severity, message, code,
+//!       location, related files, fix</failure>
+//!     </testcase>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! One suite per file walked; one case per rule that fired on the file,
+//! with one `<failure>` per finding; a file without findings gets one
+//! passing case named `audit`, so a clean run still shows that the check
+//! ran. `tests` counts cases and `failures` failing cases. Characters that
+//! XML 1.0 forbids are written as `\u{..}` text.
+
+use super::path_text;
+use crate::audit::{Finding, Record, Sink, Summary};
+use crate::model::FileReport;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes the JUnit document at the end of the run.
+pub struct JunitSink<W> {
+    out: W,
+}
+
+impl<W: Write> JunitSink<W> {
+    /// A JUnit renderer writing into `out`.
+    pub fn new(out: W) -> Self {
+        JunitSink { out }
+    }
+
+    /// The writer back (tests read what was rendered).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escape for an attribute value (in double quotes). Tab, LF and CR become
+/// character references, which parsers keep (literal ones become spaces).
+fn attr(s: &str) -> String {
+    escape(s, true)
+}
+
+/// Escape for element text.
+fn text(s: &str) -> String {
+    escape(s, false)
+}
+
+fn escape(s: &str, in_attr: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' if in_attr => {
+                let _ = write!(out, "&#{};", c as u32);
+            }
+            c if !allowed(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The failure's text: everything a reader needs without the tool.
+fn failure_body(f: &Finding) -> String {
+    let mut s = format!("{}: {}\n", f.severity.name(), f.message);
+    if let Some(code) = &f.code {
+        let _ = writeln!(s, "code: {code}");
+    }
+    if let Some(location) = &f.location {
+        let _ = writeln!(s, "location: {location}");
+    }
+    for r in &f.related {
+        let _ = writeln!(s, "related: {}", path_text(r));
+    }
+    let _ = write!(s, "fix: {}", f.rule.info().fix);
+    s
+}
+
+/// One file's findings grouped by rule, in the order they came.
+fn by_rule<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match groups.iter_mut().find(|g| g[0].rule == f.rule) {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    groups
+}
+
+impl<W: Write> JunitSink<W> {
+    fn suite(&mut self, path: &Path, findings: &[&Finding]) -> io::Result<()> {
+        let p = attr(&path_text(path));
+        let groups = by_rule(findings);
+        let tests = groups.len().max(1);
+        writeln!(
+            self.out,
+            "  <testsuite name=\"{p}\" tests=\"{tests}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            groups.len()
+        )?;
+        if groups.is_empty() {
+            writeln!(
+                self.out,
+                "    <testcase name=\"audit\" classname=\"{p}\" file=\"{p}\"/>"
+            )?;
+        }
+        for g in groups {
+            let id = g[0].rule.id();
+            writeln!(
+                self.out,
+                "    <testcase name=\"{id}\" classname=\"{p}\" file=\"{p}\">"
+            )?;
+            for f in g {
+                writeln!(
+                    self.out,
+                    "      <failure type=\"{id}\" message=\"{}\">{}</failure>",
+                    attr(&f.message),
+                    text(&failure_body(f))
+                )?;
+            }
+            writeln!(self.out, "    </testcase>")?;
+        }
+        writeln!(self.out, "  </testsuite>")
+    }
+}
+
+impl<W: Write> Sink for JunitSink<W> {
+    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        records: &[Record],
+        findings: &[Finding],
+        _summary: &Summary,
+    ) -> io::Result<()> {
+        // Suites: every file walked, then (should a finding name a file
+        // that was not walked) those files, in the order of the findings.
+        let mut of_path: HashMap<&Path, Vec<&Finding>> = HashMap::new();
+        let mut extra: Vec<&Path> = Vec::new();
+        let walked: std::collections::HashSet<&Path> =
+            records.iter().map(|r| r.path.as_path()).collect();
+        for f in findings {
+            let list = of_path.entry(f.path.as_path()).or_default();
+            if list.is_empty() && !walked.contains(f.path.as_path()) {
+                extra.push(&f.path);
+            }
+            list.push(f);
+        }
+        let suites: Vec<&Path> = records
+            .iter()
+            .map(|r| r.path.as_path())
+            .chain(extra)
+            .collect();
+        let (mut tests, mut failures) = (0, 0);
+        for p in &suites {
+            let n = by_rule(of_path.get(p).map(Vec::as_slice).unwrap_or_default()).len();
+            tests += n.max(1);
+            failures += n;
+        }
+        writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+        writeln!(
+            self.out,
+            "<testsuites name=\"isrckit audit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+        )?;
+        for p in suites {
+            let list = of_path.remove(p).unwrap_or_default();
+            self.suite(p, &list)?;
+        }
+        writeln!(self.out, "</testsuites>")?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Rule, Severity};
+    use crate::report::audit::fixture;
+    use quick_xml::Reader;
+    use quick_xml::XmlVersion;
+    use quick_xml::events::{BytesStart, Event};
+
+    fn render(empty: bool) -> String {
+        let mut sink = JunitSink::new(Vec::new());
+        fixture::drive(&mut sink, empty);
+        String::from_utf8(sink.into_inner()).expect("utf-8")
+    }
+
+    /// Every element opened (start or empty), with its attributes, in order.
+    fn elements(xml: &str) -> Vec<(String, HashMap<String, String>)> {
+        let mut reader = Reader::from_str(xml);
+        let mut out = Vec::new();
+        let mut depth = 0i32;
+        let attrs = |e: &BytesStart| {
+            e.attributes()
+                .map(|a| {
+                    let a = a.expect("attribute");
+                    let key = a.key.as_ref().to_string();
+                    let value = a.normalized_value(XmlVersion::Implicit1_0).expect("value");
+                    (key, value.into_owned())
+                })
+                .collect()
+        };
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) => {
+                    depth += 1;
+                    out.push((e.name().as_ref().to_string(), attrs(&e)));
+                }
+                Event::Empty(e) => {
+                    out.push((e.name().as_ref().to_string(), attrs(&e)));
+                }
+                Event::End(_) => depth -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "balanced");
+        out
+    }
+
+    fn count(els: &[(String, HashMap<String, String>)], name: &str) -> usize {
+        els.iter().filter(|(n, _)| n == name).count()
+    }
+
+    #[test]
+    fn suites_cases_and_failures() {
+        let xml = render(false);
+        let els = elements(&xml);
+        assert_eq!(count(&els, "testsuites"), 1);
+        assert_eq!(count(&els, "testsuite"), 3);
+        assert_eq!(count(&els, "testcase"), 5);
+        assert_eq!(count(&els, "failure"), 4);
+        let root = &els[0].1;
+        assert_eq!(root["name"], "isrckit audit");
+        assert_eq!(root["tests"], "5");
+        assert_eq!(root["failures"], "4");
+
+        let suites: Vec<&str> = els
+            .iter()
+            .filter(|(n, _)| n == "testsuite")
+            .map(|(_, a)| a["name"].as_str())
+            .collect();
+        assert_eq!(suites, [fixture::INTRO, fixture::TRICKY, fixture::CLEAN]);
+
+        // The clean file has one passing case.
+        let last = els.last().expect("elements");
+        assert_eq!(last.0, "testcase");
+        assert_eq!(last.1["name"], "audit");
+        assert_eq!(last.1["classname"], fixture::CLEAN);
+
+        // The message attribute keeps its newline; the path its comma and %.
+        let failures: Vec<&HashMap<String, String>> = els
+            .iter()
+            .filter(|(n, _)| n == "failure")
+            .map(|(_, a)| a)
+            .collect();
+        assert_eq!(failures[3]["type"], "barcode-missing");
+        assert_eq!(failures[3]["message"], fixture::NEWLINE_MESSAGE);
+        assert_eq!(
+            failures[0]["message"],
+            "ISRC \"US-RC1-76-07839\" is stored with hyphens"
+        );
+        let cases: Vec<&HashMap<String, String>> = els
+            .iter()
+            .filter(|(n, _)| n == "testcase")
+            .map(|(_, a)| a)
+            .collect();
+        assert_eq!(cases[2]["name"], "isrc-duplicate");
+        assert_eq!(cases[2]["classname"], fixture::TRICKY);
+        assert!(xml.contains(&format!(
+            "related: masters/01 Intro.wav\nfix: {}</failure>",
+            Rule::IsrcDuplicate.info().fix
+        )));
+    }
+
+    #[test]
+    fn several_findings_of_one_rule_share_a_case() {
+        let mut findings = fixture::findings();
+        let mut second = findings[3].clone();
+        second.message = "another".into();
+        findings.push(second);
+        let mut sink = JunitSink::new(Vec::new());
+        sink.finish(&fixture::records(), &findings, &fixture::summary())
+            .expect("finish");
+        let xml = String::from_utf8(sink.into_inner()).expect("utf-8");
+        let els = elements(&xml);
+        assert_eq!(count(&els, "testcase"), 5);
+        assert_eq!(count(&els, "failure"), 5);
+        assert_eq!(els[0].1["failures"], "4");
+        let tricky = els
+            .iter()
+            .find(|(n, a)| n == "testsuite" && a["name"] == fixture::TRICKY);
+        assert_eq!(tricky.expect("suite").1["failures"], "2");
+    }
+
+    #[test]
+    fn forbidden_characters_are_replaced_and_markup_escaped() {
+        let f = Finding {
+            rule: Rule::IsrcInvalid,
+            severity: Severity::Error,
+            path: "a<&>'\".wav".into(),
+            message: "bad \u{1}\u{1b} code\ttab\r\n]]>".into(),
+            related: Vec::new(),
+            code: Some("\u{FFFE}".into()),
+            location: None,
+        };
+        let mut sink = JunitSink::new(Vec::new());
+        sink.finish(&[], &[f], &Summary::default()).expect("finish");
+        let xml = String::from_utf8(sink.into_inner()).expect("utf-8");
+        assert!(!xml.contains('\u{1}') && !xml.contains('\u{1b}') && !xml.contains('\u{FFFE}'));
+        let els = elements(&xml);
+        assert_eq!(els[1].1["name"], "a<&>'\".wav");
+        assert_eq!(els[3].1["message"], "bad \\u{1}\\u{1b} code\ttab\r\n]]>");
+        assert!(xml.contains("code: \\u{fffe}\n"));
+    }
+
+    #[test]
+    fn empty_run_has_no_failures() {
+        let xml = render(true);
+        let els = elements(&xml);
+        assert_eq!(els.len(), 1);
+        assert_eq!(els[0].1["tests"], "0");
+        assert_eq!(els[0].1["failures"], "0");
+    }
+
+    #[test]
+    fn clean_run_shows_passing_cases() {
+        let mut sink = JunitSink::new(Vec::new());
+        fixture::drive_clean(&mut sink);
+        let xml = String::from_utf8(sink.into_inner()).expect("utf-8");
+        let els = elements(&xml);
+        assert_eq!(count(&els, "testcase"), 3);
+        assert_eq!(count(&els, "failure"), 0);
+        assert_eq!(els[0].1["tests"], "3");
+        assert_eq!(els[0].1["failures"], "0");
+    }
+}
