@@ -98,7 +98,7 @@ pub struct RuleInfo {
 pub const RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::IsrcMissing, id: "isrc-missing", default_severity: Severity::Error,
         summary: "an audio file carries no ISRC anywhere",
-        fix: "embed the recording's ISRC (isrckit embed, or your tagger's ISRC/TSRC field)" },
+        fix: "embed the recording's ISRC: ID3 TSRC, Vorbis ISRC, MP4 ----:com.apple.iTunes:ISRC" },
     RuleInfo { rule: Rule::IsrcInvalid, id: "isrc-invalid", default_severity: Severity::Error,
         summary: "a stored ISRC is not a valid code",
         fix: "replace it with the code the registrant issued; the message says what is wrong" },
@@ -119,7 +119,7 @@ pub const RULES: &[RuleInfo] = &[
         fix: "check the code: the year digits (characters 6-7) are the year the code was assigned" },
     RuleInfo { rule: Rule::BarcodeMissing, id: "barcode-missing", default_severity: Severity::Warning,
         summary: "an audio file carries no UPC/EAN barcode",
-        fix: "embed the release barcode (isrckit set --barcode CODE DIR)" },
+        fix: "embed the release barcode in every track: ID3 TXXX:BARCODE, Vorbis BARCODE, MP4 ----:com.apple.iTunes:BARCODE" },
     RuleInfo { rule: Rule::BarcodeInvalid, id: "barcode-invalid", default_severity: Severity::Error,
         summary: "a stored barcode is not valid (length or check digit)",
         fix: "copy the barcode again from the label's release sheet; the message says what is wrong" },

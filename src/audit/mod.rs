@@ -6,9 +6,13 @@
 //! kept for the rules that look across files (duplicates, releases). Memory
 //! therefore grows by a record per file, not by a report.
 
+pub mod config;
 mod finding;
+mod run;
 
+pub use config::{AuditOptions, ConfigError, Identity, ReleaseBy, Settings};
 pub use finding::{Finding, RULES, Rule, RuleInfo, Severity, Summary};
+pub use run::{Outcome, run};
 
 use crate::codes::Isrc;
 use crate::model::{Container, FileReport};

@@ -1,8 +1,9 @@
 //! Command-line definitions (clap derive) and the commands' glue.
 
+use crate::audit::{self, AuditOptions, Settings};
 use crate::engine;
 use crate::model::FileReport;
-use crate::report::{self, table::Style};
+use crate::report::{self, audit::AuditFormat, table::Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -33,6 +34,84 @@ pub enum Command {
         after_help = "Examples:\n  isrckit inspect master.wav\n  isrckit inspect --format json masters/ > codes.json"
     )]
     Inspect(InspectArgs),
+    /// Check a folder of masters before upload, and in CI: every track has
+    /// a valid ISRC, no code is used for two recordings, one valid barcode
+    /// per release.
+    ///
+    /// Rules (ids are stable; select, ignore and re-grade them): isrc-missing,
+    /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
+    /// isrc-registrant, isrc-year, barcode-missing, barcode-invalid,
+    /// barcode-conflict, barcode-inconsistent, barcode-shared, unreadable,
+    /// lfs-pointer. The README explains each with an example and its fix.
+    ///
+    /// Settings come from flags, then from isrckit.toml in the audited folder
+    /// or the nearest folder above it ([audit] table, same names as the flags).
+    ///
+    /// Exit status: 0 no finding at or above --fail-on; 1 findings at or above
+    /// it; 2 usage, configuration or I/O error.
+    #[command(
+        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
+    )]
+    Audit(Box<AuditArgs>),
+}
+
+/// Arguments of `audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Files or folders to audit.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// Exit 1 when a finding is at or above this severity [default: error].
+    #[arg(long, value_name = "SEVERITY", value_parser = ["info", "warning", "error"])]
+    pub fail_on: Option<String>,
+    /// Exit 0 whatever is found (findings are still reported).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Run only these rules: ids, or the prefixes isrc / barcode (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (comma-separated ids or prefixes).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Option<Vec<String>>,
+    /// The label's registrant prefixes (CCXXX, e.g. USRC1); codes under other prefixes are reported (isrc-registrant).
+    #[arg(long = "registrant", value_delimiter = ',', value_name = "PREFIX")]
+    pub registrants: Option<Vec<String>>,
+    /// The current year for isrc-year (default: today's), for reproducible runs.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<u16>,
+    /// How to tell recordings apart for isrc-duplicate: tags (title and duration) or audio (payload bytes; reads the audio).
+    #[arg(long, value_parser = ["tags", "audio"])]
+    pub identity: Option<String>,
+    /// Seconds two durations may differ and still be one recording [default: 1].
+    #[arg(long, value_name = "SECONDS")]
+    pub duration_tolerance: Option<f64>,
+    /// What a release is, for the barcode rules: the track's folder, or the folder above (Album/CD1, Album/CD2).
+    #[arg(long, value_parser = ["folder", "parent-folder"])]
+    pub release_by: Option<String>,
+    /// Audit only files matching this glob (repeatable; no '/' matches the file name at any depth).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Option<Vec<String>>,
+    /// Skip files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Option<Vec<String>>,
+    /// Change a rule's severity: RULE=info|warning|error (repeatable).
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+    /// Read settings from this file instead of looking for isrckit.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any isrckit.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No progress bar (it only ever shows on a terminal, on stderr).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// Arguments of `inspect`.
@@ -95,7 +174,104 @@ impl ExitCode {
 pub fn run(cli: Cli) -> io::Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
+        Command::Audit(args) => audit_command(*args),
     }
+}
+
+fn color_wanted(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Flags and config file made into settings; a usage error is printed.
+fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
+    let mut severity = std::collections::BTreeMap::new();
+    for s in &args.severity {
+        let (rule, level) = s.split_once('=').ok_or_else(|| {
+            format!("--severity {s:?}: write RULE=LEVEL, e.g. barcode-missing=info")
+        })?;
+        severity.insert(rule.trim().to_string(), level.trim().to_string());
+    }
+    let flags = AuditOptions {
+        registrants: args.registrants.clone(),
+        year: args.year,
+        fail_on: args.fail_on.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        release_by: args.release_by.clone(),
+        identity: args.identity.clone(),
+        duration_tolerance: args.duration_tolerance,
+        severity: (!severity.is_empty()).then_some(severity),
+    };
+    let file = if args.no_config {
+        None
+    } else if let Some(p) = &args.config {
+        Some(p.clone())
+    } else {
+        args.paths
+            .first()
+            .and_then(|p| audit::config::find_config(p))
+    };
+    let options = match &file {
+        Some(p) => flags.or(audit::config::load(p).map_err(|e| e.to_string())?),
+        None => flags,
+    };
+    Settings::from_options(options, audit::config::this_year()).map_err(|e| match &file {
+        Some(p) => format!("{e} (settings from flags and {})", p.display()),
+        None => e.to_string(),
+    })
+}
+
+fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
+    let settings = match audit_settings(&args) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("isrckit: {msg}");
+            return Ok(ExitCode::Error);
+        }
+    };
+    for p in &args.paths {
+        if std::fs::metadata(p).is_err() {
+            eprintln!("isrckit: {}: no such file or folder", p.display());
+            return Ok(ExitCode::Error);
+        }
+    }
+    let style = Style {
+        color: color_wanted(args.color),
+    };
+    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::new(io::stdout()));
+    let mut sink = report::audit::sink(args.format, out, style);
+    let bar = (!args.no_progress && io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let mut progress = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    };
+    let outcome = audit::run(&args.paths, &settings, sink.as_mut(), &mut progress)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    drop(sink);
+    Ok(if outcome.failed && !args.exit_zero {
+        ExitCode::Problems
+    } else {
+        ExitCode::Success
+    })
 }
 
 fn inspect(args: InspectArgs) -> io::Result<ExitCode> {

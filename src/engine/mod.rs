@@ -8,6 +8,11 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+/// Names of the temp files a write makes beside the file it replaces
+/// start with this; walks skip them, so a write killed half-way never
+/// shows up as a master.
+pub const TEMP_PREFIX: &str = ".isrckit-tmp-";
+
 /// Read one file's codes. Never panics and never fails: a file that cannot
 /// be opened or read gets a report with `error` set.
 ///

@@ -80,6 +80,7 @@ pub(crate) mod fixture {
             raw: raw.to_string(),
             valid: true,
             problem: None,
+            canonical: raw == value,
             notes: Vec::new(),
             location: Location {
                 container,
@@ -98,6 +99,7 @@ pub(crate) mod fixture {
     fn report(path: &str, container: Container, format: &str, codes: Vec<CodeSite>) -> FileReport {
         FileReport {
             path: PathBuf::from(path),
+            status: crate::model::FileStatus::Ok,
             container: Some(container),
             format: Some(format.to_string()),
             codes,

@@ -1,0 +1,703 @@
+//! The audit pipeline: walk, read in parallel batches (in path order),
+//! per-file rules as each report arrives, cross-file rules at the end.
+
+use super::config::{Identity, ReleaseBy, Settings};
+use super::{Finding, Record, Rule, Severity, Sink, Summary};
+use crate::codes::Isrc;
+use crate::engine;
+use crate::formats;
+use crate::model::{CodeKind, FileReport, FileStatus};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Files read per batch: enough to keep the cores busy, few enough that
+/// memory holds only a batch of full reports at a time.
+const BATCH: usize = 256;
+
+/// How an audit ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The counts.
+    pub summary: Summary,
+    /// Whether a finding reached the `fail-on` severity.
+    pub failed: bool,
+}
+
+/// Run an audit over `paths` with `settings`, sending results to `sink`.
+/// `progress` is called after each file with (done, total).
+pub fn run(
+    paths: &[PathBuf],
+    settings: &Settings,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> io::Result<Outcome> {
+    let (files, walk_errors) = walk(paths, settings);
+    let mut audit = Audit {
+        settings,
+        findings: Vec::new(),
+        records: Vec::with_capacity(files.len()),
+        summary: Summary::default(),
+        releases: HashMap::new(),
+    };
+    let total = (files.len() + walk_errors.len()) as u64;
+    let mut done = 0;
+    for batch in files.chunks(BATCH) {
+        let reports: Vec<FileReport> = batch
+            .par_iter()
+            .map(|p| read(p, settings))
+            .map(|(r, _)| r)
+            .collect();
+        // Audio hashes come back beside their reports.
+        let hashes: Vec<Option<[u8; 32]>> = if settings.identity == Identity::Audio {
+            batch
+                .par_iter()
+                .zip(&reports)
+                .map(|(p, r)| audio_hash(p, r))
+                .collect()
+        } else {
+            vec![None; reports.len()]
+        };
+        for (report, hash) in reports.iter().zip(hashes) {
+            sink.file(report)?;
+            audit.file(report, hash);
+            done += 1;
+            progress(done, total);
+        }
+    }
+    for (path, why) in walk_errors {
+        let mut r = engine::read_bytes(&path, &[]);
+        r.status = FileStatus::Unreadable;
+        r.error = Some(why);
+        sink.file(&r)?;
+        audit.file(&r, None);
+        done += 1;
+        progress(done, total);
+    }
+    audit.cross_file();
+    let Audit {
+        mut findings,
+        mut records,
+        mut summary,
+        ..
+    } = audit;
+    findings.sort_by(|a, b| (&a.path, a.rule, &a.message).cmp(&(&b.path, b.rule, &b.message)));
+    records.sort_by(|a, b| a.path.cmp(&b.path));
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
+    sink.finish(&records, &findings, &summary)?;
+    Ok(Outcome { summary, failed })
+}
+
+/// The files to audit: folders walked (hidden files included; the tool's
+/// own temp files and anything excluded left out), sorted, deduplicated.
+fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        match std::fs::metadata(root) {
+            Ok(m) if m.is_dir() => {
+                for entry in walkdir::WalkDir::new(root).follow_links(false) {
+                    match entry {
+                        Ok(e) => {
+                            let is_file = e.file_type().is_file()
+                                || (e.file_type().is_symlink() && e.path().is_file());
+                            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                            if is_file && wanted(rel, settings) {
+                                files.push(e.into_path());
+                            }
+                        }
+                        Err(e) => {
+                            let path = e
+                                .path()
+                                .map(Path::to_path_buf)
+                                .unwrap_or_else(|| root.clone());
+                            errors.push((path, format!("cannot read: {e}")));
+                        }
+                    }
+                }
+            }
+            Ok(_) => {
+                let name = root.file_name().map(Path::new).unwrap_or(root);
+                if wanted(name, settings) {
+                    files.push(root.clone());
+                }
+            }
+            Err(e) => errors.push((root.clone(), format!("cannot read: {e}"))),
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn wanted(rel: &Path, s: &Settings) -> bool {
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with(engine::TEMP_PREFIX) {
+        return false;
+    }
+    s.include.as_ref().is_none_or(|m| m.is_match(rel))
+        && !s.exclude.as_ref().is_some_and(|m| m.is_match(rel))
+}
+
+fn read(path: &Path, _settings: &Settings) -> (FileReport, u64) {
+    engine::read_file_counted(path)
+}
+
+/// BLAKE3 of the audio payload, read in 1 MiB pieces (only with
+/// `--identity audio`: the one mode that reads audio).
+fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
+    let a = r.audio.as_ref()?;
+    let (off, len) = (a.payload_offset?, a.payload_len?);
+    let mut f = std::fs::File::open(path).ok()?;
+    f.seek(SeekFrom::Start(off)).ok()?;
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = (left.min(buf.len() as u64)) as usize;
+        f.read_exact(&mut buf[..n]).ok()?;
+        h.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Some(*h.finalize().as_bytes())
+}
+
+struct Audit<'a> {
+    settings: &'a Settings,
+    findings: Vec<Finding>,
+    records: Vec<Record>,
+    summary: Summary,
+    releases: HashMap<PathBuf, u32>,
+}
+
+impl Audit<'_> {
+    fn push(
+        &mut self,
+        rule: Rule,
+        path: &Path,
+        message: String,
+        code: Option<String>,
+        location: Option<String>,
+    ) {
+        if !self.settings.enabled.contains(&rule) {
+            return;
+        }
+        let severity = self
+            .settings
+            .severity
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.info().default_severity);
+        self.findings.push(Finding {
+            rule,
+            severity,
+            path: path.to_path_buf(),
+            message,
+            related: Vec::new(),
+            code,
+            location,
+        });
+    }
+
+    /// Per-file rules, then the file's small record.
+    fn file(&mut self, r: &FileReport, audio_hash: Option<[u8; 32]>) {
+        self.summary.files += 1;
+        let path = r.path.as_path();
+        let named_audio = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(formats::container_for_extension)
+            .is_some();
+        let error = r.error.clone().unwrap_or_default();
+        match r.status {
+            FileStatus::LfsPointer => {
+                self.summary.lfs_pointers += 1;
+                self.push(
+                    Rule::LfsPointer,
+                    path,
+                    "is a Git LFS pointer, not the audio: the file was not fetched (run `git lfs pull`; in CI check out with LFS enabled)".into(),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::NotAudio | FileStatus::Empty if !named_audio => self.summary.skipped += 1,
+            FileStatus::NotAudio | FileStatus::Empty | FileStatus::Unreadable => {
+                self.summary.unreadable += 1;
+                self.push(
+                    Rule::Unreadable,
+                    path,
+                    format!("could not be read as audio: {error}"),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::Damaged => {
+                self.summary.unreadable += 1;
+                self.summary.audio += 1;
+                self.push(
+                    Rule::Unreadable,
+                    path,
+                    format!("is damaged: {error} (codes read before the damage are audited)"),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::Ok => self.summary.audio += 1,
+        }
+        if r.container.is_some() {
+            self.codes(r);
+        }
+        let release_dir = match self.settings.release_by {
+            ReleaseBy::Folder => path.parent(),
+            ReleaseBy::ParentFolder => path.parent().and_then(Path::parent),
+        }
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+        let next = self.releases.len() as u32;
+        let release = *self.releases.entry(release_dir).or_insert(next);
+        self.records.push(Record {
+            path: r.path.clone(),
+            container: r.container,
+            isrcs: r
+                .distinct(CodeKind::Isrc)
+                .into_iter()
+                .filter_map(|v| Isrc::parse(v).ok())
+                .collect(),
+            barcodes: r
+                .distinct(CodeKind::Barcode)
+                .into_iter()
+                .map(Box::from)
+                .collect(),
+            title: r.title.as_deref().map(Box::from),
+            duration_ms: r.audio.as_ref().and_then(|a| a.duration_ms),
+            release,
+            audio_hash,
+        });
+    }
+
+    fn codes(&mut self, r: &FileReport) {
+        let path = r.path.as_path();
+        let (mut isrc_sites, mut barcode_sites) = (0, 0);
+        let mut flagged: BTreeSet<(Rule, String)> = BTreeSet::new();
+        for c in &r.codes {
+            let at = c.location.describe();
+            let shown = c.value.clone().unwrap_or_else(|| c.raw.clone());
+            match c.kind {
+                CodeKind::Isrc => {
+                    isrc_sites += 1;
+                    if !c.valid {
+                        self.push(
+                            Rule::IsrcInvalid,
+                            path,
+                            format!(
+                                "ISRC \"{}\" at {at} is not valid: {}",
+                                c.raw,
+                                c.problem.as_deref().unwrap_or("")
+                            ),
+                            Some(c.raw.clone()),
+                            Some(at),
+                        );
+                        continue;
+                    }
+                    if !c.canonical {
+                        self.push(
+                            Rule::IsrcNoncanonical,
+                            path,
+                            format!("ISRC stored as \"{}\" at {at}; store it as {shown}", c.raw),
+                            Some(shown.clone()),
+                            Some(at.clone()),
+                        );
+                    }
+                    let Ok(code) = Isrc::parse(&c.raw) else {
+                        continue;
+                    };
+                    let s = self.settings;
+                    if !s.registrants.is_empty()
+                        && !s.registrants.iter().any(|p| p == code.prefix_code())
+                        && flagged.insert((Rule::IsrcRegistrant, shown.clone()))
+                    {
+                        self.push(
+                            Rule::IsrcRegistrant,
+                            path,
+                            format!(
+                                "ISRC {shown} was issued under {}, not under the label's prefix{} {}",
+                                code.prefix_code(),
+                                if s.registrants.len() == 1 { "" } else { "es" },
+                                s.registrants.join(", ")
+                            ),
+                            Some(shown.clone()),
+                            Some(at.clone()),
+                        );
+                    }
+                    let yy = u16::from(code.year());
+                    let this_yy = s.year % 100;
+                    // Years of reference run from 1986 (86) to this year.
+                    if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown.clone())) {
+                        self.push(
+                            Rule::IsrcYear,
+                            path,
+                            format!(
+                                "ISRC {shown} has year of reference {yy:02}, which is in the future ({}) ",
+                                s.year
+                            )
+                            .trim_end()
+                            .to_string(),
+                            Some(shown.clone()),
+                            Some(at.clone()),
+                        );
+                    }
+                }
+                CodeKind::Barcode => {
+                    barcode_sites += 1;
+                    if !c.valid {
+                        self.push(
+                            Rule::BarcodeInvalid,
+                            path,
+                            format!(
+                                "barcode \"{}\" at {at} is not valid: {}",
+                                c.raw,
+                                c.problem.as_deref().unwrap_or("")
+                            ),
+                            Some(c.raw.clone()),
+                            Some(at),
+                        );
+                    }
+                }
+            }
+        }
+        if isrc_sites == 0 {
+            self.push(
+                Rule::IsrcMissing,
+                path,
+                "has no ISRC anywhere (ID3 TSRC, Vorbis ISRC, MP4 ISRC, RIFF INFO, iXML, aXML)"
+                    .into(),
+                None,
+                None,
+            );
+        }
+        if barcode_sites == 0 {
+            self.push(
+                Rule::BarcodeMissing,
+                path,
+                "has no UPC/EAN barcode".into(),
+                None,
+                None,
+            );
+        }
+        for (kind, rule, words) in [
+            (CodeKind::Isrc, Rule::IsrcConflict, "ISRCs"),
+            (CodeKind::Barcode, Rule::BarcodeConflict, "barcodes"),
+        ] {
+            let distinct = r.distinct(kind);
+            if distinct.len() > 1 {
+                let parts: Vec<String> = distinct
+                    .iter()
+                    .map(|v| {
+                        let places: Vec<String> = r
+                            .codes
+                            .iter()
+                            .filter(|c| c.kind == kind && c.valid && c.value.as_deref() == Some(v))
+                            .map(|c| c.location.describe())
+                            .collect();
+                        format!("{v} at {}", places.join(" and "))
+                    })
+                    .collect();
+                self.push(
+                    rule,
+                    path,
+                    format!(
+                        "carries {} different {words}: {}",
+                        distinct.len(),
+                        parts.join("; ")
+                    ),
+                    Some(distinct.join(", ")),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn cross_file(&mut self) {
+        self.duplicates();
+        self.release_barcodes();
+    }
+
+    /// Two records are the same recording unless they can be told apart.
+    fn same_recording(&self, a: &Record, b: &Record) -> bool {
+        if self.settings.identity == Identity::Audio
+            && a.container == b.container
+            && let (Some(x), Some(y)) = (a.audio_hash, b.audio_hash)
+        {
+            return x == y;
+        }
+        if let (Some(x), Some(y)) = (&a.title, &b.title)
+            && norm_title(x) != norm_title(y)
+        {
+            return false;
+        }
+        if let (Some(x), Some(y)) = (a.duration_ms, b.duration_ms)
+            && x.abs_diff(y) > self.settings.duration_tolerance_ms
+        {
+            return false;
+        }
+        true
+    }
+
+    fn duplicates(&mut self) {
+        let mut groups: BTreeMap<Isrc, Vec<usize>> = BTreeMap::new();
+        for (i, r) in self.records.iter().enumerate() {
+            for code in &r.isrcs {
+                groups.entry(*code).or_default().push(i);
+            }
+        }
+        let mut out = Vec::new();
+        for (code, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+            let cluster = clusters(&members, |a, b| {
+                self.same_recording(&self.records[a], &self.records[b])
+            });
+            if cluster.iter().collect::<BTreeSet<_>>().len() < 2 {
+                continue;
+            }
+            for (k, &i) in members.iter().enumerate() {
+                let others: Vec<usize> = members
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| cluster[j] != cluster[k])
+                    .map(|(_, &m)| m)
+                    .collect();
+                let names: Vec<String> = others
+                    .iter()
+                    .map(|&o| describe_recording(&self.records[o]))
+                    .collect();
+                out.push((
+                    i,
+                    code,
+                    others.iter().map(|&o| self.records[o].path.clone()).collect::<Vec<_>>(),
+                    format!(
+                        "ISRC {code} ({}) is also on {} other recording{}: {}; a different recording needs its own ISRC",
+                        describe_recording(&self.records[i]),
+                        others.len(),
+                        if others.len() == 1 { "" } else { "s" },
+                        names.join("; ")
+                    ),
+                ));
+            }
+        }
+        for (i, code, mut related, message) in out {
+            related.sort();
+            let path = self.records[i].path.clone();
+            self.push(
+                Rule::IsrcDuplicate,
+                &path,
+                message,
+                Some(code.to_string()),
+                None,
+            );
+            if let Some(f) = self
+                .findings
+                .last_mut()
+                .filter(|f| f.rule == Rule::IsrcDuplicate && f.path == path)
+            {
+                f.related = related;
+            }
+        }
+    }
+
+    fn release_barcodes(&mut self) {
+        // release -> records
+        let mut by_release: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, r) in self.records.iter().enumerate() {
+            if r.container.is_some() {
+                by_release.entry(r.release).or_default().push(i);
+            }
+        }
+        let names: HashMap<u32, PathBuf> =
+            self.releases.iter().map(|(p, &i)| (i, p.clone())).collect();
+        let mut pending = Vec::new();
+        // barcode-inconsistent
+        for (rel, members) in &by_release {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for &i in members {
+                for b in &self.records[i].barcodes {
+                    *counts.entry(b).or_default() += 1;
+                }
+            }
+            if counts.len() < 2 {
+                continue;
+            }
+            let summary: Vec<String> = counts
+                .iter()
+                .map(|(b, n)| format!("{b} ({n} file{})", if *n == 1 { "" } else { "s" }))
+                .collect();
+            for &i in members {
+                let mine = &self.records[i].barcodes;
+                if mine.is_empty() {
+                    continue;
+                }
+                let related: Vec<PathBuf> = members
+                    .iter()
+                    .filter(|&&j| {
+                        j != i && self.records[j].barcodes.iter().any(|b| !mine.contains(b))
+                    })
+                    .map(|&j| self.records[j].path.clone())
+                    .collect();
+                pending.push((
+                    Rule::BarcodeInconsistent,
+                    i,
+                    related,
+                    format!(
+                        "tracks of the release in {} carry different barcodes: {}; a release has one barcode",
+                        names.get(rel).map(|p| p.display().to_string()).unwrap_or_default(),
+                        summary.join(", ")
+                    ),
+                    Some(mine.join(", ")),
+                ));
+            }
+        }
+        // barcode-shared
+        let mut by_barcode: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        for r in &self.records {
+            for b in &r.barcodes {
+                by_barcode.entry(b).or_default().insert(r.release);
+            }
+        }
+        for (barcode, releases) in by_barcode.iter().filter(|(_, r)| r.len() > 1) {
+            let rels: Vec<u32> = releases.iter().copied().collect();
+            let content = |rel: u32| release_content(&by_release, rel, &self.records);
+            let contents: Vec<_> = rels.iter().map(|&r| content(r)).collect();
+            let idx: Vec<usize> = (0..rels.len()).collect();
+            let cluster = clusters(&idx, |a, b| {
+                contents[a] == contents[b] && !contents[a].is_empty()
+            });
+            if cluster.iter().collect::<BTreeSet<_>>().len() < 2 {
+                continue;
+            }
+            for (k, rel) in rels.iter().enumerate() {
+                let other_rels: Vec<u32> = rels
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| cluster[j] != cluster[k])
+                    .map(|(_, &r)| r)
+                    .collect();
+                let carriers = |r: u32| -> Vec<usize> {
+                    by_release
+                        .get(&r)
+                        .map(|m| {
+                            m.iter()
+                                .copied()
+                                .filter(|&i| {
+                                    self.records[i].barcodes.iter().any(|b| &**b == *barcode)
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let related: Vec<PathBuf> = other_rels
+                    .iter()
+                    .flat_map(|&r| carriers(r))
+                    .map(|i| self.records[i].path.clone())
+                    .collect();
+                let folders: Vec<String> = other_rels
+                    .iter()
+                    .filter_map(|r| names.get(r))
+                    .map(|p| p.display().to_string())
+                    .collect();
+                for i in carriers(*rel) {
+                    pending.push((
+                        Rule::BarcodeShared,
+                        i,
+                        related.clone(),
+                        format!(
+                            "barcode {barcode} is also on a different release ({}): each release needs its own barcode",
+                            folders.join(", ")
+                        ),
+                        Some(barcode.to_string()),
+                    ));
+                }
+            }
+        }
+        for (rule, i, mut related, message, code) in pending {
+            related.sort();
+            let path = self.records[i].path.clone();
+            let before = self.findings.len();
+            self.push(rule, &path, message, code, None);
+            if self.findings.len() > before
+                && let Some(f) = self.findings.last_mut()
+            {
+                f.related = related;
+            }
+        }
+    }
+}
+
+/// What a release holds: its recordings' ISRCs, or, when none of its files
+/// has one, its titles.
+fn release_content(
+    by_release: &BTreeMap<u32, Vec<usize>>,
+    rel: u32,
+    records: &[Record],
+) -> BTreeSet<String> {
+    let members = by_release.get(&rel).map(Vec::as_slice).unwrap_or_default();
+    let isrcs: BTreeSet<String> = members
+        .iter()
+        .flat_map(|&i| records[i].isrcs.iter().map(|c| c.to_string()))
+        .collect();
+    if !isrcs.is_empty() {
+        return isrcs;
+    }
+    members
+        .iter()
+        .filter_map(|&i| records[i].title.as_deref().map(norm_title))
+        .collect()
+}
+
+/// Union-find clusters of `items` under `same`; returns a cluster id per item.
+fn clusters(items: &[usize], same: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for a in 0..items.len() {
+        for b in a + 1..items.len() {
+            if same(items[a], items[b]) {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+    }
+    (0..items.len()).map(|i| root(&mut parent, i)).collect()
+}
+
+fn norm_title(t: &str) -> String {
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn describe_recording(r: &Record) -> String {
+    let mut s = r.path.display().to_string();
+    let title = r.title.as_deref().map(|t| format!("\"{t}\""));
+    let dur = r
+        .duration_ms
+        .map(|ms| format!("{}:{:02}", ms / 60_000, ms / 1000 % 60));
+    match (title, dur) {
+        (Some(t), Some(d)) => s.push_str(&format!(", {t}, {d}")),
+        (Some(t), None) => s.push_str(&format!(", {t}")),
+        (None, Some(d)) => s.push_str(&format!(", {d}")),
+        (None, None) => {}
+    }
+    s
+}
