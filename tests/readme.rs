@@ -20,3 +20,15 @@ fn readme_key_table_matches_the_code() {
         "README key table is stale: run UPDATE_README=1 cargo test --test readme"
     );
 }
+
+#[test]
+fn readme_documents_every_rule_and_format() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    for rule in isrckit::audit::RULES {
+        assert!(readme.contains(&format!("| `{}` |", rule.id)), "README lacks a row for {}", rule.id);
+    }
+    for format in ["table", "json", "csv", "junit", "github", "sarif"] {
+        assert!(readme.contains(&format!("| `{format}` |")), "README lacks the {format} format");
+    }
+}
