@@ -19,8 +19,10 @@ struct Document<'a> {
     files: Vec<FileView<'a>>,
 }
 
+/// One file as the JSON outputs show it: the report plus `distinct`.
+/// `audit --format json` writes the same view.
 #[derive(Serialize)]
-struct FileView<'a> {
+pub(crate) struct FileView<'a> {
     #[serde(flatten)]
     report: &'a FileReport,
     distinct: Distinct<'a>,
@@ -32,20 +34,24 @@ struct Distinct<'a> {
     barcode: Vec<&'a str>,
 }
 
+impl<'a> FileView<'a> {
+    /// The view of one report.
+    pub(crate) fn new(report: &'a FileReport) -> Self {
+        FileView {
+            report,
+            distinct: Distinct {
+                isrc: report.distinct(CodeKind::Isrc),
+                barcode: report.distinct(CodeKind::Barcode),
+            },
+        }
+    }
+}
+
 /// Write the JSON document for `reports` (pretty-printed, newline-terminated).
 pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
     let doc = Document {
         schema: SCHEMA,
-        files: reports
-            .iter()
-            .map(|r| FileView {
-                report: r,
-                distinct: Distinct {
-                    isrc: r.distinct(CodeKind::Isrc),
-                    barcode: r.distinct(CodeKind::Barcode),
-                },
-            })
-            .collect(),
+        files: reports.iter().map(FileView::new).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -26,26 +26,12 @@
 //! bytes that are not UTF-8 become U+FFFD.
 
 use crate::audit::{Finding, Record, Sink, Summary};
-use crate::model::{CodeKind, FileReport};
-use serde::Serialize;
+use crate::model::FileReport;
+use crate::report::json::FileView;
 use std::io::{self, Write};
 
 /// The schema id written in every document.
 pub const SCHEMA: &str = "isrckit/audit/1";
-
-/// One file as `inspect --format json` shows it.
-#[derive(Serialize)]
-struct FileView<'a> {
-    #[serde(flatten)]
-    report: &'a FileReport,
-    distinct: Distinct<'a>,
-}
-
-#[derive(Serialize)]
-struct Distinct<'a> {
-    isrc: Vec<&'a str>,
-    barcode: Vec<&'a str>,
-}
 
 /// Streams the JSON document: files as they arrive, the rest at the end.
 pub struct JsonSink<W> {
@@ -86,14 +72,7 @@ impl<W: Write> Sink for JsonSink<W> {
         self.out
             .write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
         self.files += 1;
-        let view = FileView {
-            report,
-            distinct: Distinct {
-                isrc: report.distinct(CodeKind::Isrc),
-                barcode: report.distinct(CodeKind::Barcode),
-            },
-        };
-        serde_json::to_writer(&mut self.out, &view)?;
+        serde_json::to_writer(&mut self.out, &FileView::new(report))?;
         Ok(())
     }
 

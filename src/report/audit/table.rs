@@ -35,11 +35,7 @@ impl<W: Write> TableSink<W> {
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.style.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        self.style.paint(code, s)
     }
 
     fn finding(&mut self, f: &Finding, id_width: usize, hinted: &mut Vec<Rule>) -> io::Result<()> {
