@@ -44,24 +44,19 @@ pub fn run(
     let total = (files.len() + walk_errors.len()) as u64;
     let mut done = 0;
     for batch in files.chunks(BATCH) {
-        let reports: Vec<FileReport> = batch
+        let read: Vec<(FileReport, Option<[u8; 32]>)> = batch
             .par_iter()
-            .map(|p| read(p, settings))
-            .map(|(r, _)| r)
+            .map(|p| {
+                let report = engine::read_file(p);
+                let hash = (settings.identity == Identity::Audio)
+                    .then(|| audio_hash(p, &report))
+                    .flatten();
+                (report, hash)
+            })
             .collect();
-        // Audio hashes come back beside their reports.
-        let hashes: Vec<Option<[u8; 32]>> = if settings.identity == Identity::Audio {
-            batch
-                .par_iter()
-                .zip(&reports)
-                .map(|(p, r)| audio_hash(p, r))
-                .collect()
-        } else {
-            vec![None; reports.len()]
-        };
-        for (report, hash) in reports.iter().zip(hashes) {
+        for (report, hash) in &read {
             sink.file(report)?;
-            audit.file(report, hash);
+            audit.file(report, *hash);
             done += 1;
             progress(done, total);
         }
@@ -145,10 +140,6 @@ fn wanted(rel: &Path, s: &Settings) -> bool {
     }
     s.include.as_ref().is_none_or(|m| m.is_match(rel))
         && !s.exclude.as_ref().is_some_and(|m| m.is_match(rel))
-}
-
-fn read(path: &Path, _settings: &Settings) -> (FileReport, u64) {
-    engine::read_file_counted(path)
 }
 
 /// BLAKE3 of the audio payload, read in 1 MiB pieces (only with
