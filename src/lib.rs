@@ -30,6 +30,7 @@ pub mod engine;
 pub mod formats;
 pub mod model;
 pub mod report;
+pub mod write;
 
 pub use engine::{collect_files, read_bytes, read_file, read_file_counted, read_files};
 pub use model::{

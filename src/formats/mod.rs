@@ -339,3 +339,19 @@ pub fn read_bytes_as(container: Container, bytes: &[u8]) -> (Collector, Option<F
     let err = read(container, &mut src, &mut c).err();
     (c, err)
 }
+
+/// Plan the write of `codes` into a file of `container`: `None` when it
+/// already holds them.
+pub(crate) fn plan_write(
+    container: Container,
+    src: &mut Source,
+    codes: &crate::write::codes::Codes,
+) -> Result<Option<crate::write::Plan>, crate::write::PlanError> {
+    match container {
+        Container::Mp3 => mp3::write::plan(src, codes),
+        other => Err(crate::write::PlanError::Unsupported(format!(
+            "writing into {} files is not available yet",
+            other.name().to_uppercase()
+        ))),
+    }
+}

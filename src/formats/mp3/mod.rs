@@ -3,6 +3,7 @@
 //! audio properties. Frames are never read beyond the first.
 mod read;
 pub(crate) use read::read;
+pub(crate) mod write;
 
 /// A parsed MPEG audio frame header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -489,3 +489,5 @@ mod tests {
         assert!(c.sites.is_empty());
     }
 }
+
+pub(crate) mod write;

@@ -1,0 +1,198 @@
+//! Writing one file: plan, write a temp copy, verify it, replace.
+
+use super::codes::{Change, Codes};
+use super::safe::{self, WriteError};
+use super::{Plan, PlanError};
+use crate::formats::source::Source;
+use crate::formats::{self};
+use crate::model::{CodeKind, Container, FileReport};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// What became of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Rewritten and verified.
+    Written,
+    /// Already held the codes: not touched.
+    Unchanged,
+    /// A dry run: what would change.
+    Planned,
+    /// Not written; the original is as it was.
+    Failed,
+}
+
+/// The result for one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileResult {
+    /// The file (as given).
+    #[serde(serialize_with = "crate::model::path_text")]
+    pub path: PathBuf,
+    /// What happened.
+    pub status: Status,
+    /// The changes made (or planned).
+    pub changes: Vec<Change>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A file's plan, ready to write.
+pub struct Prepared {
+    /// The file as given.
+    pub path: PathBuf,
+    /// The file written (symlinks resolved).
+    pub target: PathBuf,
+    /// The container.
+    pub container: Container,
+    /// The plan; `None` when the file already holds the codes.
+    pub plan: Option<Plan>,
+    /// The file as read before writing.
+    pub before: FileReport,
+}
+
+/// Read `path` and plan the write of `codes`. Nothing is written.
+pub fn prepare(path: &Path, codes: &Codes) -> Result<Prepared, PlanError> {
+    let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
+    let before = crate::read_file(&target);
+    let container = before.container.ok_or_else(|| {
+        PlanError::Unsupported(
+            before
+                .error
+                .clone()
+                .unwrap_or_else(|| "not an audio file".into()),
+        )
+    })?;
+    if let Some(e) = &before.error {
+        return Err(PlanError::Damaged(format!(
+            "the file is damaged ({e}); isrckit does not write into damaged files"
+        )));
+    }
+    let mut file =
+        File::open(&target).map_err(|e| PlanError::Unsupported(format!("cannot open: {e}")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| PlanError::Unsupported(format!("cannot read its size: {e}")))?
+        .len();
+    let mut src = Source::new(&mut file, len);
+    let plan = formats::plan_write(container, &mut src, codes)?;
+    Ok(Prepared {
+        path: path.to_path_buf(),
+        target,
+        container,
+        plan,
+        before,
+    })
+}
+
+/// Write a prepared plan: temp copy, verify, replace.
+pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
+    let Some(plan) = &p.plan else { return Ok(()) };
+    safe::replace(&p.target, &plan.pieces, &mut |temp| {
+        verify(&p.target, temp, &p.before, codes)
+    })
+}
+
+/// Prepare and commit one file, as a result line.
+pub fn write_file(path: &Path, codes: &Codes, dry_run: bool) -> FileResult {
+    let result = |status, changes, error| FileResult {
+        path: path.to_path_buf(),
+        status,
+        changes,
+        error,
+    };
+    let prepared = match prepare(path, codes) {
+        Ok(p) => p,
+        Err(e) => return result(Status::Failed, Vec::new(), Some(e.to_string())),
+    };
+    let Some(plan) = &prepared.plan else {
+        return result(Status::Unchanged, Vec::new(), None);
+    };
+    if dry_run {
+        return result(Status::Planned, plan.changes.clone(), None);
+    }
+    match commit(&prepared, codes) {
+        Ok(()) => result(Status::Written, plan.changes.clone(), None),
+        Err(e) => result(Status::Failed, plan.changes.clone(), Some(e.to_string())),
+    }
+}
+
+/// The checks a temp file must pass before it replaces the original:
+/// it reads cleanly, every site of a kind written holds the new code, the
+/// audio payload is byte-for-byte the original's, the audio properties
+/// and the container's other structures are unchanged.
+fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> Result<(), String> {
+    let after = crate::read_file(temp);
+    if let Some(e) = &after.error {
+        return Err(format!("the new file does not read cleanly: {e}"));
+    }
+    if after.container != before.container {
+        return Err("the new file is not the same container".into());
+    }
+    for kind in [CodeKind::Isrc, CodeKind::Barcode] {
+        let Some(want) = codes.text(kind) else {
+            continue;
+        };
+        let sites: Vec<_> = after
+            .codes
+            .iter()
+            .filter(|c| c.kind == kind && c.location.track.is_none())
+            .collect();
+        if sites.is_empty() {
+            return Err(format!("the new file has no {kind} site"));
+        }
+        if let Some(bad) = sites.iter().find(|c| c.raw != want) {
+            return Err(format!(
+                "{kind} at {} reads {:?}, not {want:?}",
+                bad.location.describe(),
+                bad.raw
+            ));
+        }
+    }
+    let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
+        return Err("audio properties missing".into());
+    };
+    if (a.duration_ms, a.sample_rate, a.channels, a.payload_len)
+        != (b.duration_ms, b.sample_rate, b.channels, b.payload_len)
+    {
+        return Err(format!("audio properties changed: {a:?} became {b:?}"));
+    }
+    let (Some(off_a), Some(off_b), Some(len)) = (a.payload_offset, b.payload_offset, a.payload_len)
+    else {
+        return Err("audio payload not located".into());
+    };
+    same_bytes(original, off_a, temp, off_b, len)
+        .map_err(|e| format!("audio payload check: {e}"))?;
+    Ok(())
+}
+
+/// Compare `len` bytes of two files, streaming.
+fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<(), String> {
+    let open = |p: &Path, off: u64| -> Result<File, String> {
+        let mut f = File::open(p).map_err(|e| e.to_string())?;
+        f.seek(SeekFrom::Start(off)).map_err(|e| e.to_string())?;
+        Ok(f)
+    };
+    let (mut fa, mut fb) = (open(a, off_a)?, open(b, off_b)?);
+    let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    let mut left = len;
+    let mut at = 0u64;
+    while left > 0 {
+        let n = left.min(ba.len() as u64) as usize;
+        fa.read_exact(&mut ba[..n]).map_err(|e| e.to_string())?;
+        fb.read_exact(&mut bb[..n]).map_err(|e| e.to_string())?;
+        if ba[..n] != bb[..n] {
+            let i = ba[..n]
+                .iter()
+                .zip(&bb[..n])
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
+            return Err(format!("audio byte {} differs", at + i as u64));
+        }
+        left -= n as u64;
+        at += n as u64;
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The safe writer: a new version of a file is assembled in a sibling temp
+//! file (same folder, so the rename is atomic), given the original's
+//! permissions, synced, verified, renamed over the original, and the folder
+//! synced. A crash, a full disk or a kill at any moment leaves either the
+//! old file or the new one, and at worst a temp file whose name
+//! ([`crate::engine::TEMP_PREFIX`]) every walk skips.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// One piece of the new file: bytes of the original, or new bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// `len` bytes of the original from `offset`.
+    Copy {
+        /// Where in the original.
+        offset: u64,
+        /// How many bytes.
+        len: u64,
+    },
+    /// New bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Piece {
+    /// Its length in the new file.
+    pub fn len(&self) -> u64 {
+        match self {
+            Piece::Copy { len, .. } => *len,
+            Piece::Bytes(b) => b.len() as u64,
+        }
+    }
+
+    /// Whether it adds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Why a safe write did not happen. The original is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The file system refused (permissions, full disk, ...).
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// On which path.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
+    /// The new file did not pass its check; it was thrown away.
+    #[error("the rewritten file failed its check, so the original was kept: {0}")]
+    Verify(String),
+}
+
+fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> WriteError + 'a {
+    move |source| WriteError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The file a path finally names (symlinks followed), so a link is never
+/// replaced by a file.
+pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
+    fs::canonicalize(path).map_err(io_err("cannot resolve", path))
+}
+
+/// A temp file beside `target`, removed on drop unless persisted.
+struct Temp {
+    path: PathBuf,
+    file: Option<File>,
+    keep: bool,
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        drop(self.file.take());
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn temp_beside(target: &Path) -> Result<Temp, WriteError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!(
+            "{}{}-{}-{attempt}",
+            crate::engine::TEMP_PREFIX,
+            std::process::id(),
+            name
+        ));
+        match OpenOptions::new()
+            .write(true)
+            .read(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => {
+                return Ok(Temp {
+                    path,
+                    file: Some(file),
+                    keep: false,
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_err("cannot create a temp file in the folder of", target)(e)),
+        }
+    }
+    Err(WriteError::Io {
+        action: "cannot find a free temp file name beside",
+        path: target.to_path_buf(),
+        source: io::Error::from(io::ErrorKind::AlreadyExists),
+    })
+}
+
+/// Write `pieces` as the new content of `target` (already resolved), check
+/// the result with `verify` (given the temp file's path), and only then
+/// replace the original. Memory stays small whatever the file size: copied
+/// ranges stream through the kernel.
+pub fn replace(
+    target: &Path,
+    pieces: &[Piece],
+    verify: &mut dyn FnMut(&Path) -> Result<(), String>,
+) -> Result<(), WriteError> {
+    let mut original = File::open(target).map_err(io_err("cannot open", target))?;
+    let meta = original
+        .metadata()
+        .map_err(io_err("cannot read the metadata of", target))?;
+    let mut temp = temp_beside(target)?;
+    {
+        let out = temp
+            .file
+            .as_mut()
+            .ok_or_else(|| WriteError::Verify("temp file lost".into()))?;
+        let mut w = io::BufWriter::with_capacity(1 << 20, &mut *out);
+        for piece in pieces {
+            match piece {
+                Piece::Bytes(b) => w
+                    .write_all(b)
+                    .map_err(io_err("cannot write the temp file for", target))?,
+                Piece::Copy { offset, len } => {
+                    w.flush()
+                        .map_err(io_err("cannot write the temp file for", target))?;
+                    original
+                        .seek(SeekFrom::Start(*offset))
+                        .map_err(io_err("cannot read", target))?;
+                    let copied = io::copy(&mut (&mut original).take(*len), w.get_mut())
+                        .map_err(io_err("cannot copy into the temp file for", target))?;
+                    if copied != *len {
+                        return Err(WriteError::Verify(format!(
+                            "the original ended early: {copied} of {len} bytes at {offset}"
+                        )));
+                    }
+                }
+            }
+        }
+        w.flush()
+            .map_err(io_err("cannot write the temp file for", target))?;
+    }
+    let file = temp
+        .file
+        .as_mut()
+        .ok_or_else(|| WriteError::Verify("temp file lost".into()))?;
+    fs::set_permissions(&temp.path, meta.permissions()).map_err(io_err(
+        "cannot set permissions on the temp file for",
+        target,
+    ))?;
+    file.sync_all()
+        .map_err(io_err("cannot sync the temp file for", target))?;
+    verify(&temp.path).map_err(WriteError::Verify)?;
+    drop(temp.file.take());
+    fs::rename(&temp.path, target).map_err(io_err("cannot replace", target))?;
+    temp.keep = true;
+    if let Some(dir) = target.parent() {
+        // The rename is durable once the folder is synced.
+        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assembles_pieces_keeps_permissions_and_leaves_no_temp() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("a.bin");
+        fs::write(&p, b"0123456789").expect("write");
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).expect("chmod");
+        let pieces = [
+            Piece::Copy { offset: 0, len: 3 },
+            Piece::Bytes(b"abc".to_vec()),
+            Piece::Copy { offset: 7, len: 3 },
+        ];
+        replace(&p, &pieces, &mut |_| Ok(())).expect("replace");
+        assert_eq!(fs::read(&p).expect("read"), b"012abc789");
+        assert_eq!(
+            fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn failed_check_keeps_the_original_and_removes_the_temp() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("a.bin");
+        fs::write(&p, b"original").expect("write");
+        let e = replace(&p, &[Piece::Bytes(b"new".to_vec())], &mut |_| {
+            Err("audio differs".into())
+        })
+        .expect_err("must fail");
+        assert!(e.to_string().contains("audio differs"));
+        assert_eq!(fs::read(&p).expect("read"), b"original");
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn symlink_target_is_replaced_not_the_link() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let real = dir.path().join("real.bin");
+        let link = dir.path().join("link.bin");
+        fs::write(&real, b"old").expect("write");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let target = resolve(&link).expect("resolve");
+        replace(&target, &[Piece::Bytes(b"new".to_vec())], &mut |_| Ok(())).expect("replace");
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&link).expect("read"), b"new");
+    }
+}
