@@ -53,6 +53,49 @@ pub enum Command {
         after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
     )]
     Audit(Box<AuditArgs>),
+    /// Write an ISRC and/or a barcode into one file, or a barcode into every
+    /// file of a release folder, without touching the audio.
+    ///
+    /// Every existing site of a kind written is updated too (an old RIFF INFO
+    /// ISRC, a TXXX:ISRC, a second ID3 chunk), so no stale code remains. Each
+    /// file is written to a temp copy, checked (codes read back, audio bytes
+    /// compared with the original's) and only then put in place; a file that
+    /// already holds the codes is not touched. Everything is checked before
+    /// anything is written: one bad file writes nothing.
+    ///
+    /// Exit status: 0 every file written or already right; 1 some could not
+    /// be written (the originals are as they were); 2 usage error.
+    #[command(
+        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav"
+    )]
+    Set(SetArgs),
+}
+
+/// Arguments of `set`.
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders.
+    #[arg(long, value_name = "CODE")]
+    pub isrc: Option<String>,
+    /// The UPC/EAN barcode to write, in the form given (12 or 13 digits).
+    #[arg(long, value_name = "CODE")]
+    pub barcode: Option<String>,
+    /// Files, or with --barcode alone, release folders (every audio file in them).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write beyond the defaults: wav:info, wav:ixml, wav:axml, wav:all;
+    /// no-wav:id3 leaves the default ID3 chunk out (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Show what would change (file, location, old → new); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Arguments of `audit`.
@@ -175,7 +218,99 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
         Command::Audit(args) => audit_command(*args),
+        Command::Set(args) => set_command(args),
     }
+}
+
+fn set_command(args: SetArgs) -> io::Result<ExitCode> {
+    use crate::codes::{Gtin, Isrc};
+    use crate::write::{Targets, codes::Codes, run::Job};
+    let usage = |msg: String| {
+        eprintln!("isrckit: {msg}");
+        Ok(ExitCode::Error)
+    };
+    let isrc = match args.isrc.as_deref().map(Isrc::parse).transpose() {
+        Ok(i) => i,
+        Err(e) => return usage(format!("--isrc {:?}: {e}", args.isrc.unwrap_or_default())),
+    };
+    let barcode = match args.barcode.as_deref().map(Gtin::parse).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            return usage(format!(
+                "--barcode {:?}: {e}",
+                args.barcode.unwrap_or_default()
+            ));
+        }
+    };
+    if isrc.is_none() && barcode.is_none() {
+        return usage("give --isrc CODE, --barcode CODE or both".into());
+    }
+    let targets = match Targets::parse(&args.targets) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let mut files = Vec::new();
+    for p in &args.paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                if isrc.is_some() {
+                    return usage(format!(
+                        "{}: an ISRC identifies one recording, so --isrc takes files, not folders",
+                        p.display()
+                    ));
+                }
+                let (found, _) = engine::collect_files(std::slice::from_ref(p));
+                files.extend(
+                    found
+                        .into_iter()
+                        .filter(|f| crate::read_file(f).container.is_some()),
+                );
+            }
+            Ok(_) => files.push(p.clone()),
+            Err(e) => return usage(format!("{}: {e}", p.display())),
+        }
+    }
+    if files.is_empty() {
+        return usage("no audio files to write".into());
+    }
+    let codes = Codes { isrc, barcode };
+    let jobs: Vec<Job> = files
+        .into_iter()
+        .map(|path| Job {
+            path,
+            codes: codes.clone(),
+        })
+        .collect();
+    let (results, validation_failed) = match crate::write::run::run(&jobs, &targets, args.dry_run) {
+        Ok(r) => (r, false),
+        Err(r) => (r, true),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => report::write::json(&mut out, &results, args.dry_run)?,
+        Format::Table => report::write::table(
+            &mut out,
+            &results,
+            args.dry_run,
+            Style {
+                color: color_wanted(args.color),
+            },
+        )?,
+    }
+    out.flush()?;
+    if validation_failed {
+        eprintln!("isrckit: nothing was written: fix the files above first");
+        return Ok(ExitCode::Problems);
+    }
+    let failed = results
+        .iter()
+        .any(|r| r.status == crate::write::engine::Status::Failed);
+    Ok(if failed {
+        ExitCode::Problems
+    } else {
+        ExitCode::Success
+    })
 }
 
 fn color_wanted(choice: ColorChoice) -> bool {

@@ -346,8 +346,11 @@ pub(crate) fn plan_write(
     container: Container,
     src: &mut Source,
     codes: &crate::write::codes::Codes,
+    targets: &crate::write::Targets,
 ) -> Result<Option<crate::write::Plan>, crate::write::PlanError> {
     match container {
+        Container::Wav => wav::write::plan(src, codes, targets),
+        Container::Aiff => aiff::write::plan(src, codes),
         Container::Mp3 => mp3::write::plan(src, codes),
         other => Err(crate::write::PlanError::Unsupported(format!(
             "writing into {} files is not available yet",

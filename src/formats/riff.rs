@@ -155,3 +155,44 @@ pub(crate) fn u64_at(b: &[u8], at: usize, e: Endian) -> Option<u64> {
         Endian::Big => u64::from_be_bytes(s),
     })
 }
+
+/// The chunks in `[start, end)`, headers only (for writers).
+pub(crate) fn list(
+    src: &mut Source,
+    start: u64,
+    end: u64,
+    endian: Endian,
+    sizes: &mut dyn FnMut(&[u8; 4]) -> Option<u64>,
+) -> Result<Vec<Chunk>, FormatError> {
+    let mut chunks = Vec::new();
+    let mut scratch = Collector::new(crate::model::Container::Wav);
+    walk(
+        src,
+        &mut scratch,
+        start,
+        end,
+        endian,
+        sizes,
+        &mut |_, _, ch| {
+            chunks.push(ch.clone());
+            Ok(true)
+        },
+    )?;
+    Ok(chunks)
+}
+
+/// A chunk's bytes: id, size in `endian`, body, and the pad byte when odd.
+pub(crate) fn chunk_bytes(id: &[u8; 4], body: &[u8], endian: Endian) -> Vec<u8> {
+    let n = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    let mut v = Vec::with_capacity(body.len() + 9);
+    v.extend_from_slice(id);
+    v.extend_from_slice(&match endian {
+        Endian::Little => n.to_le_bytes(),
+        Endian::Big => n.to_be_bytes(),
+    });
+    v.extend_from_slice(body);
+    if body.len() % 2 == 1 {
+        v.push(0);
+    }
+    v
+}

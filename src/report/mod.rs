@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod json;
 pub mod table;
+pub mod write;
 
 use std::borrow::Cow;
 

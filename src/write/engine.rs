@@ -54,7 +54,11 @@ pub struct Prepared {
 }
 
 /// Read `path` and plan the write of `codes`. Nothing is written.
-pub fn prepare(path: &Path, codes: &Codes) -> Result<Prepared, PlanError> {
+pub fn prepare(
+    path: &Path,
+    codes: &Codes,
+    targets: &super::Targets,
+) -> Result<Prepared, PlanError> {
     let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
     let before = crate::read_file(&target);
     let container = before.container.ok_or_else(|| {
@@ -77,7 +81,7 @@ pub fn prepare(path: &Path, codes: &Codes) -> Result<Prepared, PlanError> {
         .map_err(|e| PlanError::Unsupported(format!("cannot read its size: {e}")))?
         .len();
     let mut src = Source::new(&mut file, len);
-    let plan = formats::plan_write(container, &mut src, codes)?;
+    let plan = formats::plan_write(container, &mut src, codes, targets)?;
     Ok(Prepared {
         path: path.to_path_buf(),
         target,
@@ -96,14 +100,19 @@ pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
 }
 
 /// Prepare and commit one file, as a result line.
-pub fn write_file(path: &Path, codes: &Codes, dry_run: bool) -> FileResult {
+pub fn write_file(
+    path: &Path,
+    codes: &Codes,
+    targets: &super::Targets,
+    dry_run: bool,
+) -> FileResult {
     let result = |status, changes, error| FileResult {
         path: path.to_path_buf(),
         status,
         changes,
         error,
     };
-    let prepared = match prepare(path, codes) {
+    let prepared = match prepare(path, codes, targets) {
         Ok(p) => p,
         Err(e) => return result(Status::Failed, Vec::new(), Some(e.to_string())),
     };

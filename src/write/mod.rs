@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod engine;
+pub mod run;
 pub mod safe;
 
 use safe::Piece;
@@ -47,5 +48,70 @@ impl From<crate::formats::FormatError> for PlanError {
             crate::formats::FormatError::Source(s) => PlanError::Source(s),
             crate::formats::FormatError::Damaged(m) => PlanError::Damaged(m),
         }
+    }
+}
+
+/// Where to write, beyond the sites a file already has (which are always
+/// updated, so no stale code remains). Defaults: DESIGN.md's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    /// WAV: the ID3v2 chunk (default).
+    pub wav_id3: bool,
+    /// WAV: LIST/INFO `ISRC` (read by some tools; "Source" by the RIFF spec).
+    pub wav_info: bool,
+    /// WAV: iXML `ASWG/isrcId` (read by sound-library tools).
+    pub wav_ixml: bool,
+    /// WAV: aXML EBUCore `identifier typeLabel="ISRC"`.
+    pub wav_axml: bool,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            wav_id3: true,
+            wav_info: false,
+            wav_ixml: false,
+            wav_axml: false,
+        }
+    }
+}
+
+impl Targets {
+    /// The target names, for help and errors.
+    pub const NAMES: &'static [&'static str] =
+        &["wav:id3", "wav:info", "wav:ixml", "wav:axml", "wav:all"];
+
+    /// Apply `--targets` items to the defaults: a name adds a location,
+    /// `no-NAME` removes one (`no-wav:id3,wav:info` writes INFO only).
+    pub fn parse(items: &[String]) -> Result<Targets, String> {
+        let mut t = Targets::default();
+        for item in items {
+            let item = item.trim();
+            let (on, name) = match item.strip_prefix("no-") {
+                Some(n) => (false, n),
+                None => (true, item),
+            };
+            match name {
+                "wav:id3" => t.wav_id3 = on,
+                "wav:info" => t.wav_info = on,
+                "wav:ixml" => t.wav_ixml = on,
+                "wav:axml" => t.wav_axml = on,
+                "wav:all" => {
+                    t = Targets {
+                        wav_id3: on,
+                        wav_info: on,
+                        wav_ixml: on,
+                        wav_axml: on,
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown target {item:?}; the targets are {} (prefix no- to leave one out)",
+                        Self::NAMES.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(t)
     }
 }

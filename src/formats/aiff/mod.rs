@@ -1,3 +1,4 @@
 //! aiff container.
 mod read;
 pub(crate) use read::read;
+pub(crate) mod write;

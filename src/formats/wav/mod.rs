@@ -1,3 +1,4 @@
 //! wav container.
 mod read;
 pub(crate) use read::read;
+pub(crate) mod write;

@@ -1,0 +1,119 @@
+//! Renderers for `embed` and `set`: what was (or would be) written where.
+
+use super::sanitize;
+use super::table::Style;
+use crate::model::CodeKind;
+use crate::write::engine::{FileResult, Status};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The schema id of the JSON document.
+pub const SCHEMA: &str = "isrckit/embed/1";
+
+/// Counts of a write run.
+#[derive(Debug, Default, Serialize)]
+pub struct WriteSummary {
+    /// Files rewritten and verified.
+    pub written: u64,
+    /// Files that already held the codes.
+    pub unchanged: u64,
+    /// Files a dry run would rewrite.
+    pub planned: u64,
+    /// Files not written.
+    pub failed: u64,
+}
+
+impl WriteSummary {
+    /// Count results.
+    pub fn of(results: &[FileResult]) -> Self {
+        let mut s = WriteSummary::default();
+        for r in results {
+            match r.status {
+                Status::Written => s.written += 1,
+                Status::Unchanged => s.unchanged += 1,
+                Status::Planned => s.planned += 1,
+                Status::Failed => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
+/// `{"schema", "dry_run", "files": [...], "summary": {...}}`.
+pub fn json(out: &mut dyn Write, results: &[FileResult], dry_run: bool) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        schema: &'static str,
+        dry_run: bool,
+        files: &'a [FileResult],
+        summary: WriteSummary,
+    }
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Doc {
+            schema: SCHEMA,
+            dry_run,
+            files: results,
+            summary: WriteSummary::of(results),
+        },
+    )?;
+    writeln!(out)
+}
+
+/// One block per file: status, then `location: old → new` per change.
+pub fn table(
+    out: &mut dyn Write,
+    results: &[FileResult],
+    dry_run: bool,
+    style: Style,
+) -> io::Result<()> {
+    for r in results {
+        let (word, colour) = match r.status {
+            Status::Written => ("written", "32"),
+            Status::Unchanged => ("unchanged", "2"),
+            Status::Planned => ("would write", "36"),
+            Status::Failed => ("NOT WRITTEN", "31;1"),
+        };
+        writeln!(
+            out,
+            "{:<12} {}",
+            style.paint(colour, word),
+            sanitize(&r.path.to_string_lossy())
+        )?;
+        for c in &r.changes {
+            let kind = match c.kind {
+                CodeKind::Isrc => "ISRC",
+                CodeKind::Barcode => "barcode",
+            };
+            writeln!(
+                out,
+                "             {kind} at {}: {} → {}",
+                sanitize(&c.location),
+                c.old
+                    .as_deref()
+                    .map_or("(new)".to_string(), |o| format!("\"{}\"", sanitize(o))),
+                c.new
+            )?;
+        }
+        if let Some(e) = &r.error {
+            writeln!(out, "             {}", style.paint("31", &sanitize(e)))?;
+        }
+    }
+    let s = WriteSummary::of(results);
+    if dry_run {
+        writeln!(
+            out,
+            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written; nothing was written",
+            s.planned,
+            if s.planned == 1 { "" } else { "s" },
+            s.unchanged,
+            s.failed
+        )
+    } else {
+        writeln!(
+            out,
+            "\n{} written and verified, {} unchanged (already held the codes), {} not written",
+            s.written, s.unchanged, s.failed
+        )
+    }
+}
