@@ -133,10 +133,11 @@ pub(crate) fn plan(
         changes.extend(e.changes);
         body_pieces.push(Piece::Bytes(chunk_bytes(b"id3 ", &e.bytes, Endian::Little)));
     }
-    if !seen_info && targets.wav_info {
-        if let Some(body) = info_edit(b"INFO", codes, true, &mut changes) {
-            body_pieces.push(Piece::Bytes(chunk_bytes(b"LIST", &body, Endian::Little)));
-        }
+    if !seen_info
+        && targets.wav_info
+        && let Some(body) = info_edit(b"INFO", codes, true, &mut changes)
+    {
+        body_pieces.push(Piece::Bytes(chunk_bytes(b"LIST", &body, Endian::Little)));
     }
     if !seen_ixml && targets.wav_ixml {
         let doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BWFXML>\n</BWFXML>\n";
