@@ -55,7 +55,15 @@ fn json_document_has_the_documented_shape_for_every_file() {
         }
         for c in f["codes"].as_array().expect("codes") {
             assert!(matches!(c["kind"].as_str(), Some("isrc" | "barcode")));
-            for key in ["value", "raw", "valid", "problem", "canonical", "notes", "location"] {
+            for key in [
+                "value",
+                "raw",
+                "valid",
+                "problem",
+                "canonical",
+                "notes",
+                "location",
+            ] {
                 assert!(c.get(key).is_some(), "code lacks {key}");
             }
             let loc = &c["location"];

@@ -26,9 +26,16 @@ fn readme_documents_every_rule_and_format() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
     for rule in isrckit::audit::RULES {
-        assert!(readme.contains(&format!("| `{}` |", rule.id)), "README lacks a row for {}", rule.id);
+        assert!(
+            readme.contains(&format!("| `{}` |", rule.id)),
+            "README lacks a row for {}",
+            rule.id
+        );
     }
     for format in ["table", "json", "csv", "junit", "github", "sarif"] {
-        assert!(readme.contains(&format!("| `{format}` |")), "README lacks the {format} format");
+        assert!(
+            readme.contains(&format!("| `{format}` |")),
+            "README lacks the {format} format"
+        );
     }
 }
