@@ -76,10 +76,15 @@ pub fn prepare(
     }
     let mut file =
         File::open(&target).map_err(|e| PlanError::Unsupported(format!("cannot open: {e}")))?;
-    let len = file
+    let meta = file
         .metadata()
-        .map_err(|e| PlanError::Unsupported(format!("cannot read its size: {e}")))?
-        .len();
+        .map_err(|e| PlanError::Unsupported(format!("cannot read its size: {e}")))?;
+    if meta.permissions().readonly() {
+        return Err(PlanError::Unsupported(
+            "the file is read-only; make it writable (chmod u+w) if it should be changed".into(),
+        ));
+    }
+    let len = meta.len();
     let mut src = Source::new(&mut file, len);
     let plan = formats::plan_write(container, &mut src, codes, targets)?;
     Ok(Prepared {
