@@ -3,6 +3,7 @@
 //! block (media catalog number, per-track ISRC), without reading audio.
 mod read;
 pub(crate) use read::read;
+pub(crate) mod write;
 
 #[cfg(test)]
 mod tests;
