@@ -352,6 +352,7 @@ pub(crate) fn plan_write(
         Container::Wav => wav::write::plan(src, codes, targets),
         Container::Aiff => aiff::write::plan(src, codes),
         Container::Mp3 => mp3::write::plan(src, codes),
+        Container::Flac => flac::write::plan(src, codes),
         other => Err(crate::write::PlanError::Unsupported(format!(
             "writing into {} files is not available yet",
             other.name().to_uppercase()

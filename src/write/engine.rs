@@ -157,7 +157,15 @@ fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> R
         if sites.is_empty() {
             return Err(format!("the new file has no {kind} site"));
         }
-        if let Some(bad) = sites.iter().find(|c| c.raw != want) {
+        // An ISRC is stored as written; a barcode may be stored as GTIN-13
+        // where the format says so (a CD media catalog number).
+        let holds = |c: &&crate::model::CodeSite| match kind {
+            CodeKind::Isrc => c.raw == want,
+            CodeKind::Barcode => {
+                c.valid && c.value.as_deref() == codes.barcode.as_ref().map(|g| g.gtin13())
+            }
+        };
+        if let Some(bad) = sites.iter().find(|c| !holds(c)) {
             return Err(format!(
                 "{kind} at {} reads {:?}, not {want:?}",
                 bad.location.describe(),

@@ -7,8 +7,9 @@
 //! for byte and in order (only its last-block flag may change), and the
 //! audio frames are copied from the original as one range, never loaded.
 //!
-//! CUESHEET blocks are copied unchanged: their track ISRCs are per-track
-//! codes of a disc image, not this recording's code.
+//! In a CUESHEET block only the media catalog number (the disc's barcode)
+//! is updated, when it holds one; its track ISRCs are per-track codes of a
+//! disc image, not this recording's code, and stay as they are.
 
 use crate::codes::assess;
 use crate::formats::keys::{self, Role};
@@ -26,6 +27,7 @@ const MARKER: &[u8; 4] = b"fLaC";
 const STREAMINFO: u8 = 0;
 const PADDING: u8 = 1;
 const VORBIS_COMMENT: u8 = 4;
+const CUESHEET: u8 = 5;
 
 /// A metadata block's length is a 24-bit field.
 const MAX_BLOCK_LEN: u64 = (1 << 24) - 1;
@@ -82,7 +84,6 @@ impl Item {
 /// code comment (and every code frame of a leading ID3v2 tag) already holds
 /// them and the standard comments are there.
 // Reached through `formats::plan_write` once the FLAC arm is added there.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, PlanError> {
     let file_len = src.len();
     let mut changes = Vec::new();
@@ -122,6 +123,10 @@ pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, Plan
     // The first VORBIS_COMMENT block: its place, contents, whether changed.
     let mut first: Option<(usize, Comments, bool)> = None;
     for b in &blocks {
+        if b.ty == CUESHEET {
+            items.push(cuesheet_catalog(src, b, codes, &mut changes)?);
+            continue;
+        }
         if b.ty != VORBIS_COMMENT {
             items.push(Item::Keep(*b));
             continue;
@@ -192,6 +197,42 @@ pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, Plan
         pieces: out.0,
         changes,
     }))
+}
+
+/// A CUESHEET's media catalog number is the disc's barcode: when it holds
+/// one and a barcode is written, it gets the new one (as GTIN-13, the form
+/// a catalog number takes), so no stale barcode remains. Track ISRCs, the
+/// codes of a disc image's tracks, are left as they are.
+fn cuesheet_catalog(
+    src: &mut Source,
+    b: &Block,
+    codes: &Codes,
+    changes: &mut Vec<Change>,
+) -> Result<Item, PlanError> {
+    let Some(gtin) = &codes.barcode else {
+        return Ok(Item::Keep(*b));
+    };
+    let mut body = src.read("CUESHEET block", b.body(), b.len)?;
+    let Some(field) = body.get_mut(..128) else {
+        return Ok(Item::Keep(*b));
+    };
+    let old: String = field
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| char::from(c))
+        .collect();
+    if old.is_empty() || old.bytes().all(|c| c == b'0') || old == gtin.gtin13() {
+        return Ok(Item::Keep(*b));
+    }
+    field.fill(0);
+    field[..13].copy_from_slice(gtin.gtin13().as_bytes());
+    changes.push(Change {
+        kind: CodeKind::Barcode,
+        location: "CUESHEET MEDIA CATALOG NUMBER".into(),
+        old: Some(old),
+        new: gtin.gtin13().to_string(),
+    });
+    Ok(Item::New { ty: CUESHEET, body })
 }
 
 /// The leading ID3v2 tag of `total` bytes, edited when it holds code frames
@@ -747,12 +788,21 @@ mod tests {
     }
 
     /// The blocks other than VORBIS_COMMENT and PADDING, with their bodies.
+    /// Every block but the comments and padding, with a CUESHEET's media
+    /// catalog number (the one part a barcode write may change) blanked.
     fn other_blocks(f: &[u8]) -> Vec<(u8, Vec<u8>)> {
         blocks_of(f)
             .0
             .into_iter()
             .filter(|b| b.0 != VORBIS_COMMENT && b.0 != PADDING)
-            .map(|b| (b.0, b.2))
+            .map(|mut b| {
+                if b.0 == CUESHEET
+                    && let Some(mcn) = b.2.get_mut(..128)
+                {
+                    mcn.fill(0);
+                }
+                (b.0, b.2)
+            })
             .collect()
     }
 
