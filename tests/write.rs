@@ -84,6 +84,13 @@ const CASES: &[&str] = &[
     "mp3/ffmpeg_default_v24.mp3",
     "mp3/id3v2_tool_v23_with_v1.mp3",
     "mp3/no_tags.mp3",
+    "flac/metaflac_isrc_barcode.flac",
+    "flac/metaflac_lowercase_keys.flac",
+    "flac/metaflac_two_isrc_conflict.flac",
+    "flac/metaflac_upc_alias.flac",
+    "flac/cuesheet_cdda.flac",
+    "flac/id3v2_before_flac.flac",
+    "flac/ffmpeg_isrc_barcode.flac",
 ];
 
 #[test]
@@ -113,6 +120,13 @@ fn set_writes_codes_and_keeps_everything_else() {
             "{case}"
         );
         assert!(after.codes.iter().all(|c| c.valid), "{case}");
+        let stale: Vec<_> = after
+            .codes
+            .iter()
+            .filter(|c| c.location.track.is_none())
+            .filter(|c| !matches!(c.value.as_deref(), Some("USRC17607839" | "0075678164125")))
+            .collect();
+        assert!(stale.is_empty(), "{case}: stale {stale:?}");
         // The audio payload is byte for byte the same.
         let (a, b) = (
             before.audio.as_ref().expect("audio"),
@@ -151,7 +165,7 @@ fn set_writes_codes_and_keeps_everything_else() {
                 "{case}: other chunks"
             );
         } else {
-            // MP3: everything after the head tag (frames, APE, ID3v1) is kept.
+            // MP3 and FLAC: everything from the first audio frame on is kept.
             let tail =
                 |bytes: &[u8], off: Option<u64>| bytes[off.expect("offset") as usize..].to_vec();
             assert_eq!(
@@ -240,6 +254,45 @@ fn tools_read_what_set_wrote() {
                 .arg(&path),
         );
         assert!(probe.contains("USRC17607839"), "{case}: {probe}");
+    }
+}
+
+#[test]
+fn flac_tools_read_what_set_wrote() {
+    if !require("flac", &["--version"]) || !require("metaflac", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    for case in [
+        "flac/metaflac_lowercase_keys.flac",
+        "flac/cuesheet_cdda.flac",
+        "flac/id3v2_before_flac.flac",
+    ] {
+        let path = dir.path().join(case.replace('/', "_"));
+        std::fs::copy(testdata().join(case), &path).expect("copy");
+        set(
+            &path,
+            &["--isrc", "USRC17607839", "--barcode", "075678164125"],
+        );
+        // The decoder checks every frame and the stream's MD5.
+        common::run(
+            std::process::Command::new("flac")
+                .args(["-s", "-t"])
+                .arg(&path),
+        );
+        let tags = common::run(
+            std::process::Command::new("metaflac")
+                .arg("--export-tags-to=-")
+                .arg(&path),
+        );
+        let isrcs: Vec<&str> = tags
+            .lines()
+            .filter(|l| l.to_ascii_uppercase().starts_with("ISRC="))
+            .collect();
+        assert!(
+            !isrcs.is_empty() && isrcs.iter().all(|l| l.ends_with("=USRC17607839")),
+            "{case}: {tags}"
+        );
     }
 }
 

@@ -52,13 +52,20 @@ fn code_frame(major: u8, id: &str, body: &[u8]) -> Option<(CodeKind, bool)> {
     }
     if id == txxx {
         let (_, values) = decode_text(*body.first()?, body.get(1..)?);
-        let desc = values.first()?.to_ascii_uppercase();
-        return match desc.as_str() {
-            "ISRC" => Some((CodeKind::Isrc, false)),
-            "BARCODE" => Some((CodeKind::Barcode, true)),
-            "UPC" | "EAN" => Some((CodeKind::Barcode, false)),
-            _ => None,
-        };
+        // The key table decides, as for reading: TXXX:CATALOGNUMBER counts
+        // only when it holds a valid barcode.
+        let spec = crate::formats::keys::lookup(
+            crate::model::TagFormat::Id3v2,
+            &format!("{id}:{}", values.first()?),
+        )?;
+        if spec.role == crate::formats::keys::Role::IfValid
+            && !values
+                .get(1)
+                .is_some_and(|v| crate::codes::assess(spec.kind, v).valid)
+        {
+            return None;
+        }
+        return Some((spec.kind, spec.role == crate::formats::keys::Role::Standard));
     }
     None
 }
