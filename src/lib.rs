@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod cli;
 pub mod codes;
+pub mod embed;
 pub mod engine;
 pub mod formats;
 pub mod model;
