@@ -69,6 +69,52 @@ pub enum Command {
         after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav"
     )]
     Set(SetArgs),
+    /// Embed a label's ISRCs and barcodes into delivered masters, from a
+    /// manifest (CSV or JSON), without touching the audio.
+    ///
+    /// The manifest has a header row and a row per track: `path` (relative
+    /// to ROOT, default the manifest's folder) and `isrc`, optionally
+    /// `barcode`; or `release` + `track` (the number a file name starts
+    /// with), or `title` (the title tag) instead of `path`. Excel-saved CSV
+    /// (BOM, `;`, CRLF) and a JSON list of objects with the same keys work.
+    ///
+    /// The whole manifest is checked before anything is written: one bad row
+    /// (an invalid code, a missing file, a file matched twice, one ISRC on two
+    /// different recordings, two barcodes in one release, an unknown column)
+    /// writes nothing, and every bad row is listed with its line number. Each
+    /// file is then written as `isrckit set` writes it: temp copy, checked,
+    /// renamed; files that already hold their codes are left alone.
+    ///
+    /// Exit status: 0 every file written or already right; 1 some files not
+    /// written (the originals are as they were); 2 a bad manifest or usage.
+    #[command(
+        after_help = "Examples:\n  isrckit embed --manifest codes.csv --dry-run\n  isrckit embed --manifest delivery/codes.csv delivery/\n  isrckit embed --manifest codes.json --targets wav:info masters/"
+    )]
+    Embed(EmbedArgs),
+}
+
+/// Arguments of `embed`.
+#[derive(Debug, clap::Args)]
+pub struct EmbedArgs {
+    /// The manifest: CSV (`,` or `;`) or JSON.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// The folder the manifest's paths are relative to [default: the manifest's folder].
+    #[arg(value_name = "ROOT")]
+    pub root: Option<PathBuf>,
+    /// Where to write beyond the defaults: wav:info, wav:ixml, wav:axml, wav:all;
+    /// no-wav:id3 leaves the default ID3 chunk out (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Show what would change (file, location, old → new); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Arguments of `set`.
@@ -219,7 +265,91 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Inspect(args) => inspect(args),
         Command::Audit(args) => audit_command(*args),
         Command::Set(args) => set_command(args),
+        Command::Embed(args) => embed_command(args),
     }
+}
+
+fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
+    use crate::embed::manifest;
+    use crate::write::{Targets, run::Job};
+    let fail = |msg: String| {
+        eprintln!("isrckit: {msg}");
+        Ok(ExitCode::Error)
+    };
+    let targets = match Targets::parse(&args.targets) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let text = match std::fs::read(&args.manifest) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => return fail(format!("{}: {e}", args.manifest.display())),
+    };
+    let root = args.root.clone().unwrap_or_else(|| {
+        args.manifest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from)
+    });
+    let m = args.manifest.display();
+    let assignments =
+        match manifest::parse(&text).and_then(|parsed| manifest::resolve(&parsed, &root)) {
+            Ok(a) => a,
+            Err(errors) => {
+                return fail(format!(
+                    "{m}: the manifest has {} problem{}; nothing was written:\n{errors}",
+                    errors.errors.len(),
+                    if errors.errors.len() == 1 { "" } else { "s" }
+                ));
+            }
+        };
+    let jobs: Vec<Job> = assignments
+        .into_iter()
+        .map(|a| Job {
+            path: a.path,
+            codes: a.codes,
+        })
+        .collect();
+    write_jobs(&jobs, &targets, args.dry_run, args.format, args.color)
+}
+
+/// Run write jobs and render their results; the exit status of `set` and `embed`.
+fn write_jobs(
+    jobs: &[crate::write::run::Job],
+    targets: &crate::write::Targets,
+    dry_run: bool,
+    format: Format,
+    color: ColorChoice,
+) -> io::Result<ExitCode> {
+    let (results, validation_failed) = match crate::write::run::run(jobs, targets, dry_run) {
+        Ok(r) => (r, false),
+        Err(r) => (r, true),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => report::write::json(&mut out, &results, dry_run)?,
+        Format::Table => report::write::table(
+            &mut out,
+            &results,
+            dry_run,
+            Style {
+                color: color_wanted(color),
+            },
+        )?,
+    }
+    out.flush()?;
+    if validation_failed {
+        eprintln!("isrckit: nothing was written: fix the files above first");
+        return Ok(ExitCode::Problems);
+    }
+    let failed = results
+        .iter()
+        .any(|r| r.status == crate::write::engine::Status::Failed);
+    Ok(if failed {
+        ExitCode::Problems
+    } else {
+        ExitCode::Success
+    })
 }
 
 fn set_command(args: SetArgs) -> io::Result<ExitCode> {
@@ -281,36 +411,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
             codes: codes.clone(),
         })
         .collect();
-    let (results, validation_failed) = match crate::write::run::run(&jobs, &targets, args.dry_run) {
-        Ok(r) => (r, false),
-        Err(r) => (r, true),
-    };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Json => report::write::json(&mut out, &results, args.dry_run)?,
-        Format::Table => report::write::table(
-            &mut out,
-            &results,
-            args.dry_run,
-            Style {
-                color: color_wanted(args.color),
-            },
-        )?,
-    }
-    out.flush()?;
-    if validation_failed {
-        eprintln!("isrckit: nothing was written: fix the files above first");
-        return Ok(ExitCode::Problems);
-    }
-    let failed = results
-        .iter()
-        .any(|r| r.status == crate::write::engine::Status::Failed);
-    Ok(if failed {
-        ExitCode::Problems
-    } else {
-        ExitCode::Success
-    })
+    write_jobs(&jobs, &targets, args.dry_run, args.format, args.color)
 }
 
 fn color_wanted(choice: ColorChoice) -> bool {
