@@ -521,7 +521,14 @@ impl Audit<'_> {
                     *counts.entry(b).or_default() += 1;
                 }
             }
-            if counts.len() < 2 {
+            // Consistent when every track carries the same set (a set of two
+            // is each file's own barcode-conflict, not an inconsistency).
+            let sets: BTreeSet<&[Box<str>]> = members
+                .iter()
+                .map(|&i| self.records[i].barcodes.as_slice())
+                .filter(|b| !b.is_empty())
+                .collect();
+            if counts.len() < 2 || sets.len() < 2 {
                 continue;
             }
             let summary: Vec<String> = counts
