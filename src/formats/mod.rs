@@ -353,9 +353,6 @@ pub(crate) fn plan_write(
         Container::Aiff => aiff::write::plan(src, codes),
         Container::Mp3 => mp3::write::plan(src, codes),
         Container::Flac => flac::write::plan(src, codes),
-        other => Err(crate::write::PlanError::Unsupported(format!(
-            "writing into {} files is not available yet",
-            other.name().to_uppercase()
-        ))),
+        Container::Mp4 => mp4::write::plan(src, codes),
     }
 }
