@@ -291,17 +291,16 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
     let m = args.manifest.display();
-    let assignments =
-        match manifest::parse(&text).and_then(|parsed| manifest::resolve(&parsed, &root)) {
-            Ok(a) => a,
-            Err(errors) => {
-                return fail(format!(
-                    "{m}: the manifest has {} problem{}; nothing was written:\n{errors}",
-                    errors.errors.len(),
-                    if errors.errors.len() == 1 { "" } else { "s" }
-                ));
-            }
-        };
+    let assignments = match manifest::check(&text, &root) {
+        Ok(a) => a,
+        Err(errors) => {
+            return fail(format!(
+                "{m}: the manifest has {} problem{}; nothing was written:\n{errors}",
+                errors.errors.len(),
+                if errors.errors.len() == 1 { "" } else { "s" }
+            ));
+        }
+    };
     let jobs: Vec<Job> = assignments
         .into_iter()
         .map(|a| Job {

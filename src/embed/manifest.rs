@@ -265,6 +265,31 @@ struct RowChecks {
 ///
 /// Every problem found, each with its line: all bad rows at once.
 pub fn parse(text: &str) -> Result<Manifest, ManifestErrors> {
+    let (manifest, errors) = parse_partial(text);
+    if errors.is_empty() {
+        Ok(manifest)
+    } else {
+        Err(ManifestErrors::new(errors))
+    }
+}
+
+/// Parse, then resolve the rows that parsed against `root`: every problem
+/// of both steps at once (a bad code on one line and a missing file on
+/// another are reported together), or one assignment per file.
+pub fn check(text: &str, root: &Path) -> Result<Vec<Assignment>, ManifestErrors> {
+    let (manifest, mut errors) = parse_partial(text);
+    match resolve(&manifest, root) {
+        Ok(a) if errors.is_empty() => Ok(a),
+        Ok(_) => Err(ManifestErrors::new(errors)),
+        Err(e) => {
+            errors.extend(e.errors);
+            Err(ManifestErrors::new(errors))
+        }
+    }
+}
+
+/// The rows that parse, and the problems of those that do not.
+fn parse_partial(text: &str) -> (Manifest, Vec<RowError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut errors = Vec::new();
     let first = text.trim_start().chars().next();
@@ -281,11 +306,7 @@ pub fn parse(text: &str) -> Result<Manifest, ManifestErrors> {
         .iter()
         .filter_map(|r| build_row(r, checks, &mut errors))
         .collect();
-    if errors.is_empty() {
-        Ok(Manifest { rows })
-    } else {
-        Err(ManifestErrors::new(errors))
-    }
+    (Manifest { rows }, errors)
 }
 
 /// The known column names, for messages: `path, isrc, barcode, ...`.
