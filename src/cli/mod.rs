@@ -304,7 +304,8 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
     let jobs: Vec<Job> = assignments
         .into_iter()
         .map(|a| Job {
-            path: a.path,
+            // `./album/01.wav` reads better as `album/01.wav`.
+            path: a.path.strip_prefix(".").map(PathBuf::from).unwrap_or(a.path),
             codes: a.codes,
         })
         .collect();
