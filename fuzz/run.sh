@@ -6,10 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-120}"
-for t in wav aiff flac mp3 mp4 any; do
+for t in wav aiff flac mp3 mp4 any write manifest; do
   mkdir -p "fuzz/corpus/$t"
   if [ "$t" = any ]; then
     cp testdata/*/* "fuzz/corpus/$t/" 2>/dev/null || true
+  elif [ "$t" = write ]; then
+    # The first byte picks the container: 0 WAV, 1 AIFF, 2 FLAC, 3 MP3, 4 MP4.
+    i=0
+    for c in wav aiff flac mp3 mp4; do
+      for f in "testdata/$c/"*; do
+        { printf "\\$(printf %o $i)"; cat "$f"; } > "fuzz/corpus/$t/$c-$(basename "$f")"
+      done
+      i=$((i + 1))
+    done
+  elif [ "$t" = manifest ]; then
+    printf 'path;isrc;barcode\r\n"a;b.wav";US-RC1-76-07839;075678164125\r\n' > "fuzz/corpus/$t/csv"
+    printf '[{"path":"a.wav","isrc":"USRC17607839"}]' > "fuzz/corpus/$t/json"
   else
     cp "testdata/$t/"* "fuzz/corpus/$t/" 2>/dev/null || true
     # Damaged samples of this container seed it too.

@@ -305,7 +305,11 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
         .into_iter()
         .map(|a| Job {
             // `./album/01.wav` reads better as `album/01.wav`.
-            path: a.path.strip_prefix(".").map(PathBuf::from).unwrap_or(a.path),
+            path: a
+                .path
+                .strip_prefix(".")
+                .map(PathBuf::from)
+                .unwrap_or(a.path),
             codes: a.codes,
         })
         .collect();

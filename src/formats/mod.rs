@@ -356,3 +356,26 @@ pub(crate) fn plan_write(
         Container::Mp4 => mp4::write::plan(src, codes),
     }
 }
+
+/// Plan a write of fixed codes into bytes in memory, bypassing detection:
+/// the entry point of the writer fuzz target (planning parses the file
+/// again, as the writer sees it). Returns whether a plan was made.
+pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
+    let codes = crate::write::codes::Codes {
+        isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
+        barcode: crate::codes::Gtin::parse("075678164125").ok(),
+    };
+    let mut slice = bytes;
+    let mut src = Source::new(&mut slice, bytes.len() as u64);
+    let targets = crate::write::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
+    let Ok(Some(plan)) = plan_write(container, &mut src, &codes, &targets) else {
+        return false;
+    };
+    // Every copied range must lie inside the file.
+    plan.pieces.iter().all(|p| match p {
+        crate::write::safe::Piece::Copy { offset, len } => offset
+            .checked_add(*len)
+            .is_some_and(|e| e <= bytes.len() as u64),
+        crate::write::safe::Piece::Bytes(_) => true,
+    })
+}
