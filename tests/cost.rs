@@ -1,8 +1,8 @@
 //! Reading reads metadata, not audio: a 10-minute file costs the same bytes
-//! as a 30-second one in every container, and a 10-minute WAV the same as a
-//! 2-second one. (A 2-second MP3 is smaller than the window the MP3 reader
-//! reads to find its first frame, hence 30 seconds for the comparison.)
-//! A count of bytes read, not a timing: timings belong in benchmarks.
+//! as a 30-second one in every container (a few of the 32 KiB windows
+//! small reads are served from), and a 10-minute WAV no more than a
+//! 2-second one. A count of bytes read, not a timing: timings belong in
+//! benchmarks (bench/compare.sh --long).
 
 mod common;
 
@@ -63,8 +63,10 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
             .and_then(|a| a.duration_ms)
             .expect("duration");
         assert!((599_000..=601_000).contains(&ms), "{ext}: duration {ms} ms");
+        // A few 32 KiB windows (head, tail; for MP4 also the start of
+        // `moov` and its `udta`), whatever the length: a constant bound.
         assert!(
-            bytes_long <= bytes_short + 1024 && bytes_long < 64 * 1024,
+            bytes_long <= 4 * 32 * 1024,
             "{ext}: read {bytes_long} bytes of a {long_len}-byte 10-minute file, {bytes_short} of the 30-second one"
         );
     }
@@ -72,5 +74,10 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
     let ten = make(dir.path(), "ten.wav", 600, &[]);
     let (_, a) = isrckit::read_file_counted(&two);
     let (_, b) = isrckit::read_file_counted(&ten);
-    assert_eq!(a, b, "WAV: 2 s read {a} bytes, 10 min read {b}");
+    // The 2-second file is smaller than one window, so it is read whole;
+    // the 10-minute one costs one window more at most.
+    assert!(
+        b <= a.max(32 * 1024) + 4096,
+        "WAV: 2 s read {a} bytes, 10 min read {b}"
+    );
 }

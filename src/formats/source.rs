@@ -6,7 +6,7 @@
 //! becomes an error, never an allocation (STYLE.md: one allocation guard).
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 
 /// The most a single metadata read may allocate. Tags larger than this
 /// (a 64 MiB embedded picture, say) are skipped, never loaded: no code
@@ -60,12 +60,22 @@ pub enum SourceError {
 pub trait ReadAt {
     /// Fill `buf` from `offset`; fails if fewer bytes are available.
     fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+
+    /// Whether each read costs a system call, so small reads are better
+    /// served from a window read once.
+    fn windowed(&self) -> bool {
+        false
+    }
 }
 
 impl ReadAt for File {
     fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
-        self.seek(SeekFrom::Start(offset))?;
-        self.read_exact(buf)
+        // One pread per read: no seek, and no file position to keep.
+        std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
+    }
+
+    fn windowed(&self) -> bool {
+        true
     }
 }
 
@@ -81,6 +91,11 @@ impl ReadAt for &[u8] {
     }
 }
 
+/// The size of the windows small reads are served from: a file's metadata
+/// is mostly a few headers near its head and tail, so two windows turn a
+/// dozen small reads into two system calls (what `bench/headtail.c` does).
+const WINDOW: u64 = 32 * 1024;
+
 /// A file (or byte slice) of known length, read region by region.
 pub struct Source<'a> {
     inner: &'a mut dyn ReadAt,
@@ -88,6 +103,10 @@ pub struct Source<'a> {
     /// Bytes actually read, for the tests and benchmarks that prove a scan
     /// does not read audio.
     pub bytes_read: u64,
+    /// Up to two windows of the file: (start, bytes).
+    windows: [Option<(u64, Vec<u8>)>; 2],
+    /// The window slot to replace next.
+    next: usize,
 }
 
 impl<'a> Source<'a> {
@@ -97,7 +116,40 @@ impl<'a> Source<'a> {
             inner,
             len,
             bytes_read: 0,
+            windows: [None, None],
+            next: 0,
         }
+    }
+
+    /// Serve `buf` from a window, loading one when the read is small.
+    /// Returns false when the read should go straight to the file.
+    fn serve_small(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<bool> {
+        let len = buf.len() as u64;
+        for (start, data) in self.windows.iter().flatten() {
+            if offset >= *start && offset + len <= start + data.len() as u64 {
+                let at = (offset - start) as usize;
+                buf.copy_from_slice(&data[at..at + buf.len()]);
+                return Ok(true);
+            }
+        }
+        if !self.inner.windowed() || len > WINDOW / 2 {
+            return Ok(false);
+        }
+        // The head window starts at 0; others at the page below the read.
+        let start = if offset < WINDOW / 2 {
+            0
+        } else {
+            offset & !4095
+        };
+        let end = (start + WINDOW).min(self.len);
+        let mut data = vec![0u8; (end - start) as usize];
+        self.inner.read_exact_at(start, &mut data)?;
+        self.bytes_read += data.len() as u64;
+        let at = (offset - start) as usize;
+        buf.copy_from_slice(&data[at..at + buf.len()]);
+        self.windows[self.next] = Some((start, data));
+        self.next = (self.next + 1) % 2;
+        Ok(true)
     }
 
     /// The length of the whole file.
@@ -149,13 +201,15 @@ impl<'a> Source<'a> {
     /// Fill a fixed-size buffer (a header) at `offset`.
     pub fn fill(&mut self, what: &str, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
         self.check(what, offset, buf.len() as u64)?;
-        self.inner
-            .read_exact_at(offset, buf)
-            .map_err(|source| SourceError::Io {
-                what: what.to_string(),
-                offset,
-                source,
-            })?;
+        let io_err = |source| SourceError::Io {
+            what: what.to_string(),
+            offset,
+            source,
+        };
+        if self.serve_small(offset, buf).map_err(io_err)? {
+            return Ok(());
+        }
+        self.inner.read_exact_at(offset, buf).map_err(io_err)?;
         self.bytes_read += buf.len() as u64;
         Ok(())
     }

@@ -425,6 +425,9 @@ fn vorbis_comment(c: &mut Collector, pos: u64, mut f: Fields) -> Result<(), Form
         }
         match text.split_once('=') {
             Some((key, value)) => {
+                if key.eq_ignore_ascii_case("TITLE") {
+                    c.title(value);
+                }
                 let loc = c.loc(Some("VORBIS_COMMENT"), TagFormat::Vorbis, key, at);
                 c.field(value, loc);
             }

@@ -853,9 +853,9 @@ fn sparse_50_mb_file_reads_only_the_metadata() {
     let audio_at = find(&head, AUDIO);
     assert_eq!(c.audio.payload_offset, Some(audio_at));
     assert_eq!(c.audio.payload_len, Some(total - audio_at));
-    assert!(src.bytes_read < 64 * 1024, "{}", src.bytes_read);
-    // Neither the picture nor the padding was read.
-    assert!(src.bytes_read < 2048, "{}", src.bytes_read);
+    // At most the two 32 KiB windows small reads are served from: the
+    // picture and the padding are not read beyond what a window holds.
+    assert!(src.bytes_read <= 64 * 1024, "{}", src.bytes_read);
 }
 
 mod prop {

@@ -469,7 +469,21 @@ impl<'r, 's> Reader<'r, 's> {
         match &item.kind {
             b"----" => self.freeform(ilst, item),
             b"xid " => self.xid(ilst, item),
+            [0xA9, b'n', b'a', b'm'] => self.title(ilst, item),
             _ => {}
+        }
+    }
+
+    /// The `©nam` item: the title, for telling recordings apart.
+    fn title(&mut self, ilst: &Parent, item: &Atom) {
+        let inner = ilst.child(item, 0);
+        let (list, _) = self.list(&inner);
+        if let Some((text, _)) = list
+            .iter()
+            .filter(|a| a.is(b"data"))
+            .find_map(|d| self.data_text(d))
+        {
+            self.c.title(&text);
         }
     }
 
