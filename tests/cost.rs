@@ -1,5 +1,5 @@
 //! Reading reads metadata, not audio: a 10-minute file costs the same bytes
-//! as a 30-second one in every container (a few of the 32 KiB windows
+//! as a 30-second one in every container (a few of the 64 KiB windows
 //! small reads are served from), and a 10-minute WAV no more than a
 //! 2-second one. A count of bytes read, not a timing: timings belong in
 //! benchmarks (bench/compare.sh --long).
@@ -63,10 +63,11 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
             .and_then(|a| a.duration_ms)
             .expect("duration");
         assert!((599_000..=601_000).contains(&ms), "{ext}: duration {ms} ms");
-        // A few 32 KiB windows (head, tail; for MP4 also the start of
-        // `moov` and its `udta`), whatever the length: a constant bound.
+        // A few windows (head, tail; for MP4 also the start of `moov` and
+        // its `udta`), whatever the length: a constant bound.
+        let window = isrckit::formats::source::WINDOW;
         assert!(
-            bytes_long <= 4 * 32 * 1024,
+            bytes_long <= 4 * window,
             "{ext}: read {bytes_long} bytes of a {long_len}-byte 10-minute file, {bytes_short} of the 30-second one"
         );
     }
@@ -75,9 +76,9 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
     let (_, a) = isrckit::read_file_counted(&two);
     let (_, b) = isrckit::read_file_counted(&ten);
     // The 2-second file is smaller than one window, so it is read whole;
-    // the 10-minute one costs one window more at most.
+    // the 10-minute one costs one window at most.
     assert!(
-        b <= a.max(32 * 1024) + 4096,
+        b <= a.max(isrckit::formats::source::WINDOW),
         "WAV: 2 s read {a} bytes, 10 min read {b}"
     );
 }

@@ -30,8 +30,8 @@ pub struct Outcome {
 pub fn run(
     paths: &[PathBuf],
     settings: &Settings,
-    sink: &mut dyn Sink,
-    progress: &mut dyn FnMut(u64, u64),
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
     let (files, walk_errors) = walk(paths, settings);
     let mut audit = Audit {
@@ -43,8 +43,8 @@ pub fn run(
     };
     let total = (files.len() + walk_errors.len()) as u64;
     let mut done = 0;
-    for batch in files.chunks(BATCH) {
-        let read: Vec<(FileReport, Option<[u8; 32]>)> = batch
+    let read_batch = |batch: &[PathBuf]| -> Vec<(FileReport, Option<[u8; 32]>)> {
+        batch
             .par_iter()
             .map(|p| {
                 let report = engine::read_file(p);
@@ -53,13 +53,28 @@ pub fn run(
                     .flatten();
                 (report, hash)
             })
-            .collect();
-        for (report, hash) in &read {
-            sink.file(report)?;
-            audit.file(report, *hash);
-            done += 1;
-            progress(done, total);
-        }
+            .collect()
+    };
+    // The next batch is read while this one is rendered and audited, so
+    // the cores never wait for the (ordered, single-threaded) rules.
+    let mut batches = files.chunks(BATCH);
+    let mut current = batches.next().map(read_batch).unwrap_or_default();
+    while !current.is_empty() {
+        let next = batches.next();
+        let (following, result) = rayon::join(
+            || next.map(read_batch).unwrap_or_default(),
+            || -> io::Result<()> {
+                for (report, hash) in &current {
+                    sink.file(report)?;
+                    audit.file(report, *hash);
+                    done += 1;
+                    progress(done, total);
+                }
+                Ok(())
+            },
+        );
+        result?;
+        current = following;
     }
     for (path, why) in walk_errors {
         let mut r = engine::read_bytes(&path, &[]);
@@ -77,8 +92,14 @@ pub fn run(
         mut summary,
         ..
     } = audit;
-    findings.sort_by(|a, b| (&a.path, a.rule, &a.message).cmp(&(&b.path, b.rule, &b.message)));
-    records.sort_by(|a, b| a.path.cmp(&b.path));
+    findings.sort_by(|a, b| {
+        engine::path_order(&a.path, &b.path)
+            .then_with(|| (a.rule, &a.message).cmp(&(b.rule, &b.message)))
+    });
+    // Records come in walk order already; walk errors (rare) were appended.
+    if !records.is_sorted_by(|a, b| engine::path_order(&a.path, &b.path).is_le()) {
+        records.sort_by(|a, b| engine::path_order(&a.path, &b.path));
+    }
     for f in &findings {
         match f.severity {
             Severity::Error => summary.errors += 1,
@@ -128,7 +149,7 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
             Err(e) => errors.push((root.clone(), format!("cannot read: {e}"))),
         }
     }
-    files.sort();
+    files.sort_unstable_by(|a, b| engine::path_order(a, b));
     files.dedup();
     (files, errors)
 }
@@ -483,7 +504,7 @@ impl Audit<'_> {
             }
         }
         for (i, code, mut related, message) in out {
-            related.sort();
+            related.sort_by(|a, b| engine::path_order(a, b));
             let path = self.records[i].path.clone();
             self.push(
                 Rule::IsrcDuplicate,
@@ -623,7 +644,7 @@ impl Audit<'_> {
             }
         }
         for (rule, i, mut related, message, code) in pending {
-            related.sort();
+            related.sort_by(|a, b| engine::path_order(a, b));
             let path = self.records[i].path.clone();
             let before = self.findings.len();
             self.push(rule, &path, message, code, None);

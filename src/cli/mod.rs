@@ -523,7 +523,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
         r.status = crate::model::FileStatus::Unreadable;
         reports.push(r);
     }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.sort_by(|a, b| engine::path_order(&a.path, &b.path));
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {

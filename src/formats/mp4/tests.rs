@@ -912,7 +912,12 @@ fn scanning_a_50_mb_file_reads_under_64_kib() {
     let mut src = Source::new(&mut f, len);
     let mut c = Collector::new(Container::Mp4);
     read(&mut src, &mut c).expect("clean file");
-    assert!(src.bytes_read < 64 * 1024, "read {} bytes", src.bytes_read);
+    // At most the two windows small reads are served from.
+    assert!(
+        src.bytes_read <= 2 * crate::formats::source::WINDOW,
+        "read {} bytes",
+        src.bytes_read
+    );
     assert_eq!(c.audio.payload_len, Some(audio_len));
     assert_eq!(c.audio.duration_ms, Some(300_000));
     assert_eq!(c.sites.len(), 1);

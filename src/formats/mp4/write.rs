@@ -2026,6 +2026,7 @@ mod tests {
             other => panic!("expected Unsupported, got {other:?}"),
         }
         assert!(src.bytes_read < 64 * 1024, "the audio was not read");
+        drop(src);
         // A same-length edit moves nothing, and reads no audio either.
         let mut src = Source::new(&mut sparse, len);
         let p = plan(&mut src, &codes(Some(NEW), None))

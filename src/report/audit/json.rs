@@ -38,6 +38,8 @@ pub struct JsonSink<W> {
     out: W,
     started: bool,
     files: u64,
+    /// One file's JSON, built here and written to `out` in one call.
+    scratch: Vec<u8>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -47,6 +49,7 @@ impl<W: Write> JsonSink<W> {
             out,
             started: false,
             files: 0,
+            scratch: Vec::with_capacity(4096),
         }
     }
 
@@ -72,7 +75,9 @@ impl<W: Write> Sink for JsonSink<W> {
         self.out
             .write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
         self.files += 1;
-        serde_json::to_writer(&mut self.out, &FileView::new(report))?;
+        self.scratch.clear();
+        serde_json::to_writer(&mut self.scratch, &FileView::new(report))?;
+        self.out.write_all(&self.scratch)?;
         Ok(())
     }
 
