@@ -34,8 +34,9 @@ def log(msg):
 
 
 def timed(cmd, **kw):
+    kw.setdefault("stdout", subprocess.DEVNULL)
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    subprocess.run(cmd, check=True, **kw)
     return time.perf_counter() - t0
 
 
@@ -117,7 +118,7 @@ def big(args, bin_):
                 f.write(block[:n])
                 left -= n
         subprocess.run(["sync"], check=True)
-        timed(["cat", wav], stdout=subprocess.DEVNULL)  # warm
+        timed(["cat", wav])  # warm the cache
         cp = timed(["cp", wav, wav + ".copy"])
         os.remove(wav + ".copy")
         first = timed([bin_, "set", "--isrc", "USRC17607839", "--barcode", "075678164125", wav])

@@ -98,10 +98,19 @@ pub fn prepare(
 
 /// Write a prepared plan: temp copy, verify, replace.
 pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
+    commit_then(p, codes, true)
+}
+
+/// [`commit`]; with `sync_folder` false the caller syncs the folder later
+/// ([`safe::sync_dir`]), once for all the files written into it.
+pub fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<(), WriteError> {
     let Some(plan) = &p.plan else { return Ok(()) };
-    safe::replace(&p.target, &plan.pieces, &mut |temp| {
-        verify(&p.target, temp, &p.before, codes)
-    })
+    safe::replace_then(
+        &p.target,
+        &plan.pieces,
+        &mut |temp| verify(&p.target, temp, &p.before, codes),
+        sync_folder,
+    )
 }
 
 /// Prepare and commit one file, as a result line.

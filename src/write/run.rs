@@ -67,7 +67,7 @@ pub fn run(
                     ..base
                 };
             }
-            match engine::commit(&p, &job.codes) {
+            match engine::commit_then(&p, &job.codes, false) {
                 Ok(()) => FileResult {
                     status: Status::Written,
                     changes,
@@ -81,6 +81,17 @@ pub fn run(
                 },
             }
         })
+        .collect::<Vec<FileResult>>();
+    // Each folder synced once, after all its files were renamed: the
+    // renames are durable from here on.
+    let folders: std::collections::BTreeSet<PathBuf> = results
+        .iter()
+        .filter(|r| r.status == Status::Written)
+        .filter_map(|r| super::safe::resolve(&r.path).ok())
+        .map(|p| super::safe::folder_of(&p).to_path_buf())
         .collect();
+    for f in &folders {
+        super::safe::sync_dir(f);
+    }
     Ok(results)
 }

@@ -132,6 +132,17 @@ pub fn replace(
     pieces: &[Piece],
     verify: &mut dyn FnMut(&Path) -> Result<(), String>,
 ) -> Result<(), WriteError> {
+    replace_then(target, pieces, verify, true)
+}
+
+/// [`replace`], syncing the folder afterwards only when `sync_folder`: a
+/// caller writing many files in one folder syncs it once with [`sync_dir`].
+pub fn replace_then(
+    target: &Path,
+    pieces: &[Piece],
+    verify: &mut dyn FnMut(&Path) -> Result<(), String>,
+    sync_folder: bool,
+) -> Result<(), WriteError> {
     let mut original = File::open(target).map_err(io_err("cannot open", target))?;
     let meta = original
         .metadata()
@@ -181,17 +192,26 @@ pub fn replace(
     drop(temp.file.take());
     fs::rename(&temp.path, target).map_err(io_err("cannot replace", target))?;
     temp.keep = true;
-    if let Some(dir) = target.parent() {
-        // The rename is durable once the folder is synced.
-        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) {
-            let _ = d.sync_all();
-        }
+    if sync_folder {
+        sync_dir(folder_of(target));
     }
     Ok(())
+}
+
+/// The folder holding `file` (`.` for a bare name).
+pub fn folder_of(file: &Path) -> &Path {
+    match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Sync a folder, which makes the renames in it durable. (A batch syncs
+/// each folder once, after all its files are renamed.)
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 #[cfg(test)]
