@@ -102,6 +102,14 @@ pub struct EmbedArgs {
     /// The folder the manifest's paths are relative to [default: the manifest's folder].
     #[arg(value_name = "ROOT")]
     pub root: Option<PathBuf>,
+    /// Where, how and what to show.
+    #[command(flatten)]
+    pub write: WriteOptions,
+}
+
+/// The options `set` and `embed` share.
+#[derive(Debug, clap::Args)]
+pub struct WriteOptions {
     /// Where to write beyond the defaults: wav:info, wav:ixml, wav:axml, wav:all;
     /// no-wav:id3 leaves the default ID3 chunk out (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "TARGET")]
@@ -129,19 +137,9 @@ pub struct SetArgs {
     /// Files, or with --barcode alone, release folders (every audio file in them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Where to write beyond the defaults: wav:info, wav:ixml, wav:axml, wav:all;
-    /// no-wav:id3 leaves the default ID3 chunk out (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "TARGET")]
-    pub targets: Vec<String>,
-    /// Show what would change (file, location, old → new); write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// When to colour the table.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Where, how and what to show.
+    #[command(flatten)]
+    pub write: WriteOptions,
 }
 
 /// Arguments of `audit`.
@@ -276,7 +274,7 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
         eprintln!("isrckit: {msg}");
         Ok(ExitCode::Error)
     };
-    let targets = match Targets::parse(&args.targets) {
+    let targets = match Targets::parse(&args.write.targets) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
@@ -313,17 +311,16 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
             codes: a.codes,
         })
         .collect();
-    write_jobs(&jobs, &targets, args.dry_run, args.format, args.color)
+    write_jobs(&jobs, &targets, &args.write)
 }
 
 /// Run write jobs and render their results; the exit status of `set` and `embed`.
 fn write_jobs(
     jobs: &[crate::write::run::Job],
     targets: &crate::write::Targets,
-    dry_run: bool,
-    format: Format,
-    color: ColorChoice,
+    options: &WriteOptions,
 ) -> io::Result<ExitCode> {
+    let (dry_run, format, color) = (options.dry_run, options.format, options.color);
     let (results, validation_failed) = match crate::write::run::run(jobs, targets, dry_run) {
         Ok(r) => (r, false),
         Err(r) => (r, true),
@@ -379,7 +376,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     if isrc.is_none() && barcode.is_none() {
         return usage("give --isrc CODE, --barcode CODE or both".into());
     }
-    let targets = match Targets::parse(&args.targets) {
+    let targets = match Targets::parse(&args.write.targets) {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
@@ -415,7 +412,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
             codes: codes.clone(),
         })
         .collect();
-    write_jobs(&jobs, &targets, args.dry_run, args.format, args.color)
+    write_jobs(&jobs, &targets, &args.write)
 }
 
 fn color_wanted(choice: ColorChoice) -> bool {

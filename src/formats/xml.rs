@@ -64,34 +64,24 @@ pub(crate) fn scan(body: &[u8], tag: TagFormat, chunk: &str, chunk_offset: u64, 
                     isrc_identifier = None;
                 }
             }
-            Event::Text(t) => {
-                let text = t.trim().to_string();
-                if !text.is_empty() {
-                    element_text(
-                        &text,
-                        &path,
-                        isrc_identifier.is_some(),
-                        tag,
-                        chunk,
-                        chunk_offset,
-                        c,
-                    );
-                }
-            }
-            Event::CData(t) => {
-                let text = t.trim().to_string();
-                if !text.is_empty() {
-                    element_text(
-                        &text,
-                        &path,
-                        isrc_identifier.is_some(),
-                        tag,
-                        chunk,
-                        chunk_offset,
-                        c,
-                    );
-                }
-            }
+            Event::Text(t) => element_text(
+                t.trim(),
+                &path,
+                isrc_identifier.is_some(),
+                tag,
+                chunk,
+                chunk_offset,
+                c,
+            ),
+            Event::CData(t) => element_text(
+                t.trim(),
+                &path,
+                isrc_identifier.is_some(),
+                tag,
+                chunk,
+                chunk_offset,
+                c,
+            ),
             Event::Eof => return,
             _ => {}
         }
@@ -99,6 +89,7 @@ pub(crate) fn scan(body: &[u8], tag: TagFormat, chunk: &str, chunk_offset: u64, 
     }
 }
 
+/// Text inside an element (empty text is ignored).
 fn element_text(
     text: &str,
     path: &[String],
@@ -108,6 +99,9 @@ fn element_text(
     offset: u64,
     c: &mut Collector,
 ) {
+    if text.is_empty() {
+        return;
+    }
     let Some(name) = path.last() else { return };
     let parent = path.len().checked_sub(2).and_then(|i| path.get(i));
     let joined = path.join("/");

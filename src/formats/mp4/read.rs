@@ -608,7 +608,7 @@ impl<'r, 's> Reader<'r, 's> {
             let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
             String::from_utf8_lossy(b).into_owned()
         } else {
-            utf16be(&b)
+            utf16be(&b).0
         };
         Some((text, encoding))
     }
@@ -784,9 +784,10 @@ impl Bits<'_> {
     }
 }
 
-/// UTF-16BE to text; a leading byte-order mark is dropped, unpaired
-/// surrogates and an odd last byte become U+FFFD.
-fn utf16be(b: &[u8]) -> String {
+/// UTF-16BE to text; a leading byte-order mark is dropped (the flag says
+/// whether one led), unpaired surrogates and an odd last byte become U+FFFD.
+/// The writer decodes with the same function.
+pub(crate) fn utf16be(b: &[u8]) -> (String, bool) {
     let units = b
         .chunks_exact(2)
         .map(|p| p.try_into().map_or(0xFFFD, u16::from_be_bytes));
@@ -797,7 +798,7 @@ fn utf16be(b: &[u8]) -> String {
         s.push(char::REPLACEMENT_CHARACTER);
     }
     match s.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => s,
+        Some(rest) => (rest.to_string(), true),
+        None => (s, false),
     }
 }

@@ -429,23 +429,6 @@ impl Text {
     }
 }
 
-/// UTF-16BE to text, as the reader decodes it; whether a mark led.
-fn utf16be(b: &[u8]) -> (String, bool) {
-    let units = b
-        .chunks_exact(2)
-        .map(|p| p.try_into().map_or(0xFFFD, u16::from_be_bytes));
-    let mut s: String = char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
-    if b.len() % 2 == 1 {
-        s.push(char::REPLACEMENT_CHARACTER);
-    }
-    match s.strip_prefix('\u{FEFF}') {
-        Some(rest) => (rest.to_string(), true),
-        None => (s, false),
-    }
-}
-
 /// Whether a value of `kind` read from a key with `role` is a code site
 /// (as the collector decides).
 fn is_site(role: Role, kind: CodeKind, text: &str) -> bool {
@@ -1102,7 +1085,7 @@ impl<'p, 's> Pass<'p, 's> {
         }
         let b = self.src.read("'data' text", d.body() + 8, len)?;
         let (text, bom) = if utf16 {
-            utf16be(&b)
+            super::read::utf16be(&b)
         } else {
             match b.strip_prefix(b"\xEF\xBB\xBF") {
                 Some(rest) => (String::from_utf8_lossy(rest).into_owned(), true),
