@@ -53,3 +53,21 @@ fn mp3_crashers() {
 fn mp4_crashers() {
     replay(Container::Mp4, "mp4");
 }
+
+#[test]
+fn manifest_crashers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/manifest");
+    for entry in std::fs::read_dir(&root)
+        .expect("tests/fuzz/manifest")
+        .flatten()
+    {
+        let bytes = std::fs::read(entry.path()).expect("read crasher");
+        let started = Instant::now();
+        let _ = isrckit::embed::manifest::parse(&String::from_utf8_lossy(&bytes));
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{}",
+            entry.path().display()
+        );
+    }
+}

@@ -386,8 +386,13 @@ fn separator(text: &str) -> (char, Option<usize>) {
         return (',', None);
     };
     let t = first.trim();
-    if t.len() == 5 && t[..4].eq_ignore_ascii_case("sep=") {
-        let c = t[4..].chars().next().unwrap_or(',');
+    // `get`: the first line may hold any text; slicing inside a
+    // multi-byte character would panic (found by the manifest fuzz target).
+    if let (Some(head), Some(tail)) = (t.get(..4), t.get(4..))
+        && head.eq_ignore_ascii_case("sep=")
+        && tail.chars().count() == 1
+    {
+        let c = tail.chars().next().unwrap_or(',');
         return (c, Some(i + 1));
     }
     let (mut commas, mut semis, mut quoted) = (0, 0, false);
