@@ -125,8 +125,7 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
                         Ok(e) => {
                             let is_file = e.file_type().is_file()
                                 || (e.file_type().is_symlink() && e.path().is_file());
-                            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                            if is_file && wanted(rel, settings) {
+                            if is_file && wanted(e.path(), root, settings) {
                                 files.push(e.into_path());
                             }
                         }
@@ -141,8 +140,7 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
                 }
             }
             Ok(_) => {
-                let name = root.file_name().map(Path::new).unwrap_or(root);
-                if wanted(name, settings) {
+                if wanted(root, root.parent().unwrap_or(Path::new("")), settings) {
                     files.push(root.clone());
                 }
             }
@@ -154,11 +152,19 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
     (files, errors)
 }
 
-fn wanted(rel: &Path, s: &Settings) -> bool {
-    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with(engine::TEMP_PREFIX) {
+/// Whether a file found under `root` is audited: never the tool's own temp
+/// files; then the include/exclude globs, matched against the path
+/// relative to `root` (computed only when there are globs).
+fn wanted(path: &Path, root: &Path, s: &Settings) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let name = path.file_name().map(|n| n.as_bytes()).unwrap_or_default();
+    if name.starts_with(engine::TEMP_PREFIX.as_bytes()) {
         return false;
     }
+    if s.include.is_none() && s.exclude.is_none() {
+        return true;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
     s.include.as_ref().is_none_or(|m| m.is_match(rel))
         && !s.exclude.as_ref().is_some_and(|m| m.is_match(rel))
 }
@@ -300,12 +306,14 @@ impl Audit<'_> {
         let (mut isrc_sites, mut barcode_sites) = (0, 0);
         let mut flagged: BTreeSet<(Rule, String)> = BTreeSet::new();
         for c in &r.codes {
-            let at = c.location.describe();
-            let shown = c.value.clone().unwrap_or_else(|| c.raw.clone());
+            // Only a finding needs these texts: most sites make none.
+            let at = || c.location.describe();
+            let shown = || c.value.clone().unwrap_or_else(|| c.raw.clone());
             match c.kind {
                 CodeKind::Isrc => {
                     isrc_sites += 1;
                     if !c.valid {
+                        let at = at();
                         self.push(
                             Rule::IsrcInvalid,
                             path,
@@ -320,12 +328,13 @@ impl Audit<'_> {
                         continue;
                     }
                     if !c.canonical {
+                        let (at, shown) = (at(), shown());
                         self.push(
                             Rule::IsrcNoncanonical,
                             path,
                             format!("ISRC stored as \"{}\" at {at}; store it as {shown}", c.raw),
-                            Some(shown.clone()),
-                            Some(at.clone()),
+                            Some(shown),
+                            Some(at),
                         );
                     }
                     let Ok(code) = Isrc::parse(&c.raw) else {
@@ -334,8 +343,9 @@ impl Audit<'_> {
                     let s = self.settings;
                     if !s.registrants.is_empty()
                         && !s.registrants.iter().any(|p| p == code.prefix_code())
-                        && flagged.insert((Rule::IsrcRegistrant, shown.clone()))
+                        && flagged.insert((Rule::IsrcRegistrant, shown()))
                     {
+                        let shown = shown();
                         self.push(
                             Rule::IsrcRegistrant,
                             path,
@@ -345,31 +355,31 @@ impl Audit<'_> {
                                 if s.registrants.len() == 1 { "" } else { "es" },
                                 s.registrants.join(", ")
                             ),
-                            Some(shown.clone()),
-                            Some(at.clone()),
+                            Some(shown),
+                            Some(at()),
                         );
                     }
                     let yy = u16::from(code.year());
                     let this_yy = s.year % 100;
                     // Years of reference run from 1986 (86) to this year.
-                    if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown.clone())) {
+                    if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown())) {
+                        let shown = shown();
                         self.push(
                             Rule::IsrcYear,
                             path,
                             format!(
-                                "ISRC {shown} has year of reference {yy:02}, which is in the future ({}) ",
+                                "ISRC {shown} has year of reference {yy:02}, which is in the future ({})",
                                 s.year
-                            )
-                            .trim_end()
-                            .to_string(),
-                            Some(shown.clone()),
-                            Some(at.clone()),
+                            ),
+                            Some(shown),
+                            Some(at()),
                         );
                     }
                 }
                 CodeKind::Barcode => {
                     barcode_sites += 1;
                     if !c.valid {
+                        let at = at();
                         self.push(
                             Rule::BarcodeInvalid,
                             path,
