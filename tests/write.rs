@@ -463,3 +463,68 @@ fn barcode_for_a_whole_release_folder() {
         "liner notes"
     );
 }
+
+#[test]
+fn a_code_of_the_same_length_is_written_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    for case in [
+        "wav/kid3_default_ID3_chunk.wav",
+        "aiff/kid3_id3.aiff",
+        "mp3/mutagen_utf16_v23.mp3",
+        "mp3/kid3_v23.mp3",
+        "flac/metaflac_isrc_barcode.flac",
+        "mp4/mutagen_freeform_isrc_barcode.m4a",
+    ] {
+        let path = dir.path().join(case.replace('/', "_"));
+        std::fs::copy(testdata().join(case), &path).expect("copy");
+        let before = std::fs::read(&path).expect("read");
+        let inode = std::fs::metadata(&path).expect("meta").ino();
+        set(&path, &["--isrc", "GBAYE6800011"]);
+        let after = std::fs::read(&path).expect("read");
+        // The same file (no temp file renamed over it), the same length,
+        // and the bytes that differ all lie in one 4 KiB page.
+        assert_eq!(
+            std::fs::metadata(&path).expect("meta").ino(),
+            inode,
+            "{case}: not in place"
+        );
+        assert_eq!(after.len(), before.len(), "{case}");
+        let diff: Vec<usize> = before
+            .iter()
+            .zip(&after)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, _)| i)
+            .collect();
+        assert!(
+            !diff.is_empty() && diff[diff.len() - 1] / 4096 == diff[0] / 4096,
+            "{case}: {diff:?}"
+        );
+        let r = isrckit::read_file(&path);
+        assert!(r.error.is_none(), "{case}");
+        assert_eq!(
+            r.distinct(isrckit::CodeKind::Isrc),
+            ["GBAYE6800011"],
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn an_edit_across_a_page_boundary_goes_through_a_temp_file() {
+    use std::os::unix::fs::MetadataExt;
+    // mutagen's tag puts this TSRC text across byte 4096.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("m.wav");
+    std::fs::copy(testdata().join("wav/mutagen_id3v23_utf16.wav"), &path).expect("copy");
+    let inode = std::fs::metadata(&path).expect("meta").ino();
+    set(&path, &["--isrc", "GBAYE6800011"]);
+    assert_ne!(
+        std::fs::metadata(&path).expect("meta").ino(),
+        inode,
+        "replaced, not patched"
+    );
+    let r = isrckit::read_file(&path);
+    assert_eq!(r.distinct(isrckit::CodeKind::Isrc), ["GBAYE6800011"]);
+}

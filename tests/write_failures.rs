@@ -109,9 +109,32 @@ fn read_only_file_system_writes_nothing() {
 }
 
 #[test]
+fn read_only_file_system_refuses_an_in_place_edit_too() {
+    let Some(m) = Mount::new("4m") else { return };
+    let f = m.path().join("m.mp3");
+    std::fs::copy(testdata().join("mp3/kid3_v23.mp3"), &f).expect("copy");
+    let before = std::fs::read(&f).expect("read");
+    m.read_only();
+    // A code of the same length: the in-place path.
+    let out = isrckit()
+        .args(["set", "--isrc", "GBAYE6800011"])
+        .arg(&f)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .to_lowercase()
+            .contains("read-only")
+    );
+    assert_eq!(std::fs::read(&f).expect("read"), before);
+}
+
+#[test]
 fn full_disk_keeps_the_original_and_cleans_up() {
-    // The sample fits; a second copy of it (the temp file) does not.
-    let sample = testdata().join("wav/mutagen_id3v24_latin1.wav");
+    // The sample fits; a grown copy of it (the temp file: a new ID3 chunk
+    // with its padding) does not.
+    let sample = testdata().join("wav/no_tags.wav");
     let Some(m) = Mount::new("8k") else { return };
     let f = m.path().join("m.wav");
     std::fs::copy(&sample, &f).expect("copy");

@@ -86,6 +86,14 @@ fn empty_report(path: &Path) -> FileReport {
     }
 }
 
+/// Read codes through any [`ReadAt`] (the writer reads a file with a
+/// pending patch laid over it this way, before writing the patch).
+pub(crate) fn read_reader(path: &Path, reader: &mut dyn ReadAt, len: u64) -> FileReport {
+    let mut report = empty_report(path);
+    read_into(&mut report, reader, len);
+    report
+}
+
 /// Detect, read, fill the report; returns the bytes read.
 fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 {
     let mut src = Source::new(reader, len);

@@ -103,8 +103,29 @@ pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
 
 /// [`commit`]; with `sync_folder` false the caller syncs the folder later
 /// ([`safe::sync_dir`]), once for all the files written into it.
+///
+/// When the new file has the old one's layout and the bytes that differ
+/// lie in one 4 KiB page outside the audio (a code replaced by one of the
+/// same length, the common re-delivery), those bytes are checked as if
+/// written (the file is read through them: codes right, audio untouched)
+/// and then written in place with one `pwrite` and synced: a kill lands
+/// before or after that one write (the kernel stops a killed write only
+/// between pages), and current disks write a 4 KiB block whole. Anything
+/// else goes through a temp file.
 pub fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<(), WriteError> {
     let Some(plan) = &p.plan else { return Ok(()) };
+    if let Some((at, sector)) = in_place_sector(&p.target, &plan.pieces) {
+        // Only a sector wholly outside the audio: even an identical rewrite
+        // of audio bytes is not done.
+        let audio = p.before.audio.as_ref();
+        let (off, len) = (
+            audio.and_then(|a| a.payload_offset).unwrap_or(0),
+            audio.and_then(|a| a.payload_len).unwrap_or(u64::MAX),
+        );
+        if at + sector.len() as u64 <= off || at >= off.saturating_add(len) {
+            return write_sector(p, codes, at, &sector);
+        }
+    }
     safe::replace_then(
         &p.target,
         &plan.pieces,
@@ -142,12 +163,161 @@ pub fn write_file(
     }
 }
 
+/// The bytes a plan changes (from the first changed byte to the last) and
+/// where, when the plan keeps the file's layout (same length, every copied
+/// range in place) and all the bytes it changes lie in one 4 KiB page.
+fn in_place_sector(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>)> {
+    use std::os::unix::fs::FileExt;
+    const SECTOR: u64 = 4096;
+    let file = File::open(target).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut at = 0u64;
+    let (mut first, mut last) = (u64::MAX, 0u64);
+    for piece in pieces {
+        match piece {
+            safe::Piece::Copy { offset, len } => {
+                if *offset != at {
+                    return None;
+                }
+                at += len;
+            }
+            safe::Piece::Bytes(new) => {
+                let mut old = vec![0u8; new.len()];
+                file.read_exact_at(&mut old, at).ok()?;
+                for (i, (a, b)) in old.iter().zip(new).enumerate() {
+                    if a != b {
+                        first = first.min(at + i as u64);
+                        last = last.max(at + i as u64);
+                    }
+                }
+                at += new.len() as u64;
+            }
+        }
+    }
+    // One page: a write within a page is done whole or not at all when
+    // the process is killed (the kernel checks for a kill between pages).
+    if at != len || first == u64::MAX || first / SECTOR != last / SECTOR {
+        return None;
+    }
+    // The range from the first changed byte to the last: the original's
+    // bytes with the plan's laid over them (copied ranges in between stay).
+    let mut bytes = vec![0u8; (last - first + 1) as usize];
+    file.read_exact_at(&mut bytes, first).ok()?;
+    let mut out_at = 0u64;
+    for piece in pieces {
+        let n = piece.len();
+        if let safe::Piece::Bytes(new) = piece {
+            for (i, &b) in new.iter().enumerate() {
+                let pos = out_at + i as u64;
+                if (first..=last).contains(&pos) {
+                    bytes[(pos - first) as usize] = b;
+                }
+            }
+        }
+        out_at += n;
+    }
+    Some((first, bytes))
+}
+
+/// A file with one pending sector laid over it, for reading before writing.
+struct Patched {
+    file: File,
+    at: u64,
+    bytes: Vec<u8>,
+}
+
+impl crate::formats::source::ReadAt for Patched {
+    fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, offset)?;
+        let (start, end) = (self.at, self.at + self.bytes.len() as u64);
+        for (i, b) in buf.iter_mut().enumerate() {
+            let pos = offset + i as u64;
+            if (start..end).contains(&pos) {
+                *b = self.bytes[(pos - start) as usize];
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Check a one-sector edit as if written, then write it in place.
+fn write_sector(p: &Prepared, codes: &Codes, at: u64, sector: &[u8]) -> Result<(), WriteError> {
+    use std::os::unix::fs::FileExt;
+    let io = |action: &'static str| {
+        let path = p.target.clone();
+        move |source| WriteError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let file = File::open(&p.target).map_err(io("cannot open"))?;
+    let len = file
+        .metadata()
+        .map_err(io("cannot read the size of"))?
+        .len();
+    let mut patched = Patched {
+        file,
+        at,
+        bytes: sector.to_vec(),
+    };
+    let after = crate::engine::read_reader(&p.target, &mut patched, len);
+    check_codes(&p.before, &after, codes).map_err(WriteError::Verify)?;
+    // The audio is untouched when the sector lies outside it and the
+    // payload has not moved.
+    let (Some(a), Some(b)) = (&p.before.audio, &after.audio) else {
+        return Err(WriteError::Verify("audio properties missing".into()));
+    };
+    let (off, plen) = (a.payload_offset.unwrap_or(0), a.payload_len.unwrap_or(0));
+    let outside = at + sector.len() as u64 <= off || at >= off + plen;
+    if !outside || (a.payload_offset, a.payload_len) != (b.payload_offset, b.payload_len) {
+        return Err(WriteError::Verify(
+            "the edit would touch the audio payload".into(),
+        ));
+    }
+    let mut old = vec![0u8; sector.len()];
+    patched
+        .file
+        .read_exact_at(&mut old, at)
+        .map_err(io("cannot read"))?;
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p.target)
+        .map_err(io("cannot open for writing"))?;
+    out.write_all_at(sector, at).map_err(io("cannot write"))?;
+    out.sync_data().map_err(io("cannot sync"))?;
+    // Read back what is on disk now; a mismatch puts the old sector back.
+    let now = crate::read_file(&p.target);
+    if let Err(e) = check_codes(&p.before, &now, codes) {
+        out.write_all_at(&old, at).map_err(io("cannot restore"))?;
+        out.sync_data().map_err(io("cannot sync"))?;
+        return Err(WriteError::Verify(format!(
+            "after writing in place (the old bytes were put back): {e}"
+        )));
+    }
+    Ok(())
+}
+
 /// The checks a temp file must pass before it replaces the original:
 /// it reads cleanly, every site of a kind written holds the new code, the
 /// audio payload is byte-for-byte the original's, the audio properties
 /// and the container's other structures are unchanged.
 fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> Result<(), String> {
     let after = crate::read_file(temp);
+    check_codes(before, &after, codes)?;
+    let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
+        return Err("audio properties missing".into());
+    };
+    let (Some(off_a), Some(off_b), Some(len)) = (a.payload_offset, b.payload_offset, a.payload_len)
+    else {
+        return Err("audio payload not located".into());
+    };
+    same_bytes(original, off_a, temp, off_b, len).map_err(|e| format!("audio payload check: {e}"))
+}
+
+/// The new file reads cleanly, as the same container, with every site of a
+/// kind written holding the new code, and the same audio properties.
+fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result<(), String> {
     if let Some(e) = &after.error {
         return Err(format!("the new file does not read cleanly: {e}"));
     }
@@ -190,12 +360,6 @@ fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> R
     {
         return Err(format!("audio properties changed: {a:?} became {b:?}"));
     }
-    let (Some(off_a), Some(off_b), Some(len)) = (a.payload_offset, b.payload_offset, a.payload_len)
-    else {
-        return Err("audio payload not located".into());
-    };
-    same_bytes(original, off_a, temp, off_b, len)
-        .map_err(|e| format!("audio payload check: {e}"))?;
     Ok(())
 }
 

@@ -229,12 +229,19 @@ pub(crate) fn edit(
         if old == new {
             continue;
         }
+        // Keep the frame's habit of ending its text with a terminator
+        // (mutagen and ffmpeg write one, eyeD3 and id3lib do not), so a
+        // code of the same length leaves the frame the same size.
+        let ended = f.body.ends_with(terminator(enc)) && f.body.len() > 1 + terminator(enc).len();
         let mut body = vec![enc];
         if let Some(d) = &desc {
             body.extend(encode(enc, d));
             body.extend_from_slice(terminator(enc));
         }
         body.extend(encode(enc, &new));
+        if ended {
+            body.extend_from_slice(terminator(enc));
+        }
         f.body = body;
         f.flags[1] = 0;
         let field = match &desc {
