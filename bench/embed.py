@@ -97,7 +97,7 @@ def many(args, bin_):
                 (ours if name == "isrckit" else theirs).append(fn())
     o, t = statistics.median(ours), statistics.median(theirs)
     print(f"\n{n} masters, every container, new ISRC and barcode in each ({args.runs} paired runs, median):")
-    print(f"  isrckit embed (temp file, fsync, verify)  {o:7.2f} s   {n / o:8.0f} files/s")
+    print(f"  isrckit embed (verified, synced)          {o:7.2f} s   {n / o:8.0f} files/s")
     print(f"  mutagen in place (no temp, no check)      {t:7.2f} s   {n / t:8.0f} files/s")
     print(f"  ratio: isrckit is {t / o:.2f}x mutagen's speed   target >= 1.0: {'PASS' if o <= t else 'FAIL'}")
 
@@ -126,7 +126,7 @@ def big(args, bin_):
         print(f"\none {args.big_gb:g} GiB WAV, warm cache:")
         print(f"  cp (one copy of the bytes)                      {cp:7.2f} s")
         print(f"  isrckit set, new ID3 chunk                      {first:7.2f} s   {first / cp:.2f}x a copy")
-        print(f"  isrckit set, code that fits in the tag          {again:7.2f} s   {again / cp:.2f}x a copy")
+        print(f"  isrckit set, same-length code (in place)        {again:7.2f} s   {again / cp:.2f}x a copy")
         print(f"  target: no more than one copy: {'PASS' if max(first, again) <= cp * 1.05 else 'FAIL'}")
 
 
