@@ -1,7 +1,8 @@
 //! Writing codes into an MP3: the ID3v2 tag(s) at the head are edited
 //! (padding absorbs the change where it can; otherwise the tag grows and
-//! the audio is copied after it unchanged); everything after the head tags
-//! (frames, APE, ID3v1) is copied as it is.
+//! the audio is copied after it unchanged); an APE tag at the tail has its
+//! code items updated; everything else (frames, ID3v1, Lyrics3) is copied
+//! as it is.
 
 use crate::formats::id3v2::{self, write::edit, write::new_tag};
 use crate::formats::source::Source;
@@ -41,12 +42,53 @@ pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, Plan
         pieces.push(Piece::Bytes(e.bytes));
         changes.extend(e.changes);
     }
-    if changes.is_empty() {
+    // An APE tag at the tail (before an ID3v1 tag and a Lyrics3 tag, as
+    // the reader finds it) has its code items updated too.
+    let mut tail_end = src.len();
+    let mut t = [0u8; 3];
+    if tail_end >= pos + 128
+        && src.fill("ID3v1 tag", tail_end - 128, &mut t).is_ok()
+        && &t == b"TAG"
+    {
+        tail_end -= 128;
+    }
+    if tail_end >= pos + 15 {
+        let l: [u8; 15] = src.header("Lyrics3 footer", tail_end - 15)?;
+        if &l[6..15] == b"LYRICS200" {
+            let size: u64 = std::str::from_utf8(&l[0..6])
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if size + 15 <= tail_end - pos {
+                tail_end -= size + 15;
+            }
+        }
+    }
+    let ape = if tail_end >= pos + 32 {
+        crate::formats::ape::edit_before(src, tail_end, codes)?
+    } else {
+        None
+    };
+    if changes.is_empty() && ape.is_none() {
         return Ok(None);
     }
-    pieces.push(Piece::Copy {
-        offset: pos,
-        len: src.len() - pos,
-    });
+    match ape {
+        Some((start, end, bytes, ape_changes)) => {
+            pieces.push(Piece::Copy {
+                offset: pos,
+                len: start - pos,
+            });
+            pieces.push(Piece::Bytes(bytes));
+            pieces.push(Piece::Copy {
+                offset: end,
+                len: src.len() - end,
+            });
+            changes.extend(ape_changes);
+        }
+        None => pieces.push(Piece::Copy {
+            offset: pos,
+            len: src.len() - pos,
+        }),
+    }
     Ok(Some(Plan { pieces, changes }))
 }
