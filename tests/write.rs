@@ -534,3 +534,29 @@ fn an_edit_across_a_page_boundary_goes_through_a_temp_file() {
     let r = isrckit::read_file(&path);
     assert_eq!(r.distinct(isrckit::CodeKind::Isrc), ["GBAYE6800011"]);
 }
+
+#[test]
+fn set_reports_as_csv_and_json() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("a, b.mp3");
+    std::fs::copy(testdata().join("mp3/kid3_v23.mp3"), &path).expect("copy");
+    let csv = set(
+        &path,
+        &["--isrc", "GBAYE6800011", "--dry-run", "--format", "csv"],
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "path,status,kind,location,old,new,error");
+    assert_eq!(
+        lines[1],
+        format!(
+            "\"{}\",planned,isrc,head › ID3v2.3 TSRC,ZZ0AB2400409,GBAYE6800011,",
+            path.display()
+        )
+    );
+    let json = set(&path, &["--isrc", "GBAYE6800011", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(doc["schema"], "isrckit/embed/1");
+    assert_eq!(doc["files"][0]["status"], "written");
+    assert_eq!(doc["files"][0]["changes"][0]["old"], "ZZ0AB2400409");
+    assert_eq!(doc["summary"]["written"], 1);
+}

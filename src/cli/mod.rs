@@ -118,8 +118,8 @@ pub struct WriteOptions {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = WriteFormat::Table)]
+    pub format: WriteFormat,
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -222,6 +222,17 @@ pub enum Format {
     Table,
     /// The JSON document described in the README.
     Json,
+}
+
+/// Output formats of `set` and `embed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WriteFormat {
+    /// One block per file: status, then `location: old → new` per change.
+    Table,
+    /// `{"schema": "isrckit/embed/1", "dry_run", "files", "summary"}` (README).
+    Json,
+    /// `path,status,kind,location,old,new,error`, a row per change.
+    Csv,
 }
 
 /// Colour choice.
@@ -328,8 +339,9 @@ fn write_jobs(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match format {
-        Format::Json => report::write::json(&mut out, &results, dry_run)?,
-        Format::Table => report::write::table(
+        WriteFormat::Json => report::write::json(&mut out, &results, dry_run)?,
+        WriteFormat::Csv => report::write::csv(&mut out, &results)?,
+        WriteFormat::Table => report::write::table(
             &mut out,
             &results,
             dry_run,

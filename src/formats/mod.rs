@@ -379,3 +379,105 @@ pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
         crate::write::safe::Piece::Bytes(_) => true,
     })
 }
+
+/// The parts of a file a code write must leave as they were: its chunks,
+/// blocks or top-level atoms other than the ones that hold tags, by id and
+/// size, in order. The writer compares this list before and after.
+pub(crate) fn structure(
+    container: Container,
+    src: &mut Source,
+) -> Result<Vec<(String, u64)>, FormatError> {
+    let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
+    match container {
+        Container::Wav | Container::Aiff => {
+            let h: [u8; 12] = src.header("file header", 0)?;
+            let big = container == Container::Aiff;
+            let (start, data_size) = if &h[0..4] == b"RIFF" || big {
+                (12, None)
+            } else {
+                // RF64/BW64: the chunks start after ds64, which holds the
+                // data chunk's 64-bit size.
+                let d: [u8; 8] = src.header("ds64 chunk header", 12)?;
+                let n = u64::from(u32::from_le_bytes([d[4], d[5], d[6], d[7]]));
+                let sizes: [u8; 16] = src.header("ds64 sizes", 20)?;
+                let data = riff::u64_at(&sizes, 8, riff::Endian::Little);
+                (20 + n + (n & 1), data)
+            };
+            let endian = if big {
+                riff::Endian::Big
+            } else {
+                riff::Endian::Little
+            };
+            let chunks = riff::list(src, start, src.len(), endian, &mut |id| {
+                if id == b"data" { data_size } else { None }
+            })?;
+            let mut out = Vec::new();
+            for ch in chunks {
+                let tag = matches!(&ch.id, b"id3 " | b"ID3 ")
+                    || ch.id.eq_ignore_ascii_case(b"iXML")
+                    || ch.id.eq_ignore_ascii_case(b"axml");
+                let info = &ch.id == b"LIST" && {
+                    let mut kind = [0u8; 4];
+                    ch.size >= 4
+                        && src.fill("LIST type", ch.body(), &mut kind).is_ok()
+                        && &kind == b"INFO"
+                };
+                if !tag && !info {
+                    out.push((named(&ch.id), ch.size));
+                }
+            }
+            Ok(out)
+        }
+        Container::Flac => {
+            let head = src.read_upto("file header", 0, 10)?;
+            let mut pos = if head.starts_with(b"ID3") {
+                id3v2::total_size(&head).unwrap_or(0)
+            } else {
+                0
+            } + 4;
+            let mut out = Vec::new();
+            for _ in 0..4096 {
+                let h: [u8; 4] = src.header("FLAC block header", pos)?;
+                let (ty, len) = (
+                    h[0] & 0x7f,
+                    u64::from(u32::from_be_bytes([0, h[1], h[2], h[3]])),
+                );
+                if ty != 1 && ty != 4 {
+                    out.push((format!("block {ty}"), len));
+                }
+                pos += 4 + len;
+                if h[0] & 0x80 != 0 {
+                    break;
+                }
+            }
+            Ok(out)
+        }
+        Container::Mp4 => {
+            let mut pos = 0u64;
+            let mut out = Vec::new();
+            while pos + 8 <= src.len() {
+                let h: [u8; 8] = src.header("atom header", pos)?;
+                let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
+                if size == 1 {
+                    let big: [u8; 8] = src.header("atom size", pos + 8)?;
+                    size = u64::from_be_bytes(big);
+                } else if size == 0 {
+                    size = src.len() - pos;
+                }
+                if size < 8 {
+                    break;
+                }
+                let id = [h[4], h[5], h[6], h[7]];
+                // moov holds the tags (its size changes); free/skip absorb changes.
+                if !matches!(&id, b"moov" | b"free" | b"skip" | b"wide") {
+                    out.push((named(&id), size));
+                }
+                pos = pos.saturating_add(size);
+            }
+            Ok(out)
+        }
+        // MP3: the frames are the payload (compared byte for byte); the
+        // tags around them are what a write changes.
+        Container::Mp3 => Ok(Vec::new()),
+    }
+}

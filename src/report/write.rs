@@ -117,3 +117,36 @@ pub fn table(
         )
     }
 }
+
+/// `path,status,kind,location,old,new,error`: one row per change, and one
+/// row for a file with none (unchanged or failed), RFC 4180 quoting.
+pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
+    use super::audit::csv::field;
+    writeln!(out, "path,status,kind,location,old,new,error")?;
+    for r in results {
+        let path = r.path.to_string_lossy();
+        let status = match r.status {
+            Status::Written => "written",
+            Status::Unchanged => "unchanged",
+            Status::Planned => "planned",
+            Status::Failed => "failed",
+        };
+        let error = r.error.as_deref().unwrap_or_default();
+        if r.changes.is_empty() {
+            writeln!(out, "{},{status},,,,,{}", field(&path), field(error))?;
+        }
+        for c in &r.changes {
+            writeln!(
+                out,
+                "{},{status},{},{},{},{},{}",
+                field(&path),
+                c.kind,
+                field(&c.location),
+                field(c.old.as_deref().unwrap_or_default()),
+                field(&c.new),
+                field(error)
+            )?;
+        }
+    }
+    Ok(())
+}

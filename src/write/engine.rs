@@ -312,7 +312,27 @@ fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> R
     else {
         return Err("audio payload not located".into());
     };
-    same_bytes(original, off_a, temp, off_b, len).map_err(|e| format!("audio payload check: {e}"))
+    same_bytes(original, off_a, temp, off_b, len)
+        .map_err(|e| format!("audio payload check: {e}"))?;
+    // Every other chunk, block or top-level atom kept, in order.
+    let (old, new) = (layout(original, before)?, layout(temp, &after)?);
+    if old != new {
+        return Err(format!(
+            "the file's other parts changed: {old:?} became {new:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The file's parts other than its tags (`formats::structure`).
+fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, String> {
+    let Some(container) = report.container else {
+        return Err("not audio".into());
+    };
+    let mut f = File::open(path).map_err(|e| e.to_string())?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let mut src = Source::new(&mut f, len);
+    formats::structure(container, &mut src).map_err(|e| e.to_string())
 }
 
 /// The new file reads cleanly, as the same container, with every site of a

@@ -32,7 +32,7 @@ impl<W: Write> CsvSink<W> {
 }
 
 /// One field, quoted when it must be.
-fn field(s: &str) -> Cow<'_, str> {
+pub(crate) fn field(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\r', '\n']) {
         Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
