@@ -114,16 +114,16 @@ pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
 /// else goes through a temp file.
 pub fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<(), WriteError> {
     let Some(plan) = &p.plan else { return Ok(()) };
-    if let Some((at, sector)) = in_place_sector(&p.target, &plan.pieces) {
-        // Only a sector wholly outside the audio: even an identical rewrite
+    if let Some((at, patch)) = in_place_patch(&p.target, &plan.pieces) {
+        // Only a patch wholly outside the audio: even an identical rewrite
         // of audio bytes is not done.
         let audio = p.before.audio.as_ref();
         let (off, len) = (
             audio.and_then(|a| a.payload_offset).unwrap_or(0),
             audio.and_then(|a| a.payload_len).unwrap_or(u64::MAX),
         );
-        if at + sector.len() as u64 <= off || at >= off.saturating_add(len) {
-            return write_sector(p, codes, at, &sector);
+        if at + patch.len() as u64 <= off || at >= off.saturating_add(len) {
+            return write_in_place(p, codes, at, &patch);
         }
     }
     safe::replace_then(
@@ -166,9 +166,9 @@ pub fn write_file(
 /// The bytes a plan changes (from the first changed byte to the last) and
 /// where, when the plan keeps the file's layout (same length, every copied
 /// range in place) and all the bytes it changes lie in one 4 KiB page.
-fn in_place_sector(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>)> {
+fn in_place_patch(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>)> {
     use std::os::unix::fs::FileExt;
-    const SECTOR: u64 = 4096;
+    const PAGE: u64 = 4096;
     let file = File::open(target).ok()?;
     let len = file.metadata().ok()?.len();
     let mut at = 0u64;
@@ -196,7 +196,7 @@ fn in_place_sector(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8
     }
     // One page: a write within a page is done whole or not at all when
     // the process is killed (the kernel checks for a kill between pages).
-    if at != len || first == u64::MAX || first / SECTOR != last / SECTOR {
+    if at != len || first == u64::MAX || first / PAGE != last / PAGE {
         return None;
     }
     // The range from the first changed byte to the last: the original's
@@ -219,7 +219,7 @@ fn in_place_sector(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8
     Some((first, bytes))
 }
 
-/// A file with one pending sector laid over it, for reading before writing.
+/// A file with one pending patch laid over it, for reading before writing.
 struct Patched {
     file: File,
     at: u64,
@@ -240,8 +240,8 @@ impl crate::formats::source::ReadAt for Patched {
     }
 }
 
-/// Check a one-sector edit as if written, then write it in place.
-fn write_sector(p: &Prepared, codes: &Codes, at: u64, sector: &[u8]) -> Result<(), WriteError> {
+/// Check a patch as if written, then write it in place.
+fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<(), WriteError> {
     use std::os::unix::fs::FileExt;
     let io = |action: &'static str| {
         let path = p.target.clone();
@@ -259,23 +259,23 @@ fn write_sector(p: &Prepared, codes: &Codes, at: u64, sector: &[u8]) -> Result<(
     let mut patched = Patched {
         file,
         at,
-        bytes: sector.to_vec(),
+        bytes: patch.to_vec(),
     };
     let after = crate::engine::read_reader(&p.target, &mut patched, len);
     check_codes(&p.before, &after, codes).map_err(WriteError::Verify)?;
-    // The audio is untouched when the sector lies outside it and the
+    // The audio is untouched when the patch lies outside it and the
     // payload has not moved.
     let (Some(a), Some(b)) = (&p.before.audio, &after.audio) else {
         return Err(WriteError::Verify("audio properties missing".into()));
     };
     let (off, plen) = (a.payload_offset.unwrap_or(0), a.payload_len.unwrap_or(0));
-    let outside = at + sector.len() as u64 <= off || at >= off + plen;
+    let outside = at + patch.len() as u64 <= off || at >= off + plen;
     if !outside || (a.payload_offset, a.payload_len) != (b.payload_offset, b.payload_len) {
         return Err(WriteError::Verify(
             "the edit would touch the audio payload".into(),
         ));
     }
-    let mut old = vec![0u8; sector.len()];
+    let mut old = vec![0u8; patch.len()];
     patched
         .file
         .read_exact_at(&mut old, at)
@@ -284,9 +284,9 @@ fn write_sector(p: &Prepared, codes: &Codes, at: u64, sector: &[u8]) -> Result<(
         .write(true)
         .open(&p.target)
         .map_err(io("cannot open for writing"))?;
-    out.write_all_at(sector, at).map_err(io("cannot write"))?;
+    out.write_all_at(patch, at).map_err(io("cannot write"))?;
     out.sync_data().map_err(io("cannot sync"))?;
-    // Read back what is on disk now; a mismatch puts the old sector back.
+    // Read back what is on disk now; a mismatch puts the old bytes back.
     let now = crate::read_file(&p.target);
     if let Err(e) = check_codes(&p.before, &now, codes) {
         out.write_all_at(&old, at).map_err(io("cannot restore"))?;
