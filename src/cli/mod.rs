@@ -59,9 +59,11 @@ pub enum Command {
     /// Every existing site of a kind written is updated too (an old RIFF INFO
     /// ISRC, a TXXX:ISRC, a second ID3 chunk), so no stale code remains. Each
     /// file is written to a temp copy, checked (codes read back, audio bytes
-    /// compared with the original's) and only then put in place; a file that
-    /// already holds the codes is not touched. Everything is checked before
-    /// anything is written: one bad file writes nothing.
+    /// and the file's other parts compared with the original's) and only then
+    /// put in place; a code of the same length whose bytes fit in one page is
+    /// checked the same way and then patched in place. A file that already
+    /// holds the codes is not touched. Everything is checked before anything
+    /// is written: one bad file writes nothing.
     ///
     /// Exit status: 0 every file written or already right; 1 some could not
     /// be written (the originals are as they were); 2 usage error.
@@ -82,8 +84,9 @@ pub enum Command {
     /// (an invalid code, a missing file, a file matched twice, one ISRC on two
     /// different recordings, two barcodes in one release, an unknown column)
     /// writes nothing, and every bad row is listed with its line number. Each
-    /// file is then written as `isrckit set` writes it: temp copy, checked,
-    /// renamed; files that already hold their codes are left alone.
+    /// file is then written as `isrckit set` writes it, checked before it
+    /// replaces the original; files that already hold their codes are left
+    /// alone.
     ///
     /// Exit status: 0 every file written or already right; 1 some files not
     /// written (the originals are as they were); 2 a bad manifest or usage.
