@@ -48,6 +48,21 @@ fn is_tag_chunk(id: &str, body: &[u8]) -> bool {
         || (id == "LIST" && body.get(8..12) == Some(b"INFO"))
 }
 
+/// ffmpeg decodes the file without a word on stderr.
+fn decodes_cleanly(path: &Path, case: &str) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "null", "-"])
+        .output()
+        .expect("ffmpeg");
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{case}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn set(path: &Path, args: &[&str]) -> String {
     let out = isrckit()
         .arg("set")
@@ -234,17 +249,7 @@ fn tools_read_what_set_wrote() {
             &["--isrc", "USRC17607839", "--barcode", "075678164125"],
         );
         // ffmpeg decodes it without a complaint.
-        let out = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-i"])
-            .arg(&path)
-            .args(["-f", "null", "-"])
-            .output()
-            .expect("ffmpeg");
-        assert!(
-            out.status.success() && out.stderr.is_empty(),
-            "{case}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        decodes_cleanly(&path, case);
         // exiftool sees TSRC and TXXX:BARCODE.
         let exif = common::run(
             std::process::Command::new("exiftool")
@@ -330,17 +335,7 @@ fn mp4_tools_read_what_set_wrote() {
             &path,
             &["--isrc", "USRC17607839", "--barcode", "075678164125"],
         );
-        let out = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-i"])
-            .arg(&path)
-            .args(["-f", "null", "-"])
-            .output()
-            .expect("ffmpeg");
-        assert!(
-            out.status.success() && out.stderr.is_empty(),
-            "{case}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        decodes_cleanly(&path, case);
         let py = "import sys, mutagen; f = mutagen.File(sys.argv[1]); print(bytes(f.tags['----:com.apple.iTunes:ISRC'][0]).decode(), bytes(f.tags['----:com.apple.iTunes:BARCODE'][0]).decode())";
         let mu = common::run(
             std::process::Command::new("/usr/bin/python3")
