@@ -4,7 +4,10 @@
 //! length, both are checked against the file's length and against a per-read
 //! ceiling before any buffer is allocated, so a lying size in a header
 //! becomes an error, never an allocation (STYLE.md: one allocation guard).
+//! Each read also names what it reads (`"fmt chunk"`, or `format_args!`
+//! for a composed name), formatted only into the error when it fails.
 
+use std::fmt::Display;
 use std::fs::File;
 use std::io;
 
@@ -91,11 +94,19 @@ impl ReadAt for &[u8] {
     }
 }
 
-/// The size of the windows small reads are served from: a file's metadata
-/// is mostly a few headers near its head and tail, so two windows turn a
-/// dozen small reads into one or two system calls (what `bench/headtail.c`
-/// does, with the same 64 KiB).
+/// The largest window small reads are served from. A file's metadata is
+/// mostly a few headers near its head and tail; windows turn a dozen small
+/// reads there into one or two system calls.
 pub const WINDOW: u64 = 64 * 1024;
+
+/// The first window read at a place: one page. Most files need no more at
+/// the head (RIFF/AIFF/FLAC headers, an ID3v2 tag without a picture) and at
+/// the tail (an ID3 chunk, ID3v1, an APE footer), and reading a page costs
+/// the kernel a third of what copying 64 KiB does (`bench/README.md`).
+const FIRST: u64 = 4096;
+
+/// The page size windows are aligned to.
+const PAGE: u64 = 4096;
 
 thread_local! {
     /// Window buffers kept between files: reading thousands of files then
@@ -110,14 +121,31 @@ fn pooled() -> Vec<u8> {
 
 impl Drop for Source<'_> {
     fn drop(&mut self) {
-        for (_, d, _) in self.windows.iter_mut().filter_map(Option::take) {
+        for w in self.windows.iter_mut().filter_map(Option::take) {
             POOL.with(|p| {
                 let mut p = p.borrow_mut();
                 if p.len() < 4 {
-                    p.push(d);
+                    p.push(w.data);
                 }
             });
         }
+    }
+}
+
+/// A window: `valid` bytes of the file from `start`, in a buffer of
+/// [`WINDOW`] bytes; `size` is what was asked for (more than `valid` when
+/// the file ended first), and sets the size of the next window if reading
+/// runs on past this one.
+struct Window {
+    start: u64,
+    data: Vec<u8>,
+    valid: usize,
+    size: u64,
+}
+
+impl Window {
+    fn end(&self) -> u64 {
+        self.start + self.valid as u64
     }
 }
 
@@ -128,9 +156,9 @@ pub struct Source<'a> {
     /// Bytes actually read, for the tests and benchmarks that prove a scan
     /// does not read audio.
     pub bytes_read: u64,
-    /// Up to two windows of the file: (start, buffer, bytes valid).
-    windows: [Option<(u64, Vec<u8>, usize)>; 2],
-    /// The window slot to replace next.
+    /// Up to two windows of the file (typically its head and its tail).
+    windows: [Option<Window>; 2],
+    /// The window slot to replace next: the one used least recently.
     next: usize,
 }
 
@@ -148,38 +176,70 @@ impl<'a> Source<'a> {
 
     /// Serve `buf` from a window, loading one when the read is small.
     /// Returns false when the read should go straight to the file.
+    ///
+    /// A window starts as one page ([`FIRST`]); a read that runs on past a
+    /// window (walking a run of atom or block headers) replaces it with one
+    /// twice as large, up to [`WINDOW`], like the kernel's readahead. So a
+    /// small file costs two page-sized reads, and a long run of headers a
+    /// few reads, never one per header.
     fn serve_small(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<bool> {
         let len = buf.len() as u64;
-        for (start, data, valid) in self.windows.iter().flatten() {
-            if offset >= *start && offset + len <= start + *valid as u64 {
-                let at = (offset - start) as usize;
-                buf.copy_from_slice(&data[at..at + buf.len()]);
+        for (i, w) in self.windows.iter().enumerate() {
+            if let Some(w) = w
+                && offset >= w.start
+                && offset + len <= w.end()
+            {
+                let at = (offset - w.start) as usize;
+                buf.copy_from_slice(&w.data[at..at + buf.len()]);
+                self.next = 1 - i;
                 return Ok(true);
             }
         }
         if !self.inner.windowed() || len > WINDOW / 2 {
             return Ok(false);
         }
-        // The head window starts at 0; others at the page below the read.
-        let start = if offset < WINDOW / 2 {
+        // Reading on from a window (inside it, or within a page past its
+        // end) grows it; anything else starts a page-sized window, at 0
+        // when the read is in the first page.
+        let run_on = self.windows.iter().position(|w| {
+            w.as_ref()
+                .is_some_and(|w| offset >= w.start && offset <= w.end() + PAGE)
+        });
+        let (slot, size) = match run_on {
+            Some(i) => {
+                let grown = self.windows[i].as_ref().map_or(FIRST, |w| w.size * 2);
+                (i, grown.min(WINDOW))
+            }
+            None => (self.next, FIRST),
+        };
+        let start = if offset < FIRST {
             0
         } else {
-            offset & !4095
+            offset & !(PAGE - 1)
         };
-        let end = (start + WINDOW).min(self.len);
-        // A window buffer is always WINDOW long (zeroed once, when it is
-        // first made) and reused across files: only `valid` bytes are read.
-        let mut data = self.windows[self.next]
+        // At least the read itself; a window that would end within a page
+        // of the file's end takes the rest of the file.
+        let mut end = (start + size).max((offset + len).next_multiple_of(PAGE));
+        if end + PAGE >= self.len {
+            end = self.len;
+        }
+        let end = end.min(self.len).min(start + WINDOW);
+        let mut data = self.windows[slot]
             .take()
-            .map(|(_, d, _)| d)
+            .map(|w| w.data)
             .unwrap_or_else(pooled);
         let valid = (end - start) as usize;
         self.inner.read_exact_at(start, &mut data[..valid])?;
         self.bytes_read += valid as u64;
         let at = (offset - start) as usize;
         buf.copy_from_slice(&data[at..at + buf.len()]);
-        self.windows[self.next] = Some((start, data, valid));
-        self.next = (self.next + 1) % 2;
+        self.windows[slot] = Some(Window {
+            start,
+            data,
+            valid,
+            size,
+        });
+        self.next = 1 - slot;
         Ok(true)
     }
 
@@ -194,7 +254,12 @@ impl<'a> Source<'a> {
     }
 
     /// Check that `len` bytes at `offset` lie inside the file.
-    pub fn check(&self, what: &str, offset: u64, len: u64) -> Result<(), SourceError> {
+    pub fn check(
+        &self,
+        what: impl Display + Copy,
+        offset: u64,
+        len: u64,
+    ) -> Result<(), SourceError> {
         match offset.checked_add(len) {
             Some(end) if end <= self.len => Ok(()),
             _ => Err(SourceError::PastEnd {
@@ -207,7 +272,12 @@ impl<'a> Source<'a> {
     }
 
     /// Read `len` bytes at `offset`, checked against the file's end and [`MAX_READ`].
-    pub fn read(&mut self, what: &str, offset: u64, len: u64) -> Result<Vec<u8>, SourceError> {
+    pub fn read(
+        &mut self,
+        what: impl Display + Copy,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>, SourceError> {
         self.check(what, offset, len)?;
         if len > MAX_READ {
             return Err(SourceError::TooLarge {
@@ -224,13 +294,23 @@ impl<'a> Source<'a> {
     }
 
     /// Read up to `len` bytes at `offset`, fewer if the file ends first.
-    pub fn read_upto(&mut self, what: &str, offset: u64, len: u64) -> Result<Vec<u8>, SourceError> {
+    pub fn read_upto(
+        &mut self,
+        what: impl Display + Copy,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>, SourceError> {
         let avail = self.len.saturating_sub(offset).min(len);
         self.read(what, offset, avail)
     }
 
     /// Fill a fixed-size buffer (a header) at `offset`.
-    pub fn fill(&mut self, what: &str, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
+    pub fn fill(
+        &mut self,
+        what: impl Display + Copy,
+        offset: u64,
+        buf: &mut [u8],
+    ) -> Result<(), SourceError> {
         self.check(what, offset, buf.len() as u64)?;
         let io_err = |source| SourceError::Io {
             what: what.to_string(),
@@ -248,7 +328,7 @@ impl<'a> Source<'a> {
     /// Read a fixed-size header at `offset`.
     pub fn header<const N: usize>(
         &mut self,
-        what: &str,
+        what: impl Display + Copy,
         offset: u64,
     ) -> Result<[u8; N], SourceError> {
         let mut buf = [0u8; N];
