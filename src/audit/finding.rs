@@ -216,6 +216,20 @@ pub struct Summary {
     pub infos: u64,
 }
 
+impl Summary {
+    /// Add another run's (or one file's) counts to these.
+    pub(crate) fn add(&mut self, o: &Summary) {
+        self.files += o.files;
+        self.audio += o.audio;
+        self.skipped += o.skipped;
+        self.lfs_pointers += o.lfs_pointers;
+        self.unreadable += o.unreadable;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        self.infos += o.infos;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,11 @@
 //! The audit: rules that turn file records into findings.
 //!
-//! The engine reads files in sorted order, in parallel batches; each
-//! [`FileReport`] goes to the [`Sink`] (a renderer may stream it) and to the
-//! per-file rules, and is then dropped: only a small [`Record`] per file is
-//! kept for the rules that look across files (duplicates, releases). Memory
-//! therefore grows by a record per file, not by a report.
+//! The engine reads files in sorted order, in parallel batches. On the
+//! reading thread each [`FileReport`] is rendered (when the [`Sink`] streams
+//! files), put through the per-file rules, and dropped: only its rendering,
+//! its findings and a small [`Record`] reach the main thread, which keeps
+//! the records for the rules that look across files (duplicates,
+//! releases). Memory therefore grows by a record per file, not by a report.
 
 pub mod config;
 mod finding;
@@ -40,10 +41,27 @@ pub struct Record {
     pub audio_hash: Option<[u8; 32]>,
 }
 
+/// How a renderer shows one file: the report is written into the buffer.
+/// A plain function (no renderer state), so the audit can run it on the
+/// reading threads, where the report was made: files are then rendered in
+/// parallel and each report is dropped by the thread that built it.
+pub type FileRenderer = fn(&FileReport, &mut Vec<u8>) -> io::Result<()>;
+
 /// Where an audit's results go: a renderer. It formats; it decides nothing.
 pub trait Sink {
-    /// One file was read. Called once per file walked, in sorted path order.
-    fn file(&mut self, report: &FileReport) -> io::Result<()>;
+    /// How this renderer shows each file as it is read, if it does (the
+    /// JSON document streams every file's report); `None`, the default,
+    /// when only [`Sink::finish`] writes.
+    fn file_renderer(&self) -> Option<FileRenderer> {
+        None
+    }
+    /// One file was read: `rendered` is what [`Sink::file_renderer`] made of
+    /// it (empty without one). Called once per file walked, in sorted path
+    /// order.
+    fn file(&mut self, rendered: &[u8]) -> io::Result<()> {
+        let _ = rendered;
+        Ok(())
+    }
     /// The run is over: every finding (sorted by path, then rule), the
     /// records of every file walked (sorted by path), and the counts.
     fn finish(

@@ -498,7 +498,8 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     let style = Style {
         color: color_wanted(args.color),
     };
-    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::new(io::stdout()));
+    // Large writes: a JSON report of thousands of files is megabytes.
+    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()));
     let mut sink = report::audit::sink(args.format, out, style);
     let bar = (!args.no_progress && io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(0);

@@ -7,7 +7,6 @@
 
 use super::path_text;
 use crate::audit::{Finding, Record, Sink, Summary};
-use crate::model::FileReport;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -41,10 +40,6 @@ pub(crate) fn field(s: &str) -> Cow<'_, str> {
 }
 
 impl<W: Write> Sink for CsvSink<W> {
-    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
-        Ok(())
-    }
-
     fn finish(
         &mut self,
         _records: &[Record],

@@ -10,7 +10,6 @@
 
 use super::path_text;
 use crate::audit::{Finding, Record, Severity, Sink, Summary};
-use crate::model::FileReport;
 use std::io::{self, Write};
 
 /// Writes one workflow command per finding at the end of the run.
@@ -43,10 +42,6 @@ pub fn escape_property(s: &str) -> String {
 }
 
 impl<W: Write> Sink for GithubSink<W> {
-    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
-        Ok(())
-    }
-
     fn finish(
         &mut self,
         _records: &[Record],

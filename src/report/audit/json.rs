@@ -25,7 +25,7 @@
 //! Every key is always present (`null` or `[]` when empty). Paths are text;
 //! bytes that are not UTF-8 become U+FFFD.
 
-use crate::audit::{Finding, Record, Sink, Summary};
+use crate::audit::{FileRenderer, Finding, Record, Sink, Summary};
 use crate::model::FileReport;
 use crate::report::json::FileView;
 use std::io::{self, Write};
@@ -33,13 +33,17 @@ use std::io::{self, Write};
 /// The schema id written in every document.
 pub const SCHEMA: &str = "isrckit/audit/1";
 
+/// One file's entry in `files`: its view, on one line.
+fn render_file(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+    serde_json::to_writer(out, &FileView::new(report))?;
+    Ok(())
+}
+
 /// Streams the JSON document: files as they arrive, the rest at the end.
 pub struct JsonSink<W> {
     out: W,
     started: bool,
     files: u64,
-    /// One file's JSON, built here and written to `out` in one call.
-    scratch: Vec<u8>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -49,7 +53,6 @@ impl<W: Write> JsonSink<W> {
             out,
             started: false,
             files: 0,
-            scratch: Vec::with_capacity(4096),
         }
     }
 
@@ -70,15 +73,16 @@ impl<W: Write> JsonSink<W> {
 }
 
 impl<W: Write> Sink for JsonSink<W> {
-    fn file(&mut self, report: &FileReport) -> io::Result<()> {
+    fn file_renderer(&self) -> Option<FileRenderer> {
+        Some(render_file)
+    }
+
+    fn file(&mut self, rendered: &[u8]) -> io::Result<()> {
         self.start()?;
         self.out
             .write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
         self.files += 1;
-        self.scratch.clear();
-        serde_json::to_writer(&mut self.scratch, &FileView::new(report))?;
-        self.out.write_all(&self.scratch)?;
-        Ok(())
+        self.out.write_all(rendered)
     }
 
     fn finish(

@@ -20,7 +20,6 @@
 
 use super::path_text;
 use crate::audit::{Finding, Record, Sink, Summary};
-use crate::model::FileReport;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -144,10 +143,6 @@ impl<W: Write> JunitSink<W> {
 }
 
 impl<W: Write> Sink for JunitSink<W> {
-    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
-        Ok(())
-    }
-
     fn finish(
         &mut self,
         records: &[Record],

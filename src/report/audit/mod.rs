@@ -242,13 +242,23 @@ pub(crate) mod fixture {
     }
 
     /// Feed the fixed run (or, with `empty`, a run over no files) to `sink`.
+    /// Hand one report to a sink as the audit does: rendered with the
+    /// sink's file renderer, if it has one.
+    pub fn feed(sink: &mut dyn Sink, report: &FileReport) {
+        let mut rendered = Vec::new();
+        if let Some(render) = sink.file_renderer() {
+            render(report, &mut rendered).expect("render");
+        }
+        sink.file(&rendered).expect("file");
+    }
+
     pub fn drive(sink: &mut dyn Sink, empty: bool) {
         if empty {
             sink.finish(&[], &[], &Summary::default()).expect("finish");
             return;
         }
         for r in reports() {
-            sink.file(&r).expect("file");
+            feed(sink, &r);
         }
         sink.finish(&records(), &findings(), &summary())
             .expect("finish");
@@ -257,7 +267,7 @@ pub(crate) mod fixture {
     /// Feed a run whose files are all clean.
     pub fn drive_clean(sink: &mut dyn Sink) {
         for r in reports() {
-            sink.file(&r).expect("file");
+            feed(sink, &r);
         }
         let summary = crate::audit::Summary {
             files: 3,

@@ -12,7 +12,6 @@
 //! the files are audio and have no lines.
 
 use crate::audit::{Finding, RULES, Record, Severity, Sink, Summary};
-use crate::model::FileReport;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 use std::path::Path;
@@ -146,10 +145,6 @@ fn result(f: &Finding) -> Value {
 }
 
 impl<W: Write> Sink for SarifSink<W> {
-    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
-        Ok(())
-    }
-
     fn finish(
         &mut self,
         _records: &[Record],

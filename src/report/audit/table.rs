@@ -8,7 +8,6 @@
 
 use super::path_text;
 use crate::audit::{Finding, Record, Rule, Severity, Sink, Summary};
-use crate::model::FileReport;
 use crate::report::sanitize;
 use crate::report::table::Style;
 use std::io::{self, Write};
@@ -86,10 +85,6 @@ pub fn summary_line(s: &Summary) -> String {
 }
 
 impl<W: Write> Sink for TableSink<W> {
-    fn file(&mut self, _report: &FileReport) -> io::Result<()> {
-        Ok(())
-    }
-
     fn finish(
         &mut self,
         _records: &[Record],
