@@ -375,7 +375,9 @@ fn check(digits: &[u8]) -> Result<Gtin, GtinError> {
 
 /// ASCII digits as a `String`.
 fn ascii_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+    let mut s = String::with_capacity(bytes.len());
+    s.extend(bytes.iter().map(|&b| char::from(b)));
+    s
 }
 
 #[cfg(test)]

@@ -167,12 +167,23 @@ impl Isrc {
     /// An [`IsrcError`] saying what is wrong when the text is not a valid
     /// ISRC (shape, unknown country prefix, placeholder).
     pub fn parse(raw: &str) -> Result<Isrc, IsrcError> {
-        Isrc::parse_detailed(raw).result
+        Isrc::analyse(raw).0
     }
 
     /// Parse an ISRC and report the normalised text and the non-canonical
     /// forms found, whether or not the code is valid.
     pub fn parse_detailed(raw: &str) -> IsrcParse {
+        let (result, code, forms) = Isrc::analyse(raw);
+        IsrcParse {
+            result,
+            normalised: code.map(|c| ascii_string(&c)),
+            forms,
+        }
+    }
+
+    /// The parse, the 12 normalised characters when there are exactly
+    /// 12, and the forms (no text is allocated for a plain parse).
+    fn analyse(raw: &str) -> (Result<Isrc, IsrcError>, Option<[u8; 12]>, Vec<Form>) {
         let trimmed = trim_padding(raw);
         let mut forms = Vec::new();
         if trimmed.whitespace {
@@ -209,18 +220,13 @@ impl Isrc {
         }
 
         let code = (scan.bad.is_none() && scan.count == 12).then_some(scan.chars);
-        let normalised = code.map(|c| ascii_string(&c));
         let result = match (scan.bad, code) {
             (Some((ch, position)), _) => Err(IsrcError::BadChar { ch, position }),
             (None, None) if scan.count == 0 => Err(IsrcError::Empty),
             (None, None) => Err(IsrcError::Length { found: scan.count }),
             (None, Some(c)) => check(c),
         };
-        IsrcParse {
-            result,
-            normalised,
-            forms,
-        }
+        (result, code, forms)
     }
 
     /// The 12 canonical characters, e.g. `USRC17607839`.
@@ -405,7 +411,9 @@ fn check(c: [u8; 12]) -> Result<Isrc, IsrcError> {
 
 /// ASCII bytes (letters and digits from [`scan`]) as a `String`.
 fn ascii_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+    let mut s = String::with_capacity(bytes.len());
+    s.extend(bytes.iter().map(|&b| char::from(b)));
+    s
 }
 
 #[cfg(test)]

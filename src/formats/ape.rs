@@ -135,6 +135,9 @@ pub(crate) fn read_before(
         if item.key.eq_ignore_ascii_case("title") {
             c.title(&text);
         }
+        if !c.wants(TagFormat::Ape, &item.key) {
+            continue;
+        }
         for v in text.split('\0').filter(|v| !v.is_empty()) {
             let at = tag.items_at + item.at as u64;
             let mut loc = c.loc(Some("tail"), TagFormat::Ape, &item.key, at);

@@ -76,6 +76,13 @@ impl Collector {
         }
     }
 
+    /// Whether a field of this name in this tag format is a code field
+    /// (the key table's question, asked before a location is built for it:
+    /// most fields of a tag are not).
+    pub fn wants(&self, tag: TagFormat, field: &str) -> bool {
+        keys::lookup(tag, field).is_some()
+    }
+
     /// A location in this container with no version or encoding.
     pub fn loc(&self, chunk: Option<&str>, tag: TagFormat, field: &str, offset: u64) -> Location {
         Location {
@@ -304,14 +311,30 @@ pub(crate) fn detect(src: &mut Source) -> Result<Container, NotAudio> {
 
 /// Which container a file name's extension promises, if any.
 pub(crate) fn container_for_extension(ext: &str) -> Option<Container> {
-    Some(match ext.to_ascii_lowercase().as_str() {
-        "wav" | "wave" | "bwf" | "rf64" | "bw64" => Container::Wav,
-        "aif" | "aiff" | "aifc" => Container::Aiff,
-        "flac" => Container::Flac,
-        "mp3" | "mp2" | "mpga" => Container::Mp3,
-        "m4a" | "mp4" | "m4b" | "m4p" | "m4v" | "mov" => Container::Mp4,
-        _ => return None,
-    })
+    const NAMES: [(&str, Container); 18] = [
+        ("wav", Container::Wav),
+        ("wave", Container::Wav),
+        ("bwf", Container::Wav),
+        ("rf64", Container::Wav),
+        ("bw64", Container::Wav),
+        ("aif", Container::Aiff),
+        ("aiff", Container::Aiff),
+        ("aifc", Container::Aiff),
+        ("flac", Container::Flac),
+        ("mp3", Container::Mp3),
+        ("mp2", Container::Mp3),
+        ("mpga", Container::Mp3),
+        ("m4a", Container::Mp4),
+        ("mp4", Container::Mp4),
+        ("m4b", Container::Mp4),
+        ("m4p", Container::Mp4),
+        ("m4v", Container::Mp4),
+        ("mov", Container::Mp4),
+    ];
+    NAMES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(ext))
+        .map(|&(_, c)| c)
 }
 
 /// Run the reader for `container` over `src`.

@@ -428,8 +428,10 @@ fn vorbis_comment(c: &mut Collector, pos: u64, mut f: Fields) -> Result<(), Form
                 if key.eq_ignore_ascii_case("TITLE") {
                     c.title(value);
                 }
-                let loc = c.loc(Some("VORBIS_COMMENT"), TagFormat::Vorbis, key, at);
-                c.field(value, loc);
+                if c.wants(TagFormat::Vorbis, key) {
+                    let loc = c.loc(Some("VORBIS_COMMENT"), TagFormat::Vorbis, key, at);
+                    c.field(value, loc);
+                }
             }
             None => c.note(format!(
                 "VORBIS_COMMENT comment at byte {at} has no '=' between key and value (ignored)"

@@ -73,7 +73,7 @@ pub(crate) fn read_tag(
         } else {
             0
         };
-    let body = src.read(&format!("ID3v2.{major} tag"), offset + 10, body_len)?;
+    let body = src.read(format_args!("ID3v2.{major} tag"), offset + 10, body_len)?;
     let tag = Tag {
         major,
         flags: head[5],
@@ -162,8 +162,8 @@ impl Tag<'_> {
                 ));
             };
             let flags = if self.major == 2 { 0 } else { h[9] };
-            let id_str = String::from_utf8_lossy(id).into_owned();
-            self.frame(&id_str, flags, &body[start..end], self.base + pos as u64, c);
+            let id = String::from_utf8_lossy(id);
+            self.frame(&id, flags, &body[start..end], self.base + pos as u64, c);
             pos = end;
         }
         Ok(())
@@ -253,15 +253,15 @@ impl Tag<'_> {
             return;
         };
         let (encoding, values) = decode_text(enc, text);
-        let mut loc = c.loc(self.chunk, TagFormat::Id3v2, id, offset);
-        loc.version = Some(format!("2.{}", self.major));
-        loc.encoding = Some(encoding.to_string());
         if is_title {
             if let Some(t) = values.first() {
                 c.title(t);
             }
             return;
         }
+        let mut loc = c.loc(self.chunk, TagFormat::Id3v2, id, offset);
+        loc.version = Some(format!("2.{}", self.major));
+        loc.encoding = Some(encoding.to_string());
         if id.starts_with("TX") {
             // First value is the description, the rest the value(s).
             let mut it = values.into_iter();

@@ -72,6 +72,15 @@ pub(super) fn fourcc(kind: &[u8; 4]) -> String {
     s
 }
 
+/// An atom type shown as [`fourcc`] shows it, formatted only when used.
+pub(super) struct Kind<'a>(pub &'a [u8; 4]);
+
+impl std::fmt::Display for Kind<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&fourcc(self.0))
+    }
+}
+
 /// Whether four bytes look like an atom type a writer would use: letters,
 /// digits, space and a few marks, or `©`.
 pub(super) fn plausible_kind(kind: &[u8]) -> bool {
@@ -252,7 +261,8 @@ fn header(src: &mut Source, parent: &Parent, offset: u64) -> Result<Atom, Bad> {
     let head: [u8; 8] = src.header("atom header", offset)?;
     let size32 = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
     let kind = [head[4], head[5], head[6], head[7]];
-    let name = fourcc(&kind);
+    // Named only in the errors: most headers make none.
+    let name = Kind(&kind);
     let (size, header_len) = match size32 {
         0 => (left, 8),
         1 => {

@@ -177,10 +177,10 @@ impl<'r, 's> Reader<'r, 's> {
     /// Read up to `max` bytes of an atom's content, `skip` bytes in.
     fn body(&mut self, atom: &Atom, skip: u64, max: u64) -> Option<Vec<u8>> {
         let len = atom.body_len().saturating_sub(skip).min(max);
-        let what = format!("'{}' atom content", atom.name());
+        let what = format_args!("'{}' atom content", atoms::Kind(&atom.kind));
         match self
             .src
-            .read(&what, atom.body() + skip.min(atom.body_len()), len)
+            .read(what, atom.body() + skip.min(atom.body_len()), len)
         {
             Ok(b) => Some(b),
             Err(e) => {
@@ -531,7 +531,9 @@ impl<'r, 's> Reader<'r, 's> {
         }
         if let (Some(mean), Some(name)) = (mean, name) {
             let field = format!("----:{mean}:{name}");
-            for d in list.iter().filter(|a| a.is(b"data")) {
+            // Only a code field's values are read.
+            let wanted = self.c.wants(TagFormat::Ilst, &field);
+            for d in list.iter().filter(|a| wanted && a.is(b"data")) {
                 if let Some((text, encoding)) = self.data_text(d) {
                     let mut loc = self.c.loc(
                         Some(ilst.path.as_str()),

@@ -197,17 +197,19 @@ fn info(body: &[u8], base: u64, c: &mut Collector) {
             Ok(s) => s.to_string(),
             Err(_) => raw.iter().map(|&b| char::from(b)).collect(),
         };
-        let key = String::from_utf8_lossy(id).into_owned();
+        let key = String::from_utf8_lossy(id);
         if key == "INAM" {
             c.title(&text);
         }
-        let loc = c.loc(
-            Some("LIST/INFO"),
-            TagFormat::RiffInfo,
-            &key,
-            base + pos as u64,
-        );
-        c.field(&text, loc);
+        if c.wants(TagFormat::RiffInfo, &key) {
+            let loc = c.loc(
+                Some("LIST/INFO"),
+                TagFormat::RiffInfo,
+                &key,
+                base + pos as u64,
+            );
+            c.field(&text, loc);
+        }
         pos = end + (size as usize & 1);
     }
 }
