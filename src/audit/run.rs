@@ -13,8 +13,8 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Files read per batch: enough to keep the cores busy, few enough that
-/// memory holds only a batch of full reports at a time.
-const BATCH: usize = 256;
+/// a batch of results is small.
+const BATCH: usize = 128;
 
 /// How an audit ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,56 +43,68 @@ pub fn run(
         last_release: None,
     };
     // Everything that needs the report happens on the reading threads:
-    // rendering, the per-file rules, the record. The main thread only
+    // rendering, the per-file rules, the record. The main thread walks,
     // writes, numbers releases and keeps records, in path order.
-    let read_batch = |batch: &[PathBuf]| -> Vec<io::Result<Examined>> {
-        batch
-            .par_iter()
-            .map(|p| {
-                let report = engine::read_file(p);
-                let hash = (settings.identity == Identity::Audio)
-                    .then(|| audio_hash(p, &report))
-                    .flatten();
-                examine(settings, render, &report, hash)
-            })
-            .collect()
+    let read_one = |p: &PathBuf| -> io::Result<Examined> {
+        let report = engine::read_file(p);
+        let hash = (settings.identity == Identity::Audio)
+            .then(|| audio_hash(p, &report))
+            .flatten();
+        examine(settings, render, &report, hash)
     };
-    // Start the reading threads now: they come up while the walk runs.
+    // Start the reading threads now: they come up while the walk starts.
     rayon::current_num_threads();
-    let (files, walk_errors) = walk(paths, settings);
-    let total = (files.len() + walk_errors.len()) as u64;
-    let mut done = 0;
-    // The next batch is read while this one is written, so the cores
-    // never wait for the (ordered, single-threaded) output.
-    let mut batches = files.chunks(BATCH);
-    let mut current = batches.next().map(read_batch).unwrap_or_default();
-    while !current.is_empty() {
-        let next = batches.next();
-        let (following, result) = rayon::join(
-            || next.map(read_batch).unwrap_or_default(),
-            || -> io::Result<()> {
-                for examined in current {
-                    let examined = examined?;
-                    sink.file(&examined.rendered)?;
-                    audit.take(examined);
-                    done += 1;
-                    progress(done, total);
-                }
-                Ok(())
-            },
-        );
-        result?;
-        current = following;
-    }
+    let mut out = Output {
+        sink,
+        audit: &mut audit,
+        progress,
+        done: 0,
+        total: 0,
+    };
+    // The walk runs on this thread while the files it has found are read
+    // on the others, a batch at a time; results are written in walk order
+    // (which is path order) as they complete.
+    let walk_errors = rayon::in_place_scope(|scope| -> io::Result<_> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut flow = Flow {
+            batch: Vec::with_capacity(BATCH),
+            sent: 0,
+            next: 0,
+            waiting: BTreeMap::new(),
+            rx,
+        };
+        let spawn = |batch: Vec<PathBuf>, k: usize| {
+            let tx = tx.clone();
+            let read_one = &read_one;
+            scope.spawn(move |_| {
+                let results: Vec<_> = batch.par_iter().map(read_one).collect();
+                // The receiver is gone only when the output failed.
+                let _ = tx.send((k, results));
+            });
+        };
+        let walk_errors = walk(paths, settings, &mut |path| {
+            out.total += 1;
+            flow.batch.push(path);
+            if flow.batch.len() == BATCH {
+                spawn(std::mem::take(&mut flow.batch), flow.sent);
+                flow.sent += 1;
+                flow.drain(&mut out, IN_FLIGHT)?;
+            }
+            Ok(())
+        })?;
+        if !flow.batch.is_empty() {
+            spawn(std::mem::take(&mut flow.batch), flow.sent);
+            flow.sent += 1;
+        }
+        flow.drain(&mut out, 0)?;
+        Ok(walk_errors)
+    })?;
+    out.total += walk_errors.len() as u64;
     for (path, why) in walk_errors {
         let mut r = engine::read_bytes(&path, &[]);
         r.status = FileStatus::Unreadable;
         r.error = Some(why);
-        let examined = examine(settings, render, &r, None)?;
-        sink.file(&examined.rendered)?;
-        audit.take(examined);
-        done += 1;
-        progress(done, total);
+        out.take(examine(settings, render, &r, None))?;
     }
     audit.cross_file();
     let Audit {
@@ -119,6 +131,73 @@ pub fn run(
     let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
     sink.finish(&records, &findings, &summary)?;
     Ok(Outcome { summary, failed })
+}
+
+/// Batches read at once beyond the one being written: enough to keep the
+/// cores busy while the walk goes on, few enough that memory holds only a
+/// few batches of results.
+const IN_FLIGHT: usize = 4;
+
+/// Where examined files go, in path order.
+struct Output<'o, 'a> {
+    sink: &'o mut (dyn Sink + Send),
+    audit: &'o mut Audit<'a>,
+    progress: &'o mut (dyn FnMut(u64, u64) + Send),
+    done: u64,
+    total: u64,
+}
+
+impl Output<'_, '_> {
+    fn take(&mut self, examined: io::Result<Examined>) -> io::Result<()> {
+        let examined = examined?;
+        self.sink.file(&examined.rendered)?;
+        self.audit.take(examined);
+        self.done += 1;
+        (self.progress)(self.done, self.total);
+        Ok(())
+    }
+}
+
+/// Batches of files on their way through the reading threads.
+struct Flow {
+    /// Files walked and not yet sent.
+    batch: Vec<PathBuf>,
+    /// Batches sent.
+    sent: usize,
+    /// The batch to write next.
+    next: usize,
+    /// Batches read out of turn, waiting for their predecessors.
+    waiting: BTreeMap<usize, Vec<io::Result<Examined>>>,
+    rx: std::sync::mpsc::Receiver<(usize, Vec<io::Result<Examined>>)>,
+}
+
+impl Flow {
+    /// Write every batch that is ready, in order; wait for more while over
+    /// `max` batches are still out.
+    fn drain(&mut self, out: &mut Output, max: usize) -> io::Result<()> {
+        loop {
+            while let Some(results) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                for examined in results {
+                    out.take(examined)?;
+                }
+            }
+            let out_now = self.sent - self.next;
+            let got = if out_now > max {
+                match self.rx.recv() {
+                    Ok(got) => got,
+                    // Every sender lives in a spawned task that sends once.
+                    Err(_) => return Ok(()),
+                }
+            } else {
+                match self.rx.try_recv() {
+                    Ok(got) => got,
+                    Err(_) => return Ok(()),
+                }
+            };
+            self.waiting.insert(got.0, got.1);
+        }
+    }
 }
 
 /// What the reading thread made of one file.
@@ -153,7 +232,9 @@ fn examine(
         findings: Vec::new(),
         summary: Summary::default(),
     };
-    check.file(report);
+    let isrcs = report.distinct(CodeKind::Isrc);
+    let barcodes = report.distinct(CodeKind::Barcode);
+    check.file(report, &isrcs, &barcodes);
     let path = report.path.as_path();
     let release_dir = match settings.release_by {
         ReleaseBy::Folder => path.parent(),
@@ -164,16 +245,8 @@ fn examine(
     let record = Record {
         path: report.path.clone(),
         container: report.container,
-        isrcs: report
-            .distinct(CodeKind::Isrc)
-            .into_iter()
-            .filter_map(|v| Isrc::parse(v).ok())
-            .collect(),
-        barcodes: report
-            .distinct(CodeKind::Barcode)
-            .into_iter()
-            .map(Box::from)
-            .collect(),
+        isrcs: isrcs.iter().filter_map(|v| Isrc::parse(v).ok()).collect(),
+        barcodes: barcodes.iter().copied().map(Box::from).collect(),
         title: report.title.as_deref().map(Box::from),
         duration_ms: report.audio.as_ref().and_then(|a| a.duration_ms),
         release: 0,
@@ -188,19 +261,30 @@ fn examine(
     })
 }
 
-/// The files to audit, in sorted path order: folders walked (hidden files
-/// included; the tool's own temp files and anything excluded left out).
-/// Also returns the paths that could not be read.
+/// The files to audit, each handed to `found` in sorted path order:
+/// folders walked (hidden files included; the tool's own temp files and
+/// anything excluded left out). Returns the paths that could not be read.
 ///
 /// Each folder's entries are visited in [`walk_order`], which makes the
-/// walk's own order the byte order of the paths: one folder needs no sort
-/// over all its files. Several paths given are sorted and deduplicated.
-/// (A walk spread over the cores was measured slower than this one: the
-/// listing is a few system calls per folder, cheaper than handing folders
-/// between threads.)
-fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-    let mut files = Vec::new();
+/// walk's own order the byte order of the paths: one folder is handed on
+/// as it is walked, with no sort over all its files. Several paths given
+/// are collected, sorted and deduplicated first.
+fn walk(
+    paths: &[PathBuf],
+    settings: &Settings,
+    found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+) -> io::Result<Vec<(PathBuf, String)>> {
     let mut errors = Vec::new();
+    let mut all = Vec::new();
+    let stream = paths.len() == 1;
+    let mut hand = |p: PathBuf| -> io::Result<()> {
+        if stream {
+            found(p)
+        } else {
+            all.push(p);
+            Ok(())
+        }
+    };
     for root in paths {
         match std::fs::metadata(root) {
             Ok(m) if m.is_dir() => {
@@ -213,7 +297,7 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
                             let is_file = e.file_type().is_file()
                                 || (e.file_type().is_symlink() && e.path().is_file());
                             if is_file && wanted(e.path(), root, settings) {
-                                files.push(e.into_path());
+                                hand(e.into_path())?;
                             }
                         }
                         Err(e) => {
@@ -228,17 +312,20 @@ fn walk(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<(PathBuf, 
             }
             Ok(_) => {
                 if wanted(root, root.parent().unwrap_or(Path::new("")), settings) {
-                    files.push(root.clone());
+                    hand(root.clone())?;
                 }
             }
             Err(e) => errors.push((root.clone(), format!("cannot read: {e}"))),
         }
     }
-    if paths.len() > 1 {
-        files.sort_unstable_by(|a, b| engine::path_order(a, b));
-        files.dedup();
+    if !stream {
+        all.sort_unstable_by(|a, b| engine::path_order(a, b));
+        all.dedup();
+        for p in all {
+            found(p)?;
+        }
     }
-    (files, errors)
+    Ok(errors)
 }
 
 /// The order a folder's entries are walked in: by name, a folder's name
@@ -346,8 +433,9 @@ impl FileCheck<'_> {
         );
     }
 
-    /// The per-file rules.
-    fn file(&mut self, r: &FileReport) {
+    /// The per-file rules; `isrcs` and `barcodes` are the report's
+    /// distinct valid values ([`FileReport::distinct`]).
+    fn file(&mut self, r: &FileReport, isrcs: &[&str], barcodes: &[&str]) {
         self.summary.files += 1;
         let path = r.path.as_path();
         let named_audio = path
@@ -392,11 +480,11 @@ impl FileCheck<'_> {
             FileStatus::Ok => self.summary.audio += 1,
         }
         if r.container.is_some() {
-            self.codes(r);
+            self.codes(r, isrcs, barcodes);
         }
     }
 
-    fn codes(&mut self, r: &FileReport) {
+    fn codes(&mut self, r: &FileReport, isrcs: &[&str], barcodes: &[&str]) {
         let path = r.path.as_path();
         let (mut isrc_sites, mut barcode_sites) = (0, 0);
         let mut flagged: BTreeSet<(Rule, String)> = BTreeSet::new();
@@ -509,11 +597,15 @@ impl FileCheck<'_> {
                 None,
             );
         }
-        for (kind, rule, words) in [
-            (CodeKind::Isrc, Rule::IsrcConflict, "ISRCs"),
-            (CodeKind::Barcode, Rule::BarcodeConflict, "barcodes"),
+        for (distinct, kind, rule, words) in [
+            (isrcs, CodeKind::Isrc, Rule::IsrcConflict, "ISRCs"),
+            (
+                barcodes,
+                CodeKind::Barcode,
+                Rule::BarcodeConflict,
+                "barcodes",
+            ),
         ] {
-            let distinct = r.distinct(kind);
             if distinct.len() > 1 {
                 let parts: Vec<String> = distinct
                     .iter()
@@ -907,14 +999,23 @@ mod tests {
             std::fs::write(&p, b"not audio").expect("write");
         }
         let settings = Settings::from_options(Default::default(), 2026).expect("defaults");
-        let (files, errors) = walk(&[dir.path().to_path_buf()], &settings);
+        let walked = |roots: &[PathBuf]| {
+            let mut files = Vec::new();
+            let errors = walk(roots, &settings, &mut |p| {
+                files.push(p);
+                Ok(())
+            })
+            .expect("walk");
+            (files, errors)
+        };
+        let (files, errors) = walked(&[dir.path().to_path_buf()]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(files.len(), names.len());
         let mut sorted = files.clone();
         sorted.sort_by(|a, b| engine::path_order(a, b));
         assert_eq!(files, sorted);
         // And several roots are merged into the same order, once each.
-        let (twice, _) = walk(&[dir.path().join("a"), dir.path().to_path_buf()], &settings);
+        let (twice, _) = walked(&[dir.path().join("a"), dir.path().to_path_buf()]);
         assert_eq!(twice, sorted);
     }
 }

@@ -259,20 +259,29 @@ impl Tag<'_> {
             }
             return;
         }
-        let mut loc = c.loc(self.chunk, TagFormat::Id3v2, id, offset);
+        let mut values = values.into_iter();
+        let field = if id.starts_with("TX") {
+            // First value is the description, the rest the value(s).
+            let desc = values.next().unwrap_or_default();
+            format!("{id}:{desc}")
+        } else {
+            id.to_string()
+        };
+        if !c.wants(TagFormat::Id3v2, &field) {
+            return;
+        }
+        let mut loc = c.loc(self.chunk, TagFormat::Id3v2, "", offset);
+        loc.field = field;
         loc.version = Some(format!("2.{}", self.major));
         loc.encoding = Some(encoding.to_string());
-        if id.starts_with("TX") {
-            // First value is the description, the rest the value(s).
-            let mut it = values.into_iter();
-            let desc = it.next().unwrap_or_default();
-            loc.field = format!("{id}:{desc}");
-            for v in it.filter(|v| !v.is_empty()) {
+        // Most frames hold one value: the location is moved into the last.
+        let mut values = values.filter(|v| !v.is_empty()).peekable();
+        while let Some(v) = values.next() {
+            if values.peek().is_some() {
                 c.field(&v, loc.clone());
-            }
-        } else {
-            for v in values.into_iter().filter(|v| !v.is_empty()) {
-                c.field(&v, loc.clone());
+            } else {
+                c.field(&v, loc);
+                break;
             }
         }
     }
