@@ -701,7 +701,7 @@ impl Audit<'_> {
             return x == y;
         }
         if let (Some(x), Some(y)) = (&a.title, &b.title)
-            && norm_title(x) != norm_title(y)
+            && !same_title(x, y)
         {
             return false;
         }
@@ -714,18 +714,22 @@ impl Audit<'_> {
     }
 
     fn duplicates(&mut self) {
-        let mut groups: BTreeMap<Isrc, Vec<usize>> = BTreeMap::new();
-        for (i, r) in self.records.iter().enumerate() {
-            for code in &r.isrcs {
-                groups.entry(*code).or_default().push(i);
-            }
-        }
+        // (code, record) pairs sorted: each code's records in path order.
+        let mut pairs: Vec<(Isrc, usize)> = self
+            .records
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.isrcs.iter().map(move |c| (*c, i)))
+            .collect();
+        pairs.sort_unstable();
         let mut out = Vec::new();
-        for (code, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        for group in pairs.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            let code = group[0].0;
+            let members: Vec<usize> = group.iter().map(|&(_, i)| i).collect();
             let cluster = clusters(&members, |a, b| {
                 self.same_recording(&self.records[a], &self.records[b])
             });
-            if cluster.iter().collect::<BTreeSet<_>>().len() < 2 {
+            if cluster.iter().all(|&c| c == cluster[0]) {
                 continue;
             }
             for (k, &i) in members.iter().enumerate() {
@@ -781,8 +785,11 @@ impl Audit<'_> {
                 by_release.entry(r.release).or_default().push(i);
             }
         }
-        let names: HashMap<u32, PathBuf> =
-            self.releases.iter().map(|(p, &i)| (i, p.clone())).collect();
+        let mut names: Vec<&Path> = vec![Path::new(""); self.releases.len()];
+        for (p, &i) in &self.releases {
+            names[i as usize] = p;
+        }
+        let names = |rel: &u32| names.get(*rel as usize).copied();
         let mut pending = Vec::new();
         // barcode-inconsistent
         for (rel, members) in &by_release {
@@ -824,7 +831,7 @@ impl Audit<'_> {
                     related,
                     format!(
                         "tracks of the release in {} carry different barcodes: {}; a release has one barcode",
-                        names.get(rel).map(|p| p.display().to_string()).unwrap_or_default(),
+                        names(rel).map(|p| p.display().to_string()).unwrap_or_default(),
                         summary.join(", ")
                     ),
                     Some(mine.join(", ")),
@@ -876,7 +883,7 @@ impl Audit<'_> {
                     .collect();
                 let folders: Vec<String> = other_rels
                     .iter()
-                    .filter_map(|r| names.get(r))
+                    .filter_map(names)
                     .map(|p| p.display().to_string())
                     .collect();
                 for i in carriers(*rel) {
@@ -909,23 +916,40 @@ impl Audit<'_> {
 
 /// What a release holds: its recordings' ISRCs, or, when none of its files
 /// has one, its titles.
+#[derive(PartialEq)]
+enum Content {
+    Isrcs(BTreeSet<Isrc>),
+    Titles(BTreeSet<String>),
+}
+
+impl Content {
+    fn is_empty(&self) -> bool {
+        match self {
+            Content::Isrcs(s) => s.is_empty(),
+            Content::Titles(s) => s.is_empty(),
+        }
+    }
+}
+
 fn release_content(
     by_release: &BTreeMap<u32, Vec<usize>>,
     rel: u32,
     records: &[Record],
-) -> BTreeSet<String> {
+) -> Content {
     let members = by_release.get(&rel).map(Vec::as_slice).unwrap_or_default();
-    let isrcs: BTreeSet<String> = members
+    let isrcs: BTreeSet<Isrc> = members
         .iter()
-        .flat_map(|&i| records[i].isrcs.iter().map(|c| c.to_string()))
+        .flat_map(|&i| records[i].isrcs.iter().copied())
         .collect();
     if !isrcs.is_empty() {
-        return isrcs;
+        return Content::Isrcs(isrcs);
     }
-    members
-        .iter()
-        .filter_map(|&i| records[i].title.as_deref().map(norm_title))
-        .collect()
+    Content::Titles(
+        members
+            .iter()
+            .filter_map(|&i| records[i].title.as_deref().map(norm_title))
+            .collect(),
+    )
 }
 
 /// Union-find clusters of `items` under `same`; returns a cluster id per item.
@@ -947,6 +971,12 @@ fn clusters(items: &[usize], same: impl Fn(usize, usize) -> bool) -> Vec<usize> 
         }
     }
     (0..items.len()).map(|i| root(&mut parent, i)).collect()
+}
+
+/// Whether two titles are the same once case and runs of white space
+/// are set aside.
+fn same_title(a: &str, b: &str) -> bool {
+    a == b || norm_title(a) == norm_title(b)
 }
 
 fn norm_title(t: &str) -> String {
