@@ -52,8 +52,6 @@ pub fn run(
             .flatten();
         examine(settings, render, &report, hash)
     };
-    // Start the reading threads now: they come up while the walk starts.
-    rayon::current_num_threads();
     let mut out = Output {
         sink,
         audit: &mut audit,
@@ -61,10 +59,12 @@ pub fn run(
         done: 0,
         total: 0,
     };
-    // The walk runs on this thread while the files it has found are read
-    // on the others, a batch at a time; results are written in walk order
-    // (which is path order) as they complete.
-    let walk_errors = rayon::in_place_scope(|scope| -> io::Result<_> {
+    // The whole run happens on the reading threads (this one waits): one
+    // walks and writes, handing the files it finds to the others a batch
+    // at a time, and reads batches itself whenever it is ahead (so no
+    // thread spins for work beside one that has some). Results are written
+    // in walk order, which is path order, as they complete.
+    let walk_errors = rayon::scope_fifo(|scope| -> io::Result<_> {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut flow = Flow {
             batch: Vec::with_capacity(BATCH),
@@ -76,7 +76,7 @@ pub fn run(
         let spawn = |batch: Vec<PathBuf>, k: usize| {
             let tx = tx.clone();
             let read_one = &read_one;
-            scope.spawn(move |_| {
+            scope.spawn_fifo(move |_| {
                 let results: Vec<_> = batch.par_iter().map(read_one).collect();
                 // The receiver is gone only when the output failed.
                 let _ = tx.send((k, results));
@@ -172,6 +172,19 @@ struct Flow {
 }
 
 impl Flow {
+    /// The next batch to complete, reading others' pending work (a batch,
+    /// or part of one) meanwhile; blocks only when nothing is left to do.
+    fn wait(&self) -> Option<(usize, Vec<io::Result<Examined>>)> {
+        loop {
+            if let Ok(got) = self.rx.try_recv() {
+                return Some(got);
+            }
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                return self.rx.recv().ok();
+            }
+        }
+    }
+
     /// Write every batch that is ready, in order; wait for more while over
     /// `max` batches are still out.
     fn drain(&mut self, out: &mut Output, max: usize) -> io::Result<()> {
@@ -184,10 +197,10 @@ impl Flow {
             }
             let out_now = self.sent - self.next;
             let got = if out_now > max {
-                match self.rx.recv() {
-                    Ok(got) => got,
+                match self.wait() {
+                    Some(got) => got,
                     // Every sender lives in a spawned task that sends once.
-                    Err(_) => return Ok(()),
+                    None => return Ok(()),
                 }
             } else {
                 match self.rx.try_recv() {
@@ -333,21 +346,31 @@ fn walk(
 /// ([`engine::path_order`]): `a.x` (`.` is 0x2E) comes before everything
 /// in the folder `a` (`a/`, 0x2F), and `a0` after it.
 fn walk_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
-    use std::os::unix::ffi::OsStrExt;
     fn key(e: &walkdir::DirEntry) -> impl Iterator<Item = &u8> {
         let slash: &[u8] = if e.file_type().is_dir() { b"/" } else { b"" };
-        e.file_name().as_bytes().iter().chain(slash)
+        last_name(e.path()).iter().chain(slash)
     }
     key(a).cmp(key(b))
+}
+
+/// The last name of a path the walk made (a folder's path joined with an
+/// entry's name: it never ends in `/`), found without `Path`'s component
+/// parsing, which the walk's sort would otherwise repeat for every
+/// comparison.
+fn last_name(path: &Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    match bytes.iter().rposition(|&b| b == b'/') {
+        Some(i) => &bytes[i + 1..],
+        None => bytes,
+    }
 }
 
 /// Whether a file found under `root` is audited: never the tool's own temp
 /// files; then the include/exclude globs, matched against the path
 /// relative to `root` (computed only when there are globs).
 fn wanted(path: &Path, root: &Path, s: &Settings) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let name = path.file_name().map(|n| n.as_bytes()).unwrap_or_default();
-    if name.starts_with(engine::TEMP_PREFIX.as_bytes()) {
+    if last_name(path).starts_with(engine::TEMP_PREFIX.as_bytes()) {
         return false;
     }
     if s.include.is_none() && s.exclude.is_none() {
