@@ -238,6 +238,30 @@ pub enum FileStatus {
     Unreadable,
 }
 
+impl FileStatus {
+    /// The kebab-case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Damaged => "damaged",
+            FileStatus::NotAudio => "not-audio",
+            FileStatus::Empty => "empty",
+            FileStatus::LfsPointer => "lfs-pointer",
+            FileStatus::Unreadable => "unreadable",
+        }
+    }
+}
+
+impl CodeKind {
+    /// The lowercase name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodeKind::Isrc => "isrc",
+            CodeKind::Barcode => "barcode",
+        }
+    }
+}
+
 /// Everything read from one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileReport {

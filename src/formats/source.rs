@@ -183,20 +183,33 @@ impl<'a> Source<'a> {
     /// small file costs two page-sized reads, and a long run of headers a
     /// few reads, never one per header.
     fn serve_small(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<bool> {
-        let len = buf.len() as u64;
-        for (i, w) in self.windows.iter().enumerate() {
-            if let Some(w) = w
-                && offset >= w.start
-                && offset + len <= w.end()
-            {
-                let at = (offset - w.start) as usize;
-                buf.copy_from_slice(&w.data[at..at + buf.len()]);
-                self.next = 1 - i;
-                return Ok(true);
+        Ok(match self.window_for(offset, buf.len())? {
+            Some(bytes) => {
+                buf.copy_from_slice(bytes);
+                true
             }
+            None => false,
+        })
+    }
+
+    /// The `len` bytes at `offset` in a window, loading one when the read
+    /// is small (see [`Source::serve_small`]); `None` when the read should
+    /// go straight to the file.
+    fn window_for(&mut self, offset: u64, n: usize) -> io::Result<Option<&[u8]>> {
+        let len = n as u64;
+        let hit = self.windows.iter().position(|w| {
+            w.as_ref()
+                .is_some_and(|w| offset >= w.start && offset + len <= w.end())
+        });
+        if let Some(i) = hit {
+            self.next = 1 - i;
+            return Ok(self.windows[i].as_ref().map(|w| {
+                let at = (offset - w.start) as usize;
+                &w.data[at..at + n]
+            }));
         }
         if !self.inner.windowed() || len > WINDOW / 2 {
-            return Ok(false);
+            return Ok(None);
         }
         // Reading on from a window (inside it, or within a page past its
         // end) grows it; anything else starts a page-sized window, at 0
@@ -231,16 +244,15 @@ impl<'a> Source<'a> {
         let valid = (end - start) as usize;
         self.inner.read_exact_at(start, &mut data[..valid])?;
         self.bytes_read += valid as u64;
+        self.next = 1 - slot;
         let at = (offset - start) as usize;
-        buf.copy_from_slice(&data[at..at + buf.len()]);
-        self.windows[slot] = Some(Window {
+        let w = self.windows[slot].insert(Window {
             start,
             data,
             valid,
             size,
         });
-        self.next = 1 - slot;
-        Ok(true)
+        Ok(Some(&w.data[at..at + n]))
     }
 
     /// The length of the whole file.
@@ -287,9 +299,19 @@ impl<'a> Source<'a> {
                 limit: MAX_READ,
             });
         }
-        // Cannot truncate: len <= MAX_READ.
+        let io_err = |source| SourceError::Io {
+            what: what.to_string(),
+            offset,
+            source,
+        };
+        // Cannot truncate: len <= MAX_READ. Copied out of a window when it
+        // is in one (no zeroed buffer first), else read straight.
+        if let Some(bytes) = self.window_for(offset, len as usize).map_err(io_err)? {
+            return Ok(bytes.to_vec());
+        }
         let mut buf = vec![0u8; len as usize];
-        self.fill(what, offset, &mut buf)?;
+        self.inner.read_exact_at(offset, &mut buf).map_err(io_err)?;
+        self.bytes_read += len;
         Ok(buf)
     }
 

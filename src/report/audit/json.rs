@@ -27,7 +27,6 @@
 
 use crate::audit::{FileRenderer, Finding, Record, Sink, Summary};
 use crate::model::FileReport;
-use crate::report::json::FileView;
 use std::io::{self, Write};
 
 /// The schema id written in every document.
@@ -35,7 +34,7 @@ pub const SCHEMA: &str = "isrckit/audit/1";
 
 /// One file's entry in `files`: its view, on one line.
 fn render_file(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
-    serde_json::to_writer(out, &FileView::new(report))?;
+    crate::report::json::write_file(report, out);
     Ok(())
 }
 
