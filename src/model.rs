@@ -3,6 +3,7 @@
 //! serialised as-is into `inspect --format json` (see the README's schema).
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -127,10 +128,10 @@ pub struct Location {
     /// (`"----:com.apple.iTunes:ISRC"`), an XML path (`"ASWG/isrcId"`).
     pub field: String,
     /// Tag version where the format has one (`"2.3"` for ID3v2.3).
-    pub version: Option<String>,
+    pub version: Option<Cow<'static, str>>,
     /// Text encoding where the field declares one (`"ISO-8859-1"`,
     /// `"UTF-16"`, `"UTF-16BE"`, `"UTF-8"`).
-    pub encoding: Option<String>,
+    pub encoding: Option<Cow<'static, str>>,
     /// Byte offset in the file of the frame / field / atom / chunk holding the code.
     pub offset: u64,
     /// The track number, for per-track codes (FLAC CUESHEET, CUE, DDP).

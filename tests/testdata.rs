@@ -10,14 +10,16 @@ use isrckit::{CodeSite, FileReport};
 use std::collections::BTreeMap;
 
 fn matches(site: &CodeSite, e: &Expected) -> bool {
-    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    fn opt(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
     site.kind.to_string() == e.kind
         && site.raw == e.raw
         && site.location.container.name() == e.container
         && site.location.tag.name() == e.tag
         && site.location.field == e.field
-        && site.location.version == opt(&e.version)
-        && site.location.encoding == opt(&e.encoding)
+        && site.location.version.as_deref() == opt(&e.version)
+        && site.location.encoding.as_deref() == opt(&e.encoding)
 }
 
 fn show(r: &FileReport) -> String {

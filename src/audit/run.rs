@@ -223,8 +223,6 @@ struct Examined {
     summary: Summary,
     /// The small record; its `release` is numbered by the main thread.
     record: Record,
-    /// The folder that names the file's release.
-    release_dir: PathBuf,
 }
 
 /// Render one report and put it through the per-file rules.
@@ -248,13 +246,6 @@ fn examine(
     let isrcs = report.distinct(CodeKind::Isrc);
     let barcodes = report.distinct(CodeKind::Barcode);
     check.file(report, &isrcs, &barcodes);
-    let path = report.path.as_path();
-    let release_dir = match settings.release_by {
-        ReleaseBy::Folder => path.parent(),
-        ReleaseBy::ParentFolder => path.parent().and_then(Path::parent),
-    }
-    .unwrap_or(Path::new(""))
-    .to_path_buf();
     let record = Record {
         path: report.path.clone(),
         container: report.container,
@@ -270,7 +261,6 @@ fn examine(
         findings: check.findings,
         summary: check.summary,
         record,
-        release_dir,
     })
 }
 
@@ -693,12 +683,18 @@ impl Audit<'_> {
 
     /// Keep what the reading thread made of a file, numbering its release.
     fn take(&mut self, e: Examined) {
+        let path = e.record.path.as_path();
+        let dir = match self.settings.release_by {
+            ReleaseBy::Folder => path.parent(),
+            ReleaseBy::ParentFolder => path.parent().and_then(Path::parent),
+        }
+        .unwrap_or(Path::new(""));
         let release = match &self.last_release {
-            Some((dir, n)) if dir.as_os_str() == e.release_dir.as_os_str() => *n,
+            Some((last, n)) if last.as_os_str() == dir.as_os_str() => *n,
             _ => {
                 let next = self.releases.len() as u32;
-                let n = *self.releases.entry(e.release_dir.clone()).or_insert(next);
-                self.last_release = Some((e.release_dir, n));
+                let n = *self.releases.entry(dir.to_path_buf()).or_insert(next);
+                self.last_release = Some((dir.to_path_buf(), n));
                 n
             }
         };

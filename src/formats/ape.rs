@@ -141,8 +141,8 @@ pub(crate) fn read_before(
         for v in text.split('\0').filter(|v| !v.is_empty()) {
             let at = tag.items_at + item.at as u64;
             let mut loc = c.loc(Some("tail"), TagFormat::Ape, &item.key, at);
-            loc.version = Some(ver.to_string());
-            loc.encoding = Some("UTF-8".to_string());
+            loc.version = Some(ver.into());
+            loc.encoding = Some("UTF-8".into());
             c.field(v, loc);
         }
     }

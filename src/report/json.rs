@@ -218,11 +218,23 @@ impl Compact<'_> {
         self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Eight bytes at a time while none of them needs escaping.
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if !needs_escape(u64::from_le_bytes(word)) {
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            i += 1;
             if b >= 0x20 && b != b'"' && b != b'\\' {
                 continue;
             }
-            self.out.extend_from_slice(&bytes[start..i]);
+            self.out.extend_from_slice(&bytes[start..i - 1]);
             match b {
                 b'"' => self.raw(b"\\\""),
                 b'\\' => self.raw(b"\\\\"),
@@ -240,11 +252,24 @@ impl Compact<'_> {
                     HEX[usize::from(b & 0xf)],
                 ]),
             }
-            start = i + 1;
+            start = i;
         }
         self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
     }
+}
+
+/// Whether any of eight bytes is below 0x20, `"` or `\\` (the bytes JSON
+/// escapes), by the "has a zero byte" bit trick on the word.
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (below_space | quote | backslash) & HIGH != 0
 }
 
 /// Write the JSON document for `reports` (pretty-printed, newline-terminated).
@@ -301,7 +326,7 @@ mod tests {
                 chunk: Some(text.to_string()),
                 tag: TagFormat::Ilst,
                 field: text.to_string(),
-                version: (i % 2 == 0).then(|| "2.4".to_string()),
+                version: (i % 2 == 0).then(|| "2.4".into()),
                 encoding: None,
                 offset: u64::MAX >> i,
                 track: (i % 2 == 1).then_some(u32::MAX),
@@ -343,6 +368,27 @@ mod tests {
             });
         }
         out
+    }
+
+    #[test]
+    fn every_byte_at_every_place_is_escaped_as_serde_does() {
+        let mut text = String::new();
+        for c in (0u8..0x80).map(char::from).chain(['é', '€', '🎵']) {
+            for at in 0..20 {
+                text.clear();
+                text.extend(std::iter::repeat_n('a', at));
+                text.push(c);
+                text.extend(std::iter::repeat_n('b', 19 - at));
+                let mut out = Vec::new();
+                Compact { out: &mut out }.string(&text);
+                let want = serde_json::to_string(&text).expect("serde");
+                assert_eq!(
+                    String::from_utf8(out).expect("utf-8"),
+                    want,
+                    "{c:?} at {at}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -272,8 +272,13 @@ impl Tag<'_> {
         }
         let mut loc = c.loc(self.chunk, TagFormat::Id3v2, "", offset);
         loc.field = field;
-        loc.version = Some(format!("2.{}", self.major));
-        loc.encoding = Some(encoding.to_string());
+        loc.version = Some(match self.major {
+            2 => "2.2".into(),
+            3 => "2.3".into(),
+            4 => "2.4".into(),
+            m => format!("2.{m}").into(),
+        });
+        loc.encoding = Some(encoding.into());
         // Most frames hold one value: the location is moved into the last.
         let mut values = values.filter(|v| !v.is_empty()).peekable();
         while let Some(v) = values.next() {

@@ -506,7 +506,7 @@ impl<'r, 's> Reader<'r, 's> {
                     "xid :isrc",
                     item.offset,
                 );
-                loc.encoding = Some(encoding.to_string());
+                loc.encoding = Some(encoding.into());
                 self.c.field(code, loc);
             }
         }
@@ -541,7 +541,7 @@ impl<'r, 's> Reader<'r, 's> {
                         &field,
                         item.offset,
                     );
-                    loc.encoding = Some(encoding.to_string());
+                    loc.encoding = Some(encoding.into());
                     self.c.field(&text, loc);
                 }
             }
@@ -640,7 +640,7 @@ impl<'r, 's> Reader<'r, 's> {
                     let mut loc =
                         self.c
                             .loc(Some(ilst.path.as_str()), TagFormat::Mdta, key, item.offset);
-                    loc.encoding = Some(encoding.to_string());
+                    loc.encoding = Some(encoding.into());
                     self.c.field(&text, loc);
                 }
             }

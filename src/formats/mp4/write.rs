@@ -1751,7 +1751,7 @@ mod tests {
             .codes
             .iter()
             .filter(|c| c.location.field == field)
-            .filter_map(|c| c.location.encoding.clone())
+            .filter_map(|c| c.location.encoding.as_deref().map(str::to_string))
             .collect()
     }
 

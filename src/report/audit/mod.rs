@@ -125,7 +125,7 @@ pub(crate) mod fixture {
             "USRC17607839",
         );
         intro_site.location.chunk = Some("id3 ".to_string());
-        intro_site.location.version = Some("2.3".to_string());
+        intro_site.location.version = Some("2.3".into());
         intro_site.notes.push("stored with hyphens".to_string());
         let mut clean = report(
             CLEAN,
