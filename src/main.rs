@@ -6,6 +6,12 @@ use isrckit::cli::{self, Cli};
 use std::io;
 use std::process::ExitCode;
 
+/// mimalloc, as ruff does: an audit builds and frees tens of small strings
+/// per file on two threads, and glibc's allocator spent a seventh of the
+/// user time on it (bench/README.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {
