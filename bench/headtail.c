@@ -9,9 +9,13 @@
  * so isrckit's whole-process time should match it.
  *
  *   cc -O2 -o bench/headtail bench/headtail.c -lpthread
- *   bench/headtail [-j THREADS] [-l LIST] [FILE...]
+ *   bench/headtail [-j THREADS] [-r FOLDER] [-l LIST] [FILE...]
  *
- * -l LIST reads paths from LIST, one per line ("-" for standard input).
+ * -r FOLDER walks FOLDER (readdir, entry types, no links followed, like
+ * `find -type f`) and reads every regular file in it: the whole job of a
+ * folder scanner, as `isrckit audit FOLDER` does it.
+ * -l LIST reads paths from LIST, one per line ("-" for standard input):
+ * the reading alone, the list made before the clock starts.
  * -j THREADS splits the files over that many threads (default 1); isrckit
  * reads in parallel, so compare it with -j (number of cores) as well.
  * Prints "headtail: FILES files, BYTES bytes read, ERRORS errors".
@@ -20,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,9 +109,38 @@ static void push(char ***paths, size_t *len, size_t *cap, const char *p)
     (*paths)[(*len)++] = strdup(p);
 }
 
+/* Every regular file under `dir`, by readdir and each entry's type (no
+ * stat per file, not following links), as walkdir does for isrckit. */
+static void walk(char ***paths, size_t *len, size_t *cap, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "headtail: %s: %s\n", dir, strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) {
+            perror("headtail");
+            exit(2);
+        }
+        snprintf(p, n, "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR)
+            walk(paths, len, cap, p);
+        else if (e->d_type == DT_REG)
+            push(paths, len, cap, p);
+        free(p);
+    }
+    closedir(d);
+}
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: headtail [-j THREADS] [-l LIST] [FILE...]\n");
+    fprintf(stderr, "usage: headtail [-j THREADS] [-r FOLDER] [-l LIST] [FILE...]\n");
     exit(2);
 }
 
@@ -116,12 +150,15 @@ int main(int argc, char **argv)
     size_t len = 0, cap = 0;
     long threads = 1;
     int opt;
-    while ((opt = getopt(argc, argv, "j:l:h")) != -1) {
+    while ((opt = getopt(argc, argv, "j:l:r:h")) != -1) {
         switch (opt) {
         case 'j':
             threads = strtol(optarg, NULL, 10);
             if (threads < 1 || threads > 256)
                 usage();
+            break;
+        case 'r':
+            walk(&paths, &len, &cap, optarg);
             break;
         case 'l': {
             FILE *f = strcmp(optarg, "-") == 0 ? stdin : fopen(optarg, "r");

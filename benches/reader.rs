@@ -3,7 +3,8 @@
 //! `isrckit::read_bytes` on the same bytes in memory (the parsing alone).
 //! A third group reads a WAV of 2 seconds and one of 10 minutes (44.1 kHz
 //! stereo, ID3 chunk after the audio, as mutagen and kid3 write it): the two
-//! must cost the same, because a scan reads metadata, not audio.
+//! must cost the same, because a scan reads metadata, not audio. A fourth
+//! renders each of the five reports as `audit --format json` does.
 //!
 //!     cargo bench --bench reader
 //!     cargo bench --bench reader -- read_bytes     # one group
@@ -142,5 +143,35 @@ fn length(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, read_file, read_bytes, length);
+/// The audit's per-file JSON (what `audit --format json` writes for each
+/// file, on the reading threads), for the same five reports.
+fn render(c: &mut Criterion) {
+    use isrckit::report::audit::{AuditFormat, sink};
+    use isrckit::report::table::Style;
+    let json = sink(
+        AuditFormat::Json,
+        Box::new(std::io::sink()),
+        Style { color: false },
+    );
+    let Some(render) = json.file_renderer() else {
+        panic!("the JSON sink renders each file");
+    };
+    let mut g = c.benchmark_group("render_json");
+    g.throughput(Throughput::Elements(1));
+    for &(name, rel) in FILES {
+        let report = isrckit::read_file(path(rel));
+        check(&report, rel);
+        let mut out = Vec::with_capacity(4096);
+        g.bench_with_input(BenchmarkId::from_parameter(name), &report, |b, r| {
+            b.iter(|| {
+                out.clear();
+                render(black_box(r), &mut out).expect("render into memory");
+                out.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, read_file, read_bytes, length, render);
 criterion_main!(benches);
