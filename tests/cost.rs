@@ -1,6 +1,6 @@
 //! Reading reads metadata, not audio: a 10-minute file costs the same bytes
-//! as a 30-second one in every container (a few of the 64 KiB windows
-//! small reads are served from), and a 10-minute WAV no more than a
+//! as a 30-second one in every container (a few of the windows, at most
+//! 64 KiB each, small reads are served from), and a 10-minute WAV no more than a
 //! 2-second one. A count of bytes read, not a timing: timings belong in
 //! benchmarks (bench/compare.sh --long).
 
@@ -75,8 +75,8 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
     let ten = make(dir.path(), "ten.wav", 600, &[]);
     let (_, a) = isrckit::read_file_counted(&two);
     let (_, b) = isrckit::read_file_counted(&ten);
-    // The 2-second file is smaller than one window, so it is read whole;
-    // the 10-minute one costs one window at most.
+    // The 10-minute file costs no more than the 2-second one, or one
+    // window at most.
     assert!(
         b <= a.max(isrckit::formats::source::WINDOW),
         "WAV: 2 s read {a} bytes, 10 min read {b}"
