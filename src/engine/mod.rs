@@ -50,8 +50,17 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
     // The length by seeking to the end: a third of the cost of a stat,
     // which is only made when the file could not be read (to tell a
     // folder from damage).
+    let is_dir = |file: &File| file.metadata().is_ok_and(|m| m.is_dir());
+    let folder = |mut report: FileReport| {
+        report.error = Some("is a folder, not a file".into());
+        report.status = FileStatus::NotAudio;
+        report.container = None;
+        report.notes.clear();
+        report
+    };
     let len = match (&file).seek(SeekFrom::End(0)) {
         Ok(len) => len,
+        Err(_) if is_dir(&file) => return (folder(report), 0),
         Err(e) => {
             report.error = Some(format!("cannot read its size: {e}"));
             report.status = FileStatus::Unreadable;
@@ -59,11 +68,8 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
         }
     };
     let n = read_into(&mut report, &mut file, len);
-    if report.error.is_some() && file.metadata().is_ok_and(|m| m.is_dir()) {
-        report.error = Some("is a folder, not a file".into());
-        report.status = FileStatus::NotAudio;
-        report.container = None;
-        report.notes.clear();
+    if report.error.is_some() && is_dir(&file) {
+        return (folder(report), n);
     }
     (report, n)
 }
