@@ -349,6 +349,17 @@ def long_mode(args, exe, cmd, headtail, cold):
         print(line)
     short_net, long_net = net["isrckit 2 s"], net["isrckit 10 min"]
     r = long_net / short_net if short_net > 0 else float("inf")
+    hs, hl = net["headtail 2 s"], net["headtail 10 min"]
+    hr = hl / hs if hs > 0 else float("inf")
+    if cold:
+        # From disk, a tag after the audio (a WAV's id3 chunk, an M4A's moov
+        # after mdat) costs one more seek once head and tail no longer share
+        # a readahead: a step, not a growth with length. Shown beside the
+        # floor's own step, not judged against 1.2.
+        print(f"\ncold, for reference (a tail tag costs a second seek on a long file; the floor pays it too):")
+        print(f"  info  isrckit per-file cost, 10 min / 2 s                measured {r:.2f}"
+              f" ({long_net:.1f} vs {short_net:.1f} us/file); headtail {hr:.2f}")
+        return
     print(f"\ntarget (noise is a few us/file at this size; --long-files 1000 for a finer figure):")
     print(f"  {'PASS' if r <= 1.2 else 'FAIL'}  isrckit per-file cost, 10 min / 2 s <= 1.2         measured {r:.2f}"
           f" ({long_net:.1f} vs {short_net:.1f} us/file)")
