@@ -36,7 +36,10 @@ pub fn run(
     let render = sink.file_renderer();
     let mut audit = Audit {
         settings,
-        findings: Vec::new(),
+        findings: Findings {
+            settings,
+            list: Vec::new(),
+        },
         records: Vec::new(),
         summary: Summary::default(),
         releases: HashMap::new(),
@@ -108,11 +111,12 @@ pub fn run(
     }
     audit.cross_file();
     let Audit {
-        mut findings,
+        findings,
         mut records,
         mut summary,
         ..
     } = audit;
+    let mut findings = findings.list;
     findings.sort_by(|a, b| {
         engine::path_order(&a.path, &b.path)
             .then_with(|| (a.rule, &a.message).cmp(&(b.rule, &b.message)))
@@ -239,8 +243,10 @@ fn examine(
         render(report, &mut rendered)?;
     }
     let mut check = FileCheck {
-        settings,
-        findings: Vec::new(),
+        findings: Findings {
+            settings,
+            list: Vec::new(),
+        },
         summary: Summary::default(),
     };
     let isrcs = report.distinct(CodeKind::Isrc);
@@ -258,7 +264,7 @@ fn examine(
     };
     Ok(Examined {
         rendered,
-        findings: check.findings,
+        findings: check.findings.list,
         summary: check.summary,
         record,
     })
@@ -390,43 +396,14 @@ fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
     Some(*h.finalize().as_bytes())
 }
 
-/// Add a finding, unless its rule is turned off; severity from the settings.
-fn push(
-    settings: &Settings,
-    findings: &mut Vec<Finding>,
-    rule: Rule,
-    path: &Path,
-    message: String,
-    code: Option<String>,
-    location: Option<String>,
-) {
-    if !settings.enabled.contains(&rule) {
-        return;
-    }
-    let severity = settings
-        .severity
-        .get(&rule)
-        .copied()
-        .unwrap_or(rule.info().default_severity);
-    findings.push(Finding {
-        rule,
-        severity,
-        path: path.to_path_buf(),
-        message,
-        related: Vec::new(),
-        code,
-        location,
-    });
-}
-
-/// The per-file rules, run on the reading thread.
-struct FileCheck<'a> {
+/// Findings as the settings shape them: a rule turned off makes none, and
+/// each gets the severity the settings give its rule.
+struct Findings<'a> {
     settings: &'a Settings,
-    findings: Vec<Finding>,
-    summary: Summary,
+    list: Vec<Finding>,
 }
 
-impl FileCheck<'_> {
+impl Findings<'_> {
     fn push(
         &mut self,
         rule: Rule,
@@ -435,17 +412,34 @@ impl FileCheck<'_> {
         code: Option<String>,
         location: Option<String>,
     ) {
-        push(
-            self.settings,
-            &mut self.findings,
+        let settings = self.settings;
+        if !settings.enabled.contains(&rule) {
+            return;
+        }
+        let severity = settings
+            .severity
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.info().default_severity);
+        self.list.push(Finding {
             rule,
-            path,
+            severity,
+            path: path.to_path_buf(),
             message,
+            related: Vec::new(),
             code,
             location,
-        );
+        });
     }
+}
 
+/// The per-file rules, run on the reading thread.
+struct FileCheck<'a> {
+    findings: Findings<'a>,
+    summary: Summary,
+}
+
+impl FileCheck<'_> {
     /// The per-file rules; `isrcs` and `barcodes` are the report's
     /// distinct valid values ([`FileReport::distinct`]).
     fn file(&mut self, r: &FileReport, isrcs: &[&str], barcodes: &[&str]) {
@@ -460,7 +454,7 @@ impl FileCheck<'_> {
         match r.status {
             FileStatus::LfsPointer => {
                 self.summary.lfs_pointers += 1;
-                self.push(
+                self.findings.push(
                     Rule::LfsPointer,
                     path,
                     "is a Git LFS pointer, not the audio: the file was not fetched (run `git lfs pull`; in CI check out with LFS enabled)".into(),
@@ -471,7 +465,7 @@ impl FileCheck<'_> {
             FileStatus::NotAudio | FileStatus::Empty if !named_audio => self.summary.skipped += 1,
             FileStatus::NotAudio | FileStatus::Empty | FileStatus::Unreadable => {
                 self.summary.unreadable += 1;
-                self.push(
+                self.findings.push(
                     Rule::Unreadable,
                     path,
                     format!("could not be read as audio: {error}"),
@@ -482,7 +476,7 @@ impl FileCheck<'_> {
             FileStatus::Damaged => {
                 self.summary.unreadable += 1;
                 self.summary.audio += 1;
-                self.push(
+                self.findings.push(
                     Rule::Unreadable,
                     path,
                     format!("is damaged: {error} (codes read before the damage are audited)"),
@@ -510,7 +504,7 @@ impl FileCheck<'_> {
                     isrc_sites += 1;
                     if !c.valid {
                         let at = at();
-                        self.push(
+                        self.findings.push(
                             Rule::IsrcInvalid,
                             path,
                             format!(
@@ -525,7 +519,7 @@ impl FileCheck<'_> {
                     }
                     if !c.canonical {
                         let (at, shown) = (at(), shown());
-                        self.push(
+                        self.findings.push(
                             Rule::IsrcNoncanonical,
                             path,
                             format!("ISRC stored as \"{}\" at {at}; store it as {shown}", c.raw),
@@ -536,13 +530,13 @@ impl FileCheck<'_> {
                     let Ok(code) = Isrc::parse(&c.raw) else {
                         continue;
                     };
-                    let s = self.settings;
+                    let s = self.findings.settings;
                     if !s.registrants.is_empty()
                         && !s.registrants.iter().any(|p| p == code.prefix_code())
                         && flagged.insert((Rule::IsrcRegistrant, shown()))
                     {
                         let shown = shown();
-                        self.push(
+                        self.findings.push(
                             Rule::IsrcRegistrant,
                             path,
                             format!(
@@ -560,7 +554,7 @@ impl FileCheck<'_> {
                     // Years of reference run from 1986 (86) to this year.
                     if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown())) {
                         let shown = shown();
-                        self.push(
+                        self.findings.push(
                             Rule::IsrcYear,
                             path,
                             format!(
@@ -576,7 +570,7 @@ impl FileCheck<'_> {
                     barcode_sites += 1;
                     if !c.valid {
                         let at = at();
-                        self.push(
+                        self.findings.push(
                             Rule::BarcodeInvalid,
                             path,
                             format!(
@@ -592,7 +586,7 @@ impl FileCheck<'_> {
             }
         }
         if isrc_sites == 0 {
-            self.push(
+            self.findings.push(
                 Rule::IsrcMissing,
                 path,
                 "has no ISRC anywhere (ID3 TSRC, Vorbis ISRC, MP4 ISRC, RIFF INFO, iXML, aXML)"
@@ -602,7 +596,7 @@ impl FileCheck<'_> {
             );
         }
         if barcode_sites == 0 {
-            self.push(
+            self.findings.push(
                 Rule::BarcodeMissing,
                 path,
                 "has no UPC/EAN barcode".into(),
@@ -632,7 +626,7 @@ impl FileCheck<'_> {
                         format!("{v} at {}", places.join(" and "))
                     })
                     .collect();
-                self.push(
+                self.findings.push(
                     rule,
                     path,
                     format!(
@@ -652,7 +646,7 @@ impl FileCheck<'_> {
 /// release table.
 struct Audit<'a> {
     settings: &'a Settings,
-    findings: Vec<Finding>,
+    findings: Findings<'a>,
     records: Vec<Record>,
     summary: Summary,
     releases: HashMap<PathBuf, u32>,
@@ -662,25 +656,6 @@ struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    fn push(
-        &mut self,
-        rule: Rule,
-        path: &Path,
-        message: String,
-        code: Option<String>,
-        location: Option<String>,
-    ) {
-        push(
-            self.settings,
-            &mut self.findings,
-            rule,
-            path,
-            message,
-            code,
-            location,
-        );
-    }
-
     /// Keep what the reading thread made of a file, numbering its release.
     fn take(&mut self, e: Examined) {
         let path = e.record.path.as_path();
@@ -702,7 +677,7 @@ impl Audit<'_> {
             release,
             ..e.record
         });
-        self.findings.extend(e.findings);
+        self.findings.list.extend(e.findings);
         self.summary.add(&e.summary);
     }
 
@@ -779,7 +754,7 @@ impl Audit<'_> {
         for (i, code, mut related, message) in out {
             related.sort_by(|a, b| engine::path_order(a, b));
             let path = self.records[i].path.clone();
-            self.push(
+            self.findings.push(
                 Rule::IsrcDuplicate,
                 &path,
                 message,
@@ -788,6 +763,7 @@ impl Audit<'_> {
             );
             if let Some(f) = self
                 .findings
+                .list
                 .last_mut()
                 .filter(|f| f.rule == Rule::IsrcDuplicate && f.path == path)
             {
@@ -922,10 +898,10 @@ impl Audit<'_> {
         for (rule, i, mut related, message, code) in pending {
             related.sort_by(|a, b| engine::path_order(a, b));
             let path = self.records[i].path.clone();
-            let before = self.findings.len();
-            self.push(rule, &path, message, code, None);
-            if self.findings.len() > before
-                && let Some(f) = self.findings.last_mut()
+            let before = self.findings.list.len();
+            self.findings.push(rule, &path, message, code, None);
+            if self.findings.list.len() > before
+                && let Some(f) = self.findings.list.last_mut()
             {
                 f.related = related;
             }
