@@ -358,3 +358,122 @@ impl<'a> Source<'a> {
         Ok(buf)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes in memory that say they cost a system call per read, so the
+    /// windows are used as they are for a file; counts the reads.
+    struct Windowed<'a> {
+        bytes: &'a [u8],
+        reads: usize,
+    }
+
+    impl ReadAt for Windowed<'_> {
+        fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+            self.reads += 1;
+            let mut slice = self.bytes;
+            slice.read_exact_at(offset, buf)
+        }
+
+        fn windowed(&self) -> bool {
+            true
+        }
+    }
+
+    fn file(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    #[test]
+    fn a_small_file_costs_a_page_at_each_end() {
+        let bytes = file(40_000);
+        let mut r = Windowed {
+            bytes: &bytes,
+            reads: 0,
+        };
+        let mut src = Source::new(&mut r, bytes.len() as u64);
+        // A RIFF-like walk: headers at the head, then at the tail.
+        for at in [0u64, 12, 36, 44, 3000] {
+            let h: [u8; 8] = src.header("head", at).expect("head");
+            assert_eq!(&h[..], &bytes[at as usize..at as usize + 8]);
+        }
+        for at in [38_000u64, 38_010, 39_990] {
+            let h: [u8; 8] = src.header("tail", at).expect("tail");
+            assert_eq!(&h[..], &bytes[at as usize..at as usize + 8]);
+        }
+        let body = src.read("tail body", 38_100, 1_500).expect("body");
+        assert_eq!(body, &bytes[38_100..39_600]);
+        drop(src);
+        assert_eq!(r.reads, 2, "one page-sized read at each end");
+    }
+
+    #[test]
+    fn a_run_of_headers_grows_its_window() {
+        let bytes = file(300_000);
+        let mut r = Windowed {
+            bytes: &bytes,
+            reads: 0,
+        };
+        let mut src = Source::new(&mut r, bytes.len() as u64);
+        // 100 KiB of 8-byte headers read one after another (an MP4 moov).
+        let mut at = 0u64;
+        while at < 100 * 1024 {
+            let h: [u8; 8] = src.header("atom", at).expect("atom");
+            assert_eq!(&h[..], &bytes[at as usize..at as usize + 8]);
+            at += 8;
+        }
+        drop(src);
+        // 4 + 8 + 16 + 32 + 64 + 64 KiB: six reads, not one per page.
+        assert!(r.reads <= 7, "{} reads", r.reads);
+    }
+
+    proptest! {
+        /// Whatever the reads, what comes back is the file's bytes, and a
+        /// read past the end is an error, never a short or wrong buffer.
+        #[test]
+        fn windows_return_the_bytes_of_the_file(
+            len in 0usize..200_000,
+            reads in proptest::collection::vec((0u64..210_000, 0u64..40_000, 0u8..3), 1..40),
+        ) {
+            let bytes = file(len);
+            let mut r = Windowed { bytes: &bytes, reads: 0 };
+            let mut src = Source::new(&mut r, len as u64);
+            for (offset, n, how) in reads {
+                let want = offset
+                    .checked_add(n)
+                    .filter(|&end| end <= len as u64)
+                    .map(|end| &bytes[offset as usize..end as usize]);
+                match how {
+                    0 => {
+                        let n = n.min(64) as usize;
+                        let mut buf = vec![0u8; n];
+                        let got = src.fill("fill", offset, &mut buf);
+                        let want = (offset as usize + n <= len).then(|| &bytes[offset as usize..offset as usize + n]);
+                        match want {
+                            Some(w) => { prop_assert!(got.is_ok()); prop_assert_eq!(&buf[..], w); }
+                            None => prop_assert!(got.is_err()),
+                        }
+                    }
+                    1 => match (src.read("read", offset, n), want) {
+                        (Ok(got), Some(w)) => prop_assert_eq!(&got[..], w),
+                        (Err(_), None) => {}
+                        (got, want) => prop_assert!(false, "read {offset}+{n}: {:?} vs {:?}", got.map(|g| g.len()), want.map(<[u8]>::len)),
+                    },
+                    _ => {
+                        // Up to n bytes; a start past the end is an error.
+                        let got = src.read_upto("upto", offset, n);
+                        if offset > len as u64 {
+                            prop_assert!(got.is_err());
+                        } else {
+                            let end = offset.saturating_add(n).min(len as u64);
+                            prop_assert_eq!(got.expect("read_upto"), &bytes[offset as usize..end as usize]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
