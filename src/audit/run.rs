@@ -1,5 +1,7 @@
-//! The audit pipeline: walk, read in parallel batches (in path order),
-//! per-file rules as each report arrives, cross-file rules at the end.
+//! The audit pipeline: the walk hands files in path order to the reading
+//! threads a batch at a time; each file is read, rendered and put through
+//! the per-file rules where it was read; results are written in path order
+//! as batches complete; the cross-file rules run at the end.
 
 use super::config::{Identity, ReleaseBy, Settings};
 use super::{FileRenderer, Finding, Record, Rule, Severity, Sink, Summary};
