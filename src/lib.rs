@@ -30,7 +30,9 @@ pub mod embed;
 pub mod engine;
 pub mod formats;
 pub mod model;
+pub mod plan;
 pub mod report;
+pub mod source;
 pub mod write;
 
 pub use engine::{collect_files, read_bytes, read_file, read_file_counted, read_files};

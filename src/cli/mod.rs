@@ -283,7 +283,8 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
 
 fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
     use crate::embed::manifest;
-    use crate::write::{Targets, run::Job};
+    use crate::plan::Targets;
+    use crate::write::run::Job;
     let fail = |msg: String| {
         eprintln!("isrckit: {msg}");
         Ok(ExitCode::Error)
@@ -331,7 +332,7 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
 /// Run write jobs and render their results; the exit status of `set` and `embed`.
 fn write_jobs(
     jobs: &[crate::write::run::Job],
-    targets: &crate::write::Targets,
+    targets: &crate::plan::Targets,
     options: &WriteOptions,
 ) -> io::Result<ExitCode> {
     let (dry_run, format, color) = (options.dry_run, options.format, options.color);
@@ -370,7 +371,8 @@ fn write_jobs(
 
 fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     use crate::codes::{Gtin, Isrc};
-    use crate::write::{Targets, codes::Codes, run::Job};
+    use crate::plan::{Codes, Targets};
+    use crate::write::run::Job;
     let usage = |msg: String| {
         eprintln!("isrckit: {msg}");
         Ok(ExitCode::Error)

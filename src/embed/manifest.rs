@@ -79,7 +79,7 @@
 use crate::codes::{Gtin, Isrc};
 use crate::engine::TEMP_PREFIX;
 use crate::model::{FileReport, FileStatus};
-use crate::write::codes::Codes;
+use crate::plan::Codes;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};

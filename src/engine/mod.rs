@@ -1,9 +1,9 @@
 //! The batch engine: walk the paths given, read each file (in parallel),
 //! one [`FileReport`] per file, in a deterministic order.
 
-use crate::formats::source::{ReadAt, Source};
 use crate::formats::{self, Collector};
 use crate::model::{FileReport, FileStatus};
+use crate::source::{ReadAt, Source};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{Seek, SeekFrom};

@@ -3,10 +3,10 @@
 //! request) leave one there. The reader and the writer share one parse.
 
 use crate::formats::keys::{self, Role};
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
-use crate::write::codes::{Change, Codes};
+use crate::plan::{Change, Codes};
+use crate::source::Source;
 
 /// An APE tag found by its footer.
 struct Tag {

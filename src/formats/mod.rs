@@ -3,7 +3,6 @@
 //! walkers and tag codecs sit beside them. See `docs/NEW_FORMAT.md`.
 
 pub mod keys;
-pub mod source;
 
 pub(crate) mod ape;
 pub(crate) mod id3v2;
@@ -18,8 +17,8 @@ pub(crate) mod wav;
 
 use crate::codes;
 use crate::model::{AudioInfo, CodeKind, CodeSite, Container, FileStatus, Location, TagFormat};
+use crate::source::{Source, SourceError};
 use keys::Role;
-use source::{Source, SourceError};
 
 /// Why a container could not be read (fully).
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +35,16 @@ impl FormatError {
     /// A damage message.
     pub fn damaged(msg: impl Into<String>) -> Self {
         FormatError::Damaged(msg.into())
+    }
+}
+
+impl From<FormatError> for crate::plan::PlanError {
+    fn from(e: FormatError) -> Self {
+        use crate::plan::PlanError;
+        match e {
+            FormatError::Source(s) => PlanError::Source(s),
+            FormatError::Damaged(m) => PlanError::Damaged(m),
+        }
     }
 }
 
@@ -368,9 +377,9 @@ pub fn read_bytes_as(container: Container, bytes: &[u8]) -> (Collector, Option<F
 pub(crate) fn plan_write(
     container: Container,
     src: &mut Source,
-    codes: &crate::write::codes::Codes,
-    targets: &crate::write::Targets,
-) -> Result<Option<crate::write::Plan>, crate::write::PlanError> {
+    codes: &crate::plan::Codes,
+    targets: &crate::plan::Targets,
+) -> Result<Option<crate::plan::Plan>, crate::plan::PlanError> {
     match container {
         Container::Wav => wav::write::plan(src, codes, targets),
         Container::Aiff => aiff::write::plan(src, codes),
@@ -384,22 +393,22 @@ pub(crate) fn plan_write(
 /// the entry point of the writer fuzz target (planning parses the file
 /// again, as the writer sees it). Returns whether a plan was made.
 pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
-    let codes = crate::write::codes::Codes {
+    let codes = crate::plan::Codes {
         isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
         barcode: crate::codes::Gtin::parse("075678164125").ok(),
     };
     let mut slice = bytes;
     let mut src = Source::new(&mut slice, bytes.len() as u64);
-    let targets = crate::write::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
+    let targets = crate::plan::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
     let Ok(Some(plan)) = plan_write(container, &mut src, &codes, &targets) else {
         return false;
     };
     // Every copied range must lie inside the file.
     plan.pieces.iter().all(|p| match p {
-        crate::write::safe::Piece::Copy { offset, len } => offset
+        crate::plan::Piece::Copy { offset, len } => offset
             .checked_add(*len)
             .is_some_and(|e| e <= bytes.len() as u64),
-        crate::write::safe::Piece::Bytes(_) => true,
+        crate::plan::Piece::Bytes(_) => true,
     })
 }
 

@@ -5,8 +5,8 @@
 //! form and the file's length, and hands each chunk to a visitor that
 //! decides whether its body is worth reading.
 
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
+use crate::source::Source;
 
 /// Byte order of the size fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

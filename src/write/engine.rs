@@ -1,11 +1,10 @@
 //! Writing one file: plan, write a temp copy, verify it, replace.
 
-use super::codes::{Change, Codes};
 use super::safe::{self, WriteError};
-use super::{Plan, PlanError};
-use crate::formats::source::Source;
 use crate::formats::{self};
 use crate::model::{CodeKind, Container, FileReport};
+use crate::plan::{Change, Codes, Piece, Plan, PlanError, Targets};
+use crate::source::Source;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -54,11 +53,7 @@ pub struct Prepared {
 }
 
 /// Read `path` and plan the write of `codes`. Nothing is written.
-pub fn prepare(
-    path: &Path,
-    codes: &Codes,
-    targets: &super::Targets,
-) -> Result<Prepared, PlanError> {
+pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared, PlanError> {
     let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
     let before = crate::read_file(&target);
     let container = before.container.ok_or_else(|| {
@@ -135,12 +130,7 @@ pub fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<(),
 }
 
 /// Prepare and commit one file, as a result line.
-pub fn write_file(
-    path: &Path,
-    codes: &Codes,
-    targets: &super::Targets,
-    dry_run: bool,
-) -> FileResult {
+pub fn write_file(path: &Path, codes: &Codes, targets: &Targets, dry_run: bool) -> FileResult {
     let result = |status, changes, error| FileResult {
         path: path.to_path_buf(),
         status,
@@ -166,7 +156,7 @@ pub fn write_file(
 /// The bytes a plan changes (from the first changed byte to the last) and
 /// where, when the plan keeps the file's layout (same length, every copied
 /// range in place) and all the bytes it changes lie in one 4 KiB page.
-fn in_place_patch(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>)> {
+fn in_place_patch(target: &Path, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
     use std::os::unix::fs::FileExt;
     const PAGE: u64 = 4096;
     let file = File::open(target).ok()?;
@@ -175,13 +165,13 @@ fn in_place_patch(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>
     let (mut first, mut last) = (u64::MAX, 0u64);
     for piece in pieces {
         match piece {
-            safe::Piece::Copy { offset, len } => {
+            Piece::Copy { offset, len } => {
                 if *offset != at {
                     return None;
                 }
                 at += len;
             }
-            safe::Piece::Bytes(new) => {
+            Piece::Bytes(new) => {
                 let mut old = vec![0u8; new.len()];
                 file.read_exact_at(&mut old, at).ok()?;
                 for (i, (a, b)) in old.iter().zip(new).enumerate() {
@@ -206,7 +196,7 @@ fn in_place_patch(target: &Path, pieces: &[safe::Piece]) -> Option<(u64, Vec<u8>
     let mut out_at = 0u64;
     for piece in pieces {
         let n = piece.len();
-        if let safe::Piece::Bytes(new) = piece {
+        if let Piece::Bytes(new) = piece {
             for (i, &b) in new.iter().enumerate() {
                 let pos = out_at + i as u64;
                 if (first..=last).contains(&pos) {
@@ -226,7 +216,7 @@ struct Patched {
     bytes: Vec<u8>,
 }
 
-impl crate::formats::source::ReadAt for Patched {
+impl crate::source::ReadAt for Patched {
     fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
         std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, offset)?;
         let (start, end) = (self.at, self.at + self.bytes.len() as u64);

@@ -1,9 +1,8 @@
 //! Writing many files: validate and plan every file first, write nothing
 //! if any cannot be written, then write in parallel, each file atomically.
 
-use super::Targets;
-use super::codes::Codes;
 use super::engine::{self, FileResult, Prepared, Status};
+use crate::plan::{Codes, Targets};
 use rayon::prelude::*;
 use std::path::PathBuf;
 

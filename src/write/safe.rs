@@ -5,38 +5,10 @@
 //! old file or the new one, and at worst a temp file whose name
 //! ([`crate::engine::TEMP_PREFIX`]) every walk skips.
 
+use crate::plan::Piece;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-
-/// One piece of the new file: bytes of the original, or new bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece {
-    /// `len` bytes of the original from `offset`.
-    Copy {
-        /// Where in the original.
-        offset: u64,
-        /// How many bytes.
-        len: u64,
-    },
-    /// New bytes.
-    Bytes(Vec<u8>),
-}
-
-impl Piece {
-    /// Its length in the new file.
-    pub fn len(&self) -> u64 {
-        match self {
-            Piece::Copy { len, .. } => *len,
-            Piece::Bytes(b) => b.len() as u64,
-        }
-    }
-
-    /// Whether it adds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// Why a safe write did not happen. The original is untouched in every case.
 #[derive(Debug, thiserror::Error)]

@@ -3,8 +3,8 @@
 //! is never read.
 
 use crate::formats::riff::{self, Endian, u16_at, u32_at};
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError, id3v2};
+use crate::source::Source;
 
 pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
     let h: [u8; 12] = src.header("FORM header", 0)?;

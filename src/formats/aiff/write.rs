@@ -4,10 +4,10 @@
 
 use crate::formats::id3v2::write::{edit, new_tag};
 use crate::formats::riff::{self, Endian, chunk_bytes};
-use crate::formats::source::Source;
-use crate::write::codes::Codes;
-use crate::write::safe::Piece;
-use crate::write::{Plan, PlanError};
+use crate::plan::Codes;
+use crate::plan::Piece;
+use crate::plan::{Plan, PlanError};
+use crate::source::Source;
 
 pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, PlanError> {
     let h: [u8; 12] = src.header("FORM header", 0)?;

@@ -13,9 +13,9 @@
 //! of the file stops the walk. Either way everything recorded before stays
 //! in the collector and the first damage is returned at the end.
 
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError, id3v2};
 use crate::model::TagFormat;
+use crate::source::Source;
 
 /// The stream marker every native FLAC stream starts with.
 const MARKER: &[u8; 4] = b"fLaC";

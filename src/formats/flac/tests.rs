@@ -2,9 +2,9 @@
 //! and (ignored by default) files made by ffmpeg, metaflac and id3v2.
 
 use super::read;
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
 use crate::model::{CodeKind, Container, TagFormat};
+use crate::source::Source;
 
 const STREAMINFO: u8 = 0;
 const PADDING: u8 = 1;
@@ -856,7 +856,7 @@ fn sparse_50_mb_file_reads_only_the_metadata() {
     // At most the two windows small reads are served from: the picture
     // and the padding are not read beyond what a window holds.
     assert!(
-        src.bytes_read <= 2 * crate::formats::source::WINDOW,
+        src.bytes_read <= 2 * crate::source::WINDOW,
         "{}",
         src.bytes_read
     );

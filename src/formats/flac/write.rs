@@ -13,12 +13,12 @@
 
 use crate::codes::assess;
 use crate::formats::keys::{self, Role};
-use crate::formats::source::Source;
 use crate::formats::{Collector, id3v2};
 use crate::model::{CodeKind, Container, TagFormat};
-use crate::write::codes::{Change, Codes};
-use crate::write::safe::Piece;
-use crate::write::{Plan, PlanError};
+use crate::plan::Piece;
+use crate::plan::{Change, Codes};
+use crate::plan::{Plan, PlanError};
+use crate::source::Source;
 
 /// The stream marker every native FLAC stream starts with.
 const MARKER: &[u8; 4] = b"fLaC";

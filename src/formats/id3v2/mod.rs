@@ -7,9 +7,9 @@
 //! TXXX/TXX) and the title are decoded; every other frame is stepped over
 //! by its header.
 
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
+use crate::source::Source;
 
 /// Total size of an ID3v2 tag (header + body + footer) from its 10-byte header.
 pub(crate) fn total_size(head: &[u8]) -> Option<u64> {
@@ -386,8 +386,8 @@ fn utf16(bytes: &[u8], big: Option<bool>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::source::Source;
     use crate::model::{CodeKind, Container};
+    use crate::source::Source;
 
     fn frame23(id: &str, body: &[u8]) -> Vec<u8> {
         let mut f = id.as_bytes().to_vec();

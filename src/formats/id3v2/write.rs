@@ -9,7 +9,7 @@
 
 use super::{decode_text, syncsafe};
 use crate::model::CodeKind;
-use crate::write::codes::{Change, Codes};
+use crate::plan::{Change, Codes};
 
 /// Padding given to a tag that has to grow.
 const NEW_PADDING: usize = 2048;
@@ -23,6 +23,16 @@ pub enum EditError {
     /// Damaged tag.
     #[error("{0}")]
     Damaged(String),
+}
+
+impl From<EditError> for crate::plan::PlanError {
+    fn from(e: EditError) -> Self {
+        use crate::plan::PlanError;
+        match e {
+            EditError::Damaged(m) => PlanError::Damaged(m),
+            EditError::Unsupported(m) => PlanError::Unsupported(m),
+        }
+    }
 }
 
 struct Frame {
@@ -359,9 +369,9 @@ pub(crate) fn new_tag(codes: &Codes, place: &str) -> Edited {
 mod tests {
     use super::*;
     use crate::codes::{Gtin, Isrc};
-    use crate::formats::source::Source;
     use crate::formats::{Collector, id3v2::read_tag};
     use crate::model::Container;
+    use crate::source::Source;
 
     fn codes(isrc: &str, barcode: &str) -> Codes {
         Codes {

@@ -1,6 +1,6 @@
 use super::{FrameHeader, parse_header};
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError, ape, id3v2};
+use crate::source::Source;
 
 /// How far past the tags to look for the first frame.
 const SYNC_WINDOW: u64 = 8192;

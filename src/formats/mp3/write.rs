@@ -5,10 +5,10 @@
 //! as it is.
 
 use crate::formats::id3v2::{self, write::edit, write::new_tag};
-use crate::formats::source::Source;
-use crate::write::codes::Codes;
-use crate::write::safe::Piece;
-use crate::write::{Plan, PlanError};
+use crate::plan::Codes;
+use crate::plan::Piece;
+use crate::plan::{Plan, PlanError};
+use crate::source::Source;
 
 pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, PlanError> {
     let mut pieces = Vec::new();

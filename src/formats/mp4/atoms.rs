@@ -6,7 +6,7 @@
 //! end of its parent (the end of the file at the top level).
 
 use crate::formats::FormatError;
-use crate::formats::source::Source;
+use crate::source::Source;
 
 /// The most atoms one file may make the walker visit. Real files have a few
 /// hundred; a crafted file with millions of empty atoms stops here.
@@ -247,8 +247,8 @@ enum Bad {
     Truncated(FormatError, Atom),
 }
 
-impl From<crate::formats::source::SourceError> for Bad {
-    fn from(e: crate::formats::source::SourceError) -> Self {
+impl From<crate::source::SourceError> for Bad {
+    fn from(e: crate::source::SourceError) -> Self {
         Bad::Damage(e.into())
     }
 }

@@ -14,9 +14,9 @@
 //! decides which are codes.
 
 use super::atoms::{self, Atom, Budget, Parent, Step, be_u16, be_u32, be_u64};
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
+use crate::source::Source;
 
 /// Text values longer than this are not read (no code is that long).
 const TEXT_CAP: u64 = 64 * 1024;

@@ -2,9 +2,9 @@
 
 use super::atoms::{self, Budget, MAX_ATOMS, MAX_DEPTH, Parent, Step};
 use super::read;
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError};
 use crate::model::{CodeKind, CodeSite, Container, TagFormat};
+use crate::source::Source;
 
 // ---- building files -------------------------------------------------------
 
@@ -914,7 +914,7 @@ fn scanning_a_50_mb_file_reads_under_64_kib() {
     read(&mut src, &mut c).expect("clean file");
     // At most the two windows small reads are served from.
     assert!(
-        src.bytes_read <= 2 * crate::formats::source::WINDOW,
+        src.bytes_read <= 2 * crate::source::WINDOW,
         "read {} bytes",
         src.bytes_read
     );

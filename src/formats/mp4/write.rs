@@ -37,11 +37,11 @@
 use super::atoms::{self, Atom, Budget, Parent, Step, be_u32, be_u64};
 use crate::codes;
 use crate::formats::keys::{self, Role};
-use crate::formats::source::Source;
 use crate::model::{CodeKind, TagFormat};
-use crate::write::codes::{Change, Codes};
-use crate::write::safe::Piece;
-use crate::write::{Plan, PlanError};
+use crate::plan::Piece;
+use crate::plan::{Change, Codes};
+use crate::plan::{Plan, PlanError};
+use crate::source::Source;
 
 /// Size of the `free` atom left after the `ilst` when the audio has to
 /// move anyway, so the next edit fits without moving it again.
@@ -1303,8 +1303,8 @@ fn self_contained(
 mod tests {
     use super::*;
     use crate::codes::{Gtin, Isrc};
-    use crate::formats::source::ReadAt;
     use crate::model::FileReport;
+    use crate::source::ReadAt;
 
     // ---- building files ----------------------------------------------------
 

@@ -3,9 +3,9 @@
 //! the audio properties. `data` is never read.
 
 use crate::formats::riff::{self, Chunk, Endian, u16_at, u32_at, u64_at};
-use crate::formats::source::Source;
 use crate::formats::{Collector, FormatError, id3v2, xml};
 use crate::model::TagFormat;
+use crate::source::Source;
 
 #[derive(Default)]
 struct State {

@@ -9,11 +9,11 @@
 
 use crate::formats::id3v2::write::{edit, new_tag};
 use crate::formats::riff::{self, Chunk, Endian, chunk_bytes, u32_at, u64_at};
-use crate::formats::source::Source;
 use crate::model::CodeKind;
-use crate::write::codes::{Change, Codes};
-use crate::write::safe::Piece;
-use crate::write::{Plan, PlanError, Targets};
+use crate::plan::Piece;
+use crate::plan::{Change, Codes};
+use crate::plan::{Plan, PlanError, Targets};
+use crate::source::Source;
 
 pub(crate) fn plan(
     src: &mut Source,

@@ -1,0 +1,160 @@
+//! The vocabulary of a write, shared by the containers that make plans
+//! (`formats`) and the writer that carries them out (`write`): the codes to
+//! write, where to write them, the pieces of the new file, and the changes.
+//! A leaf: it depends on the codes and the model, never on a container or
+//! on the writer.
+
+use crate::codes::{Gtin, Isrc};
+use serde::Serialize;
+
+/// The codes to write into one file, already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Codes {
+    /// The recording's ISRC.
+    pub isrc: Option<Isrc>,
+    /// The release's barcode, written in the form given (12 or 13 digits).
+    pub barcode: Option<Gtin>,
+}
+
+impl Codes {
+    /// The text to store for a kind.
+    pub fn text(&self, kind: crate::model::CodeKind) -> Option<String> {
+        match kind {
+            crate::model::CodeKind::Isrc => self.isrc.map(|i| i.to_string()),
+            crate::model::CodeKind::Barcode => {
+                self.barcode.as_ref().map(|g| g.as_given().to_string())
+            }
+        }
+    }
+}
+
+/// One change a write makes (or would make, in a dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// `isrc` or `barcode`.
+    pub kind: crate::model::CodeKind,
+    /// Where, as `Location::describe` puts it (or the place a new field goes).
+    pub location: String,
+    /// The text there before; `None` when the field is new.
+    pub old: Option<String>,
+    /// The text written.
+    pub new: String,
+}
+
+/// One piece of the new file: bytes of the original, or new bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// `len` bytes of the original from `offset`.
+    Copy {
+        /// Where in the original.
+        offset: u64,
+        /// How many bytes.
+        len: u64,
+    },
+    /// New bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Piece {
+    /// Its length in the new file.
+    pub fn len(&self) -> u64 {
+        match self {
+            Piece::Copy { len, .. } => *len,
+            Piece::Bytes(b) => b.len() as u64,
+        }
+    }
+
+    /// Whether it adds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How to turn a file into one that holds the new codes: the pieces of the
+/// new file (ranges of the original and new bytes), and the changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The new file, in order.
+    pub pieces: Vec<Piece>,
+    /// What changes, for the report and `--dry-run`.
+    pub changes: Vec<Change>,
+}
+
+/// Why a file cannot be written (nothing is written).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A region could not be read.
+    #[error(transparent)]
+    Source(#[from] crate::source::SourceError),
+    /// The file is damaged; writing it could make things worse.
+    #[error("{0}")]
+    Damaged(String),
+    /// A structure isrckit will not rewrite (a compressed frame, a CRC).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Where to write, beyond the sites a file already has (which are always
+/// updated, so no stale code remains). Defaults: DESIGN.md's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    /// WAV: the ID3v2 chunk (default).
+    pub wav_id3: bool,
+    /// WAV: LIST/INFO `ISRC` (read by some tools; "Source" by the RIFF spec).
+    pub wav_info: bool,
+    /// WAV: iXML `ASWG/isrcId` (read by sound-library tools).
+    pub wav_ixml: bool,
+    /// WAV: aXML EBUCore `identifier typeLabel="ISRC"`.
+    pub wav_axml: bool,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            wav_id3: true,
+            wav_info: false,
+            wav_ixml: false,
+            wav_axml: false,
+        }
+    }
+}
+
+impl Targets {
+    /// The target names, for help and errors.
+    pub const NAMES: &'static [&'static str] =
+        &["wav:id3", "wav:info", "wav:ixml", "wav:axml", "wav:all"];
+
+    /// Apply `--targets` items to the defaults: a name adds a location,
+    /// `no-NAME` removes one (`no-wav:id3,wav:info` writes INFO only).
+    pub fn parse(items: &[String]) -> Result<Targets, String> {
+        let mut t = Targets::default();
+        for item in items {
+            let item = item.trim();
+            let (on, name) = match item.strip_prefix("no-") {
+                Some(n) => (false, n),
+                None => (true, item),
+            };
+            match name {
+                "wav:id3" => t.wav_id3 = on,
+                "wav:info" => t.wav_info = on,
+                "wav:ixml" => t.wav_ixml = on,
+                "wav:axml" => t.wav_axml = on,
+                "wav:all" => {
+                    t = Targets {
+                        wav_id3: on,
+                        wav_info: on,
+                        wav_ixml: on,
+                        wav_axml: on,
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown target {item:?}; the targets are {} (prefix no- to leave one out)",
+                        Self::NAMES.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(t)
+    }
+}
