@@ -31,11 +31,13 @@ pub mod engine;
 pub mod formats;
 pub mod model;
 pub mod plan;
+pub(crate) mod platform;
 pub mod report;
 pub mod source;
+pub mod walk;
 pub mod write;
 
-pub use engine::{collect_files, read_bytes, read_file, read_file_counted, read_files};
+pub use engine::{read_bytes, read_file, read_file_counted, read_files};
 pub use model::{
     AudioInfo, CodeKind, CodeSite, Container, FileReport, FileStatus, Location, TagFormat,
 };

@@ -23,7 +23,7 @@ fn json_document_has_the_documented_shape_for_every_file() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(doc["schema"], "isrckit/inspect/1");
     let files = doc["files"].as_array().expect("files array");
-    let (walked, _) = isrckit::collect_files(&[testdata()]);
+    let (walked, _) = isrckit::walk::collect(&[testdata()], &isrckit::walk::Filter::default());
     assert_eq!(files.len(), walked.len(), "every walked file appears");
     let paths: Vec<&str> = files
         .iter()

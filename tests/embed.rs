@@ -16,7 +16,8 @@ fn isrckit() -> Command {
 
 /// Every audio file under `root` with its report.
 fn audio(root: &Path) -> Vec<(PathBuf, isrckit::FileReport)> {
-    let (files, _) = isrckit::collect_files(&[root.to_path_buf()]);
+    let (files, _) =
+        isrckit::walk::collect(&[root.to_path_buf()], &isrckit::walk::Filter::default());
     files
         .into_iter()
         .map(|f| {

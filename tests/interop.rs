@@ -12,7 +12,7 @@ use std::process::Command;
 
 /// The sample files that are not deliberately damaged, relative to testdata/.
 fn samples() -> Vec<String> {
-    let (files, _) = isrckit::collect_files(&[testdata()]);
+    let (files, _) = isrckit::walk::collect(&[testdata()], &isrckit::walk::Filter::default());
     files
         .iter()
         .filter_map(|f| f.strip_prefix(testdata()).ok())

@@ -87,8 +87,8 @@ fn every_expected_site_and_nothing_else() {
 #[test]
 fn every_sample_file_is_in_the_truth_file() {
     let rows = expected();
-    let (files, errors) = isrckit::collect_files(&[testdata()]);
-    assert!(errors.is_empty(), "{errors:?}");
+    let (files, errors) = isrckit::walk::collect(&[testdata()], &isrckit::walk::Filter::default());
+    assert!(errors.errors.is_empty(), "{errors:?}");
     let mut missing = Vec::new();
     for f in files {
         let rel = f
@@ -111,7 +111,7 @@ fn every_sample_file_is_in_the_truth_file() {
 
 #[test]
 fn good_files_read_cleanly_and_damaged_ones_say_why() {
-    let (files, _) = isrckit::collect_files(&[testdata()]);
+    let (files, _) = isrckit::walk::collect(&[testdata()], &isrckit::walk::Filter::default());
     for f in files {
         let rel = f
             .strip_prefix(testdata())

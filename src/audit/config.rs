@@ -16,7 +16,7 @@
 //! ```
 
 use super::{RULES, Rule, Severity};
-use globset::{GlobSet, GlobSetBuilder};
+use crate::walk::Matcher;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -179,44 +179,6 @@ pub struct Settings {
     pub duration_tolerance_ms: u64,
 }
 
-/// Globs matched against a path relative to the audited folder; a pattern
-/// without `/` matches the file name at any depth (as in `.gitignore`).
-#[derive(Debug, Clone)]
-pub struct Matcher {
-    by_name: GlobSet,
-    by_path: GlobSet,
-}
-
-impl Matcher {
-    fn new(patterns: &[String]) -> Result<Matcher, ConfigError> {
-        let (mut name, mut path) = (GlobSetBuilder::new(), GlobSetBuilder::new());
-        for p in patterns {
-            let glob = globset::GlobBuilder::new(p.trim_start_matches("./"))
-                .literal_separator(true)
-                .build()
-                .map_err(|e| ConfigError::Value(format!("bad glob {p:?}: {e}")))?;
-            if p.contains('/') {
-                path.add(glob);
-            } else {
-                name.add(glob);
-            }
-        }
-        let build = |b: GlobSetBuilder| b.build().map_err(|e| ConfigError::Value(e.to_string()));
-        Ok(Matcher {
-            by_name: build(name)?,
-            by_path: build(path)?,
-        })
-    }
-
-    /// Whether `relative` (a path under the audited folder) matches.
-    pub fn is_match(&self, relative: &Path) -> bool {
-        relative
-            .file_name()
-            .is_some_and(|n| self.by_name.is_match(n))
-            || self.by_path.is_match(relative)
-    }
-}
-
 impl Settings {
     /// Check options and make settings; `this_year` is today's year.
     pub fn from_options(o: AuditOptions, this_year: u16) -> Result<Settings, ConfigError> {
@@ -289,7 +251,7 @@ impl Settings {
         }
         let globs = |g: Option<Vec<String>>| {
             g.filter(|v| !v.is_empty())
-                .map(|v| Matcher::new(&v))
+                .map(|v| Matcher::new(&v).map_err(ConfigError::Value))
                 .transpose()
         };
         Ok(Settings {

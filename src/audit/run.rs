@@ -87,7 +87,11 @@ pub fn run(
                 let _ = tx.send((k, results));
             });
         };
-        let walk_errors = walk(paths, settings, &mut |path| {
+        let filter = crate::walk::Filter {
+            include: settings.include.as_ref(),
+            exclude: settings.exclude.as_ref(),
+        };
+        let walked = crate::walk::walk(paths, &filter, &mut |path| {
             out.total += 1;
             flow.batch.push(path);
             if flow.batch.len() == BATCH {
@@ -102,7 +106,7 @@ pub fn run(
             flow.sent += 1;
         }
         flow.drain(&mut out, 0)?;
-        Ok(walk_errors)
+        Ok(walked.errors)
     })?;
     out.total += walk_errors.len() as u64;
     for (path, why) in walk_errors {
@@ -120,12 +124,12 @@ pub fn run(
     } = audit;
     let mut findings = findings.list;
     findings.sort_by(|a, b| {
-        engine::path_order(&a.path, &b.path)
+        crate::walk::path_order(&a.path, &b.path)
             .then_with(|| (a.rule, &a.message).cmp(&(b.rule, &b.message)))
     });
     // Records come in walk order already; walk errors (rare) were appended.
-    if !records.is_sorted_by(|a, b| engine::path_order(&a.path, &b.path).is_le()) {
-        records.sort_by(|a, b| engine::path_order(&a.path, &b.path));
+    if !records.is_sorted_by(|a, b| crate::walk::path_order(&a.path, &b.path).is_le()) {
+        records.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     }
     for f in &findings {
         match f.severity {
@@ -270,113 +274,6 @@ fn examine(
         summary: check.summary,
         record,
     })
-}
-
-/// The files to audit, each handed to `found` in sorted path order:
-/// folders walked (hidden files included; the tool's own temp files and
-/// anything excluded left out). Returns the paths that could not be read.
-///
-/// Each folder's entries are visited in [`walk_order`], which makes the
-/// walk's own order the byte order of the paths: one folder is handed on
-/// as it is walked, with no sort over all its files. Several paths given
-/// are collected, sorted and deduplicated first.
-fn walk(
-    paths: &[PathBuf],
-    settings: &Settings,
-    found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
-) -> io::Result<Vec<(PathBuf, String)>> {
-    let mut errors = Vec::new();
-    let mut all = Vec::new();
-    let stream = paths.len() == 1;
-    let mut hand = |p: PathBuf| -> io::Result<()> {
-        if stream {
-            found(p)
-        } else {
-            all.push(p);
-            Ok(())
-        }
-    };
-    for root in paths {
-        match std::fs::metadata(root) {
-            Ok(m) if m.is_dir() => {
-                let walker = walkdir::WalkDir::new(root)
-                    .follow_links(false)
-                    .sort_by(walk_order);
-                for entry in walker {
-                    match entry {
-                        Ok(e) => {
-                            let is_file = e.file_type().is_file()
-                                || (e.file_type().is_symlink() && e.path().is_file());
-                            if is_file && wanted(e.path(), root, settings) {
-                                hand(e.into_path())?;
-                            }
-                        }
-                        Err(e) => {
-                            let path = e
-                                .path()
-                                .map(Path::to_path_buf)
-                                .unwrap_or_else(|| root.clone());
-                            errors.push((path, format!("cannot read: {e}")));
-                        }
-                    }
-                }
-            }
-            Ok(_) => {
-                if wanted(root, root.parent().unwrap_or(Path::new("")), settings) {
-                    hand(root.clone())?;
-                }
-            }
-            Err(e) => errors.push((root.clone(), format!("cannot read: {e}"))),
-        }
-    }
-    if !stream {
-        all.sort_unstable_by(|a, b| engine::path_order(a, b));
-        all.dedup();
-        for p in all {
-            found(p)?;
-        }
-    }
-    Ok(errors)
-}
-
-/// The order a folder's entries are walked in: by name, a folder's name
-/// taken with a `/` after it. That is the byte order of the paths below
-/// ([`engine::path_order`]): `a.x` (`.` is 0x2E) comes before everything
-/// in the folder `a` (`a/`, 0x2F), and `a0` after it.
-fn walk_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
-    fn key(e: &walkdir::DirEntry) -> impl Iterator<Item = &u8> {
-        let slash: &[u8] = if e.file_type().is_dir() { b"/" } else { b"" };
-        last_name(e.path()).iter().chain(slash)
-    }
-    key(a).cmp(key(b))
-}
-
-/// The last name of a path the walk made (a folder's path joined with an
-/// entry's name: it never ends in `/`), found without `Path`'s component
-/// parsing, which the walk's sort would otherwise repeat for every
-/// comparison.
-fn last_name(path: &Path) -> &[u8] {
-    use std::os::unix::ffi::OsStrExt;
-    let bytes = path.as_os_str().as_bytes();
-    match bytes.iter().rposition(|&b| b == b'/') {
-        Some(i) => &bytes[i + 1..],
-        None => bytes,
-    }
-}
-
-/// Whether a file found under `root` is audited: never the tool's own temp
-/// files; then the include/exclude globs, matched against the path
-/// relative to `root` (computed only when there are globs).
-fn wanted(path: &Path, root: &Path, s: &Settings) -> bool {
-    if last_name(path).starts_with(engine::TEMP_PREFIX.as_bytes()) {
-        return false;
-    }
-    if s.include.is_none() && s.exclude.is_none() {
-        return true;
-    }
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    s.include.as_ref().is_none_or(|m| m.is_match(rel))
-        && !s.exclude.as_ref().is_some_and(|m| m.is_match(rel))
 }
 
 /// BLAKE3 of the audio payload, read in 1 MiB pieces (only with
@@ -754,7 +651,7 @@ impl Audit<'_> {
             }
         }
         for (i, code, mut related, message) in out {
-            related.sort_by(|a, b| engine::path_order(a, b));
+            related.sort_by(|a, b| crate::walk::path_order(a, b));
             let path = self.records[i].path.clone();
             self.findings.push(
                 Rule::IsrcDuplicate,
@@ -898,7 +795,7 @@ impl Audit<'_> {
             }
         }
         for (rule, i, mut related, message, code) in pending {
-            related.sort_by(|a, b| engine::path_order(a, b));
+            related.sort_by(|a, b| crate::walk::path_order(a, b));
             let path = self.records[i].path.clone();
             let before = self.findings.list.len();
             self.findings.push(rule, &path, message, code, None);
@@ -996,53 +893,4 @@ fn describe_recording(r: &Record) -> String {
         (None, None) => {}
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The walk's own order is the byte order of the paths, for names
-    /// that sort around `/` (0x2F): space, `-`, `.` before it, `0` after.
-    #[test]
-    fn walk_order_is_the_byte_order_of_paths() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let names = [
-            "a/x.wav",
-            "a/b/y.wav",
-            "a b/x.wav",
-            "a-b/x.wav",
-            "a.x",
-            "a0",
-            "a/b.wav",
-            "a/b c/z.wav",
-            "A/x.wav",
-            "_/x.wav",
-            "a/.hidden.wav",
-        ];
-        for n in names {
-            let p = dir.path().join(n);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&p, b"not audio").expect("write");
-        }
-        let settings = Settings::from_options(Default::default(), 2026).expect("defaults");
-        let walked = |roots: &[PathBuf]| {
-            let mut files = Vec::new();
-            let errors = walk(roots, &settings, &mut |p| {
-                files.push(p);
-                Ok(())
-            })
-            .expect("walk");
-            (files, errors)
-        };
-        let (files, errors) = walked(&[dir.path().to_path_buf()]);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(files.len(), names.len());
-        let mut sorted = files.clone();
-        sorted.sort_by(|a, b| engine::path_order(a, b));
-        assert_eq!(files, sorted);
-        // And several roots are merged into the same order, once each.
-        let (twice, _) = walked(&[dir.path().join("a"), dir.path().to_path_buf()]);
-        assert_eq!(twice, sorted);
-    }
 }

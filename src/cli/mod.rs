@@ -407,7 +407,8 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                         p.display()
                     ));
                 }
-                let (found, _) = engine::collect_files(std::slice::from_ref(p));
+                let (found, _) =
+                    crate::walk::collect(std::slice::from_ref(p), &crate::walk::Filter::default());
                 files.extend(
                     found
                         .into_iter()
@@ -530,15 +531,15 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
 }
 
 fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
-    let (files, walk_errors) = engine::collect_files(&args.paths);
+    let (files, walked) = crate::walk::collect(&args.paths, &crate::walk::Filter::default());
     let mut reports = engine::read_files(&files);
-    for (path, why) in walk_errors {
+    for (path, why) in walked.errors {
         let mut r = engine::read_bytes(&path, &[]);
         r.error = Some(why);
         r.status = crate::model::FileStatus::Unreadable;
         reports.push(r);
     }
-    reports.sort_by(|a, b| engine::path_order(&a.path, &b.path));
+    reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {

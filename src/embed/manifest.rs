@@ -77,7 +77,6 @@
 //!   damaged file is refused later anyway, after others were written).
 
 use crate::codes::{Gtin, Isrc};
-use crate::engine::TEMP_PREFIX;
 use crate::model::{FileReport, FileStatus};
 use crate::plan::Codes;
 use std::collections::{HashMap, HashSet};
@@ -1032,15 +1031,8 @@ impl<'a> Files<'a> {
     /// Read every audio file under ROOT; returns the folders that could
     /// not be read.
     fn walk(&mut self) -> Vec<(PathBuf, String)> {
-        let (paths, walk_errors) = crate::engine::collect_files(&[self.root.to_path_buf()]);
-        let paths: Vec<PathBuf> = paths
-            .into_iter()
-            .filter(|p| {
-                !p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(TEMP_PREFIX))
-            })
-            .collect();
+        let (paths, walked) =
+            crate::walk::collect(&[self.root.to_path_buf()], &crate::walk::Filter::default());
         let reports = crate::engine::read_files(&paths);
         for (path, report) in paths.into_iter().zip(reports) {
             if report.container.is_none() {
@@ -1050,7 +1042,7 @@ impl<'a> Files<'a> {
             let i = self.add(path, rel, report);
             self.walked.push(i);
         }
-        walk_errors
+        walked.errors
     }
 
     /// The file a row names, or why none.

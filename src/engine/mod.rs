@@ -9,18 +9,6 @@ use std::fs::File;
 use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-/// The order of paths in every output: by their bytes. (Cheaper than
-/// `Path`'s component order, and the order a sorted file listing shows.)
-pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    use std::os::unix::ffi::OsStrExt;
-    a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes())
-}
-
-/// Names of the temp files a write makes beside the file it replaces
-/// start with this; walks skip them, so a write killed half-way never
-/// shows up as a master.
-pub const TEMP_PREFIX: &str = ".isrckit-tmp-";
-
 /// Read one file's codes. Never panics and never fails: a file that cannot
 /// be opened or read gets a report with `error` set.
 ///
@@ -141,41 +129,6 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
         report.status = FileStatus::Damaged;
     }
     src.bytes_read
-}
-
-/// Expand the paths given into the files to read: folders are walked
-/// recursively (following no symlinked folders, hiding nothing), files
-/// are taken as given. The result is sorted and free of duplicates.
-/// Paths that cannot be walked come back as errors beside the files.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => {
-                for entry in walkdir::WalkDir::new(p).follow_links(false) {
-                    match entry {
-                        Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
-                        Ok(e) if e.file_type().is_symlink() => {
-                            if e.path().is_file() {
-                                files.push(e.into_path());
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
-                            errors.push((path, e.to_string()));
-                        }
-                    }
-                }
-            }
-            Ok(_) => files.push(p.clone()),
-            Err(e) => errors.push((p.clone(), format!("cannot read: {e}"))),
-        }
-    }
-    files.sort_unstable_by(|a, b| path_order(a, b));
-    files.dedup();
-    (files, errors)
 }
 
 /// Read many files in parallel; the reports come back in the order given.

@@ -396,7 +396,7 @@ mod tests {
         let mut reports = odd_reports();
         reports.extend(crate::report::audit::fixture::reports());
         let testdata = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata"));
-        let (files, _) = crate::collect_files(&[testdata]);
+        let (files, _) = crate::walk::collect(&[testdata], &crate::walk::Filter::default());
         reports.extend(files.iter().map(crate::read_file));
         assert!(reports.len() > 80, "{} reports", reports.len());
         for r in &reports {

@@ -3,7 +3,7 @@
 //! permissions, synced, verified, renamed over the original, and the folder
 //! synced. A crash, a full disk or a kill at any moment leaves either the
 //! old file or the new one, and at worst a temp file whose name
-//! ([`crate::engine::TEMP_PREFIX`]) every walk skips.
+//! ([`crate::walk::TEMP_PREFIX`]) every walk skips.
 
 use crate::plan::Piece;
 use std::fs::{self, File, OpenOptions};
@@ -67,7 +67,7 @@ fn temp_beside(target: &Path) -> Result<Temp, WriteError> {
     for attempt in 0..100u32 {
         let path = dir.join(format!(
             "{}{}-{}-{attempt}",
-            crate::engine::TEMP_PREFIX,
+            crate::walk::TEMP_PREFIX,
             std::process::id(),
             name
         ));

@@ -1,0 +1,338 @@
+//! The one walk every command uses (`inspect`, `audit`, `set DIR`,
+//! `embed`): from the paths a user gave to the files to read, in one
+//! order, leaving out the same things everywhere.
+//!
+//! - **Files named** on the command line are taken as given: a user who
+//!   names a file wants that file, whatever a glob or a skip rule says.
+//! - **Folders** are walked recursively. Left out, and counted in
+//!   [`Skipped`]: the tool's own temp files ([`TEMP_PREFIX`]), the folders
+//!   of version control systems ([`VCS_FOLDERS`]: an asset repository's
+//!   `.git/lfs/objects` holds old masters that are not the delivery),
+//!   macOS AppleDouble files (`._name`) and `.DS_Store`, and files the
+//!   include/exclude globs drop. Other hidden files are walked: an audit
+//!   that skipped `.hidden.wav` would pass a folder it never read.
+//! - **Symlinks**: a symlink to a file is taken (by the link's path); a
+//!   symlink to a folder is not followed (no loops, no walking out of the
+//!   tree).
+//! - **Order**: the byte order of the paths ([`path_order`]). A single
+//!   folder is handed on as it is walked (each folder's entries sorted
+//!   with [`entry_order`] make the walk's own order the byte order);
+//!   several paths are collected, sorted and deduplicated first.
+
+use globset::{GlobSet, GlobSetBuilder};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Names of the temp files a write makes beside the file it replaces
+/// start with this; walks skip them, so a write killed half-way never
+/// shows up as a master (or as a file to write into).
+pub const TEMP_PREFIX: &str = ".isrckit-tmp-";
+
+/// Folders of version control systems: never walked into.
+pub const VCS_FOLDERS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", "CVS"];
+
+/// The order of paths in every output: by their bytes. (Cheaper than
+/// `Path`'s component order, and the order a sorted file listing shows.)
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    crate::platform::path_bytes(a).cmp(crate::platform::path_bytes(b))
+}
+
+/// Include/exclude globs, matched against a path relative to the walked
+/// folder; a pattern without `/` matches the file name at any depth (as in
+/// `.gitignore`).
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    by_name: GlobSet,
+    by_path: GlobSet,
+}
+
+impl Matcher {
+    /// Globs from patterns; an error names the bad pattern.
+    pub fn new(patterns: &[String]) -> Result<Matcher, String> {
+        let (mut name, mut path) = (GlobSetBuilder::new(), GlobSetBuilder::new());
+        for p in patterns {
+            let glob = globset::GlobBuilder::new(p.trim_start_matches("./"))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad glob {p:?}: {e}"))?;
+            if p.contains('/') {
+                path.add(glob);
+            } else {
+                name.add(glob);
+            }
+        }
+        let build = |b: GlobSetBuilder| b.build().map_err(|e| e.to_string());
+        Ok(Matcher {
+            by_name: build(name)?,
+            by_path: build(path)?,
+        })
+    }
+
+    /// Whether `relative` (a path under the walked folder) matches.
+    pub fn is_match(&self, relative: &Path) -> bool {
+        relative
+            .file_name()
+            .is_some_and(|n| self.by_name.is_match(n))
+            || self.by_path.is_match(relative)
+    }
+}
+
+/// Which walked files are wanted, beyond the fixed skip rules.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Only files matching these (none: every file).
+    pub include: Option<&'a Matcher>,
+    /// Not files matching these.
+    pub exclude: Option<&'a Matcher>,
+}
+
+impl Filter<'_> {
+    fn keeps(&self, path: &Path, root: &Path) -> bool {
+        if self.include.is_none() && self.exclude.is_none() {
+            return true;
+        }
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        self.include.is_none_or(|m| m.is_match(rel))
+            && !self.exclude.is_some_and(|m| m.is_match(rel))
+    }
+}
+
+/// What a walk left out, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Temp files of isrckit's writes (a write in progress, or one killed).
+    pub temp_files: u64,
+    /// Version-control folders not walked into.
+    pub vcs_folders: u64,
+    /// macOS AppleDouble files (`._name`) and `.DS_Store`.
+    pub system_files: u64,
+    /// Files the include/exclude globs dropped.
+    pub filtered: u64,
+}
+
+/// The end of a walk: what could not be walked, and what was left out.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Paths that could not be read, with why.
+    pub errors: Vec<(PathBuf, String)>,
+    /// What was skipped.
+    pub skipped: Skipped,
+}
+
+/// Walk `paths`, handing each file to `found` in [`path_order`]. An error
+/// from `found` stops the walk and is returned.
+pub fn walk(
+    paths: &[PathBuf],
+    filter: &Filter,
+    found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+) -> io::Result<Walked> {
+    let mut done = Walked::default();
+    let mut all = Vec::new();
+    let stream = paths.len() == 1;
+    let mut hand = |p: PathBuf| -> io::Result<()> {
+        if stream {
+            found(p)
+        } else {
+            all.push(p);
+            Ok(())
+        }
+    };
+    for root in paths {
+        match std::fs::metadata(root) {
+            Ok(m) if m.is_dir() => walk_folder(root, filter, &mut done, &mut hand)?,
+            Ok(_) => hand(root.clone())?,
+            Err(e) => done
+                .errors
+                .push((root.clone(), format!("cannot read: {e}"))),
+        }
+    }
+    if !stream {
+        all.sort_unstable_by(|a, b| path_order(a, b));
+        all.dedup();
+        for p in all {
+            found(p)?;
+        }
+    }
+    Ok(done)
+}
+
+/// [`walk`], collecting the files.
+pub fn collect(paths: &[PathBuf], filter: &Filter) -> (Vec<PathBuf>, Walked) {
+    let mut files = Vec::new();
+    let walked = walk(paths, filter, &mut |p| {
+        files.push(p);
+        Ok(())
+    });
+    // Only `found` can fail, and this one does not.
+    (files, walked.unwrap_or_default())
+}
+
+fn walk_folder(
+    root: &Path,
+    filter: &Filter,
+    done: &mut Walked,
+    hand: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut vcs = 0u64;
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by(entry_order)
+        .into_iter()
+        .filter_entry(|e| {
+            let skip = e.depth() > 0
+                && e.file_type().is_dir()
+                && VCS_FOLDERS
+                    .iter()
+                    .any(|v| last_name(e.path()) == v.as_bytes());
+            vcs += u64::from(skip);
+            !skip
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let is_file =
+                    e.file_type().is_file() || (e.file_type().is_symlink() && e.path().is_file());
+                if !is_file {
+                    continue;
+                }
+                let name = last_name(e.path());
+                if name.starts_with(TEMP_PREFIX.as_bytes()) {
+                    done.skipped.temp_files += 1;
+                } else if name.starts_with(b"._") || name == b".DS_Store" {
+                    done.skipped.system_files += 1;
+                } else if !filter.keeps(e.path(), root) {
+                    done.skipped.filtered += 1;
+                } else {
+                    hand(e.into_path())?;
+                }
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                done.errors.push((path, format!("cannot read: {e}")));
+            }
+        }
+    }
+    done.skipped.vcs_folders += vcs;
+    Ok(())
+}
+
+/// The order a folder's entries are walked in: by name, a folder's name
+/// taken with a `/` after it. That is the byte order of the paths below
+/// ([`path_order`]): `a.x` (`.` is 0x2E) comes before everything in the
+/// folder `a` (`a/`, 0x2F), and `a0` after it.
+fn entry_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    fn key(e: &walkdir::DirEntry) -> impl Iterator<Item = &u8> {
+        let slash: &[u8] = if e.file_type().is_dir() { b"/" } else { b"" };
+        last_name(e.path()).iter().chain(slash)
+    }
+    key(a).cmp(key(b))
+}
+
+/// The last name of a path the walk made (a folder's path joined with an
+/// entry's name: it never ends in a separator), found without `Path`'s
+/// component parsing, which the walk's sort would otherwise repeat for
+/// every comparison.
+fn last_name(path: &Path) -> &[u8] {
+    let bytes = crate::platform::path_bytes(path);
+    match bytes
+        .iter()
+        .rposition(|&b| crate::platform::is_separator(b))
+    {
+        Some(i) => &bytes[i + 1..],
+        None => bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's own order is the byte order of the paths, for names
+    /// that sort around `/` (0x2F): space, `-`, `.` before it, `0` after.
+    #[test]
+    fn walk_order_is_the_byte_order_of_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "a/x.wav",
+            "a/b/y.wav",
+            "a b/x.wav",
+            "a-b/x.wav",
+            "a.x",
+            "a0",
+            "a/b.wav",
+            "a/b c/z.wav",
+            "A/x.wav",
+            "_/x.wav",
+            "a/.hidden.wav",
+        ];
+        for n in names {
+            let p = dir.path().join(n);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, b"not audio").expect("write");
+        }
+        let walked = |roots: &[PathBuf]| {
+            let (files, walked) = collect(roots, &Filter::default());
+            (files, walked.errors)
+        };
+        let (files, errors) = walked(&[dir.path().to_path_buf()]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(files.len(), names.len());
+        let mut sorted = files.clone();
+        sorted.sort_by(|a, b| path_order(a, b));
+        assert_eq!(files, sorted);
+        // And several roots are merged into the same order, once each.
+        let (twice, _) = walked(&[dir.path().join("a"), dir.path().to_path_buf()]);
+        assert_eq!(twice, sorted);
+    }
+
+    #[test]
+    fn temp_files_vcs_folders_and_appledouble_are_skipped_and_counted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git/lfs/objects")).expect("mkdir");
+        std::fs::write(root.join(".git/lfs/objects/old.wav"), b"x").expect("write");
+        std::fs::write(root.join(format!("{TEMP_PREFIX}1-a.wav")), b"x").expect("write");
+        std::fs::write(root.join("._a.wav"), b"x").expect("write");
+        std::fs::write(root.join(".DS_Store"), b"x").expect("write");
+        std::fs::write(root.join(".hidden.wav"), b"x").expect("write");
+        std::fs::write(root.join("a.wav"), b"x").expect("write");
+        let (files, walked) = collect(&[root.to_path_buf()], &Filter::default());
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(
+            names,
+            [Some(".hidden.wav".to_string()), Some("a.wav".to_string())]
+        );
+        assert_eq!(
+            walked.skipped,
+            Skipped {
+                temp_files: 1,
+                vcs_folders: 1,
+                system_files: 2,
+                filtered: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_named_file_is_taken_whatever_the_filter() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = dir.path().join("a.mp3");
+        std::fs::write(&f, b"x").expect("write");
+        let exclude = Matcher::new(&["*.mp3".to_string()]).expect("glob");
+        let filter = Filter {
+            include: None,
+            exclude: Some(&exclude),
+        };
+        let (files, _) = collect(std::slice::from_ref(&f), &filter);
+        assert_eq!(files, std::slice::from_ref(&f));
+        let (files, walked) = collect(&[dir.path().to_path_buf()], &filter);
+        assert!(files.is_empty());
+        assert_eq!(walked.skipped.filtered, 1);
+    }
+}

@@ -1,0 +1,200 @@
+//! The one walk, through every command that walks a folder: `inspect`,
+//! `audit`, `set DIR` and `embed` leave out the same things (the tool's
+//! own temp files, version-control folders, macOS AppleDouble files) and
+//! take the same files.
+//!
+//! Regression: before the walk was shared, only the audit skipped
+//! `.isrckit-tmp-*` files. `isrckit set --barcode … --dry-run ALBUM` beside
+//! a leftover temp file refused the whole folder, a complete leftover was
+//! written into, and `embed` found two files for one title.
+
+mod common;
+
+use assert_cmd::Command;
+use common::testdata;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn isrckit() -> Command {
+    Command::cargo_bin("isrckit").expect("binary built")
+}
+
+/// An album folder with one real master (`01 Intro.mp3`, an MP3 from
+/// testdata with its title and codes) and, beside it, the things a walk
+/// must leave out: a complete leftover temp copy of the master (what a
+/// write killed just before its rename leaves), the same master under
+/// `.git/lfs/objects/`, and an AppleDouble `._01 Intro.mp3`.
+struct Album {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    master: PathBuf,
+    leftover: PathBuf,
+    in_git: PathBuf,
+}
+
+fn album() -> Album {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("album");
+    std::fs::create_dir_all(root.join(".git/lfs/objects/ab")).expect("mkdir");
+    let source = testdata().join("mp3/id3v2_tool_v23_with_v1.mp3");
+    let master = root.join("01 Intro.mp3");
+    std::fs::copy(&source, &master).expect("copy master");
+    let leftover = root.join(".isrckit-tmp-4242-01 Intro.mp3-0");
+    std::fs::copy(&source, &leftover).expect("copy leftover");
+    let in_git = root.join(".git/lfs/objects/ab/abcdef");
+    std::fs::copy(&source, &in_git).expect("copy into .git");
+    std::fs::write(root.join("._01 Intro.mp3"), b"\x00\x05\x16\x07AppleDouble").expect("write");
+    Album {
+        _dir: dir,
+        root,
+        master,
+        leftover,
+        in_git,
+    }
+}
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn paths(files: &Value) -> Vec<String> {
+    files
+        .as_array()
+        .expect("files array")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path").to_string())
+        .collect()
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().expect("name").to_string_lossy().into_owned()
+}
+
+#[test]
+fn inspect_walks_past_temp_files_vcs_folders_and_appledouble() {
+    let a = album();
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    assert_eq!(paths(&doc["files"]), [a.master.display().to_string()]);
+}
+
+#[test]
+fn audit_walks_past_temp_files_vcs_folders_and_appledouble() {
+    let a = album();
+    let out = isrckit()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    assert_eq!(paths(&doc["files"]), [a.master.display().to_string()]);
+    assert_eq!(doc["summary"]["files"], 1, "{}", doc["summary"]);
+}
+
+#[test]
+fn set_on_a_folder_writes_the_master_and_leaves_the_leftover_alone() {
+    let a = album();
+    let leftover_before = std::fs::read(&a.leftover).expect("read");
+    let in_git_before = std::fs::read(&a.in_git).expect("read");
+    // The dry run plans the master alone (it used to refuse the folder).
+    let out = isrckit()
+        .args([
+            "set",
+            "--barcode",
+            "075678164125",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    let planned = paths(&doc["files"]);
+    assert_eq!(planned.len(), 1, "{planned:?}");
+    assert!(planned[0].ends_with(&name(&a.master)), "{planned:?}");
+    // The real write changes the master and nothing else.
+    let out = isrckit()
+        .args(["set", "--barcode", "075678164125"])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let master = isrckit::read_file(&a.master);
+    assert!(
+        master
+            .codes
+            .iter()
+            .any(|c| c.value.as_deref() == Some("0075678164125") || c.raw == "075678164125"),
+        "{:?}",
+        master.codes
+    );
+    assert_eq!(std::fs::read(&a.leftover).expect("read"), leftover_before);
+    assert_eq!(std::fs::read(&a.in_git).expect("read"), in_git_before);
+}
+
+#[test]
+fn embed_by_title_finds_one_file_not_the_leftover_too() {
+    let a = album();
+    let title = isrckit::read_file(&a.master)
+        .title
+        .expect("the testdata master has a title");
+    let manifest = a.root.parent().expect("parent").join("codes.csv");
+    std::fs::write(&manifest, format!("title,isrc\n{title},USRC12600001\n")).expect("write");
+    let leftover_before = std::fs::read(&a.leftover).expect("read");
+    let out = isrckit()
+        .args(["embed", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    let written = paths(&doc["files"]);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].ends_with(&name(&a.master)), "{written:?}");
+    assert_eq!(doc["files"][0]["status"], "written");
+    let isrcs: Vec<_> = isrckit::read_file(&a.master)
+        .codes
+        .into_iter()
+        .filter(|c| c.kind == isrckit::CodeKind::Isrc)
+        .filter_map(|c| c.value)
+        .collect();
+    assert!(isrcs.iter().any(|v| v == "USRC12600001"), "{isrcs:?}");
+    assert_eq!(std::fs::read(&a.leftover).expect("read"), leftover_before);
+}
+
+#[test]
+fn a_file_named_on_the_command_line_is_taken_as_given() {
+    // Naming a file is a choice: the walk's skip rules are for folders.
+    let a = album();
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&a.leftover)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        paths(&json(&out)["files"]),
+        [a.leftover.display().to_string()]
+    );
+}
