@@ -32,6 +32,7 @@ pub mod formats;
 pub mod model;
 pub mod plan;
 pub(crate) mod platform;
+pub mod recording;
 pub mod report;
 pub mod source;
 pub mod walk;

@@ -180,6 +180,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How the cross-file rules tell recordings apart.
+    pub fn sameness(&self) -> crate::recording::Sameness {
+        crate::recording::Sameness {
+            tolerance_ms: self.duration_tolerance_ms,
+            by_audio: self.identity == Identity::Audio,
+        }
+    }
+
     /// Check options and make settings; `this_year` is today's year.
     pub fn from_options(o: AuditOptions, this_year: u16) -> Result<Settings, ConfigError> {
         let mut registrants = Vec::new();

@@ -41,6 +41,18 @@ pub struct Record {
     pub audio_hash: Option<[u8; 32]>,
 }
 
+impl Record {
+    /// What the record knows of its recording, for [`crate::recording`].
+    pub fn recording(&self) -> crate::recording::Recording<'_> {
+        crate::recording::Recording {
+            title: self.title.as_deref(),
+            duration_ms: self.duration_ms,
+            container: self.container,
+            audio_hash: self.audio_hash,
+        }
+    }
+}
+
 /// How a renderer shows one file: the report is written into the buffer.
 /// A plain function (no renderer state), so the audit can run it on the
 /// reading threads, where the report was made: files are then rendered in

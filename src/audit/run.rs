@@ -587,23 +587,9 @@ impl Audit<'_> {
 
     /// Two records are the same recording unless they can be told apart.
     fn same_recording(&self, a: &Record, b: &Record) -> bool {
-        if self.settings.identity == Identity::Audio
-            && a.container == b.container
-            && let (Some(x), Some(y)) = (a.audio_hash, b.audio_hash)
-        {
-            return x == y;
-        }
-        if let (Some(x), Some(y)) = (&a.title, &b.title)
-            && !same_title(x, y)
-        {
-            return false;
-        }
-        if let (Some(x), Some(y)) = (a.duration_ms, b.duration_ms)
-            && x.abs_diff(y) > self.settings.duration_tolerance_ms
-        {
-            return false;
-        }
-        true
+        self.settings
+            .sameness()
+            .same(&a.recording(), &b.recording())
     }
 
     fn duplicates(&mut self) {
@@ -841,7 +827,12 @@ fn release_content(
     Content::Titles(
         members
             .iter()
-            .filter_map(|&i| records[i].title.as_deref().map(norm_title))
+            .filter_map(|&i| {
+                records[i]
+                    .title
+                    .as_deref()
+                    .map(crate::recording::fold_title)
+            })
             .collect(),
     )
 }
@@ -865,19 +856,6 @@ fn clusters(items: &[usize], same: impl Fn(usize, usize) -> bool) -> Vec<usize> 
         }
     }
     (0..items.len()).map(|i| root(&mut parent, i)).collect()
-}
-
-/// Whether two titles are the same once case and runs of white space
-/// are set aside.
-fn same_title(a: &str, b: &str) -> bool {
-    a == b || norm_title(a) == norm_title(b)
-}
-
-fn norm_title(t: &str) -> String {
-    t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 fn describe_recording(r: &Record) -> String {

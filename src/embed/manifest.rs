@@ -79,6 +79,7 @@
 use crate::codes::{Gtin, Isrc};
 use crate::model::{FileReport, FileStatus};
 use crate::plan::Codes;
+use crate::recording::{Difference, Recording, Sameness};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -919,12 +920,13 @@ pub fn track_number(file_name: &str) -> Option<u32> {
 
 /// A title as compared: whitespace runs folded to one space, trimmed,
 /// lowercase.
-fn fold(title: &str) -> String {
-    title
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// A duration tolerance as messages show it: `1 s`, `1.5 s`.
+fn show_tolerance(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{} s", ms as f64 / 1000.0)
+    }
 }
 
 /// A path relative to ROOT as messages show it: `/` between parts, `.`
@@ -968,30 +970,39 @@ impl Found {
     }
 
     fn title_key(&self) -> Option<String> {
-        self.report.title.as_deref().map(fold)
+        self.report
+            .title
+            .as_deref()
+            .map(crate::recording::fold_title)
     }
 
     fn duration(&self) -> Option<u64> {
         self.report.audio.as_ref().and_then(|a| a.duration_ms)
     }
 
-    /// Why two files with one ISRC are different recordings, if they are.
-    fn differs_from(&self, other: &Found) -> Option<String> {
-        if let (Some(a), Some(b)) = (&other.report.title, &self.report.title)
-            && fold(a) != fold(b)
-        {
-            return Some(format!("their titles differ: \"{a}\" and \"{b}\""));
+    /// What is known of this file's recording.
+    fn recording(&self) -> Recording<'_> {
+        Recording {
+            title: self.report.title.as_deref(),
+            duration_ms: self.duration(),
+            container: self.report.container,
+            audio_hash: None,
         }
-        if let (Some(a), Some(b)) = (other.duration(), self.duration())
-            && a.abs_diff(b) > 1000
-        {
-            return Some(format!(
-                "their durations differ by more than 1 s: {} and {}",
+    }
+
+    /// Why two files with one ISRC are different recordings, if they are
+    /// (the audit's test, [`crate::recording`]).
+    fn differs_from(&self, other: &Found, same: &Sameness) -> Option<String> {
+        match same.differs(&other.recording(), &self.recording())? {
+            Difference::Titles(a, b) => Some(format!("their titles differ: \"{a}\" and \"{b}\"")),
+            Difference::Durations(a, b) => Some(format!(
+                "their durations differ by more than {}: {} and {}",
+                show_tolerance(same.tolerance_ms),
                 show_ms(a),
                 show_ms(b)
-            ));
+            )),
+            Difference::Audio => Some("their audio differs".into()),
         }
-        None
     }
 }
 
@@ -1100,7 +1111,7 @@ impl<'a> Files<'a> {
             };
         }
         if let Some(t) = &row.title {
-            let key = fold(t);
+            let key = crate::recording::fold_title(t);
             let hits: Vec<usize> = self
                 .walked
                 .iter()
@@ -1179,7 +1190,7 @@ impl<'a> Files<'a> {
             ));
         }
         if let (Some(t), Some(tag)) = (&row.title, &f.report.title)
-            && fold(t) != fold(tag)
+            && crate::recording::fold_title(t) != crate::recording::fold_title(tag)
         {
             return Err(format!(
                 "file \"{shown}\" has the title \"{tag}\" in its tags, but the row says \"{t}\"; fix one of them, or leave title empty"
@@ -1322,7 +1333,8 @@ pub fn resolve(manifest: &Manifest, root: &Path) -> Result<Vec<Assignment>, Mani
         let this = &files.found[p.found];
         let clash = earlier.iter().find_map(|&o| {
             let other = &files.found[planned[o].found];
-            this.differs_from(other).map(|why| (o, why))
+            this.differs_from(other, &Sameness::default())
+                .map(|why| (o, why))
         });
         if let Some((o, why)) = clash {
             errors.push(err(
