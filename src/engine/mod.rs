@@ -96,14 +96,15 @@ pub(crate) fn read_reader(path: &Path, reader: &mut dyn ReadAt, len: u64) -> Fil
 /// Detect, read, fill the report; returns the bytes read.
 fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 {
     let mut src = Source::new(reader, len);
-    let container = match formats::detect(&mut src) {
-        Ok(c) => c,
+    let format = match formats::detect(&mut src) {
+        Ok(f) => f,
         Err(why) => {
             report.error = Some(why.message);
             report.status = why.status;
             return src.bytes_read;
         }
     };
+    let container = format.container();
     report.container = Some(container);
     let mut c = Collector::new(container);
     if let Some(ext) = report.path.extension().and_then(|e| e.to_str())
@@ -115,7 +116,7 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
             container.name().to_uppercase()
         ));
     }
-    let result = formats::read(container, &mut src, &mut c);
+    let result = format.read(&mut src, &mut c);
     if let Err(e) = result {
         c.errors.push(e.to_string());
     }

@@ -120,13 +120,3 @@ pub fn markdown_table() -> String {
     s
 }
 
-/// The tag format that holds codes by default in a container (the one
-/// isrckit writes); notes about aliases in other tag formats point here.
-pub fn default_tag(container: crate::model::Container) -> TagFormat {
-    use crate::model::Container as C;
-    match container {
-        C::Wav | C::Aiff | C::Mp3 => TagFormat::Id3v2,
-        C::Flac => TagFormat::Vorbis,
-        C::Mp4 => TagFormat::Ilst,
-    }
-}

@@ -1,6 +1,9 @@
-//! Container readers. Each container is a folder with the same shape
-//! (`mod.rs` names the format, `read.rs` finds its code sites); shared
-//! walkers and tag codecs sit beside them. See `docs/NEW_FORMAT.md`.
+//! Containers. Each is a folder with the same shape: `mod.rs` implements
+//! [`Format`] (detect, read, plan a write, list the parts a write must
+//! keep), `read.rs` finds the code sites, `write.rs` plans writes. Shared
+//! walkers (`riff`) and tag codecs (`id3v2`, `ape`, `xml`) sit beside them.
+//! A container is registered by one line in [`FORMATS`]; see
+//! `docs/NEW_FORMAT.md`.
 
 pub mod keys;
 
@@ -17,6 +20,7 @@ pub(crate) mod wav;
 
 use crate::codes;
 use crate::model::{AudioInfo, CodeKind, CodeSite, Container, FileStatus, Location, TagFormat};
+use crate::plan::{Codes, Plan, PlanError, Targets};
 use crate::source::{Source, SourceError};
 use keys::Role;
 
@@ -46,6 +50,67 @@ impl From<FormatError> for crate::plan::PlanError {
             FormatError::Damaged(m) => PlanError::Damaged(m),
         }
     }
+}
+
+/// One container format: everything the rest of isrckit asks of it. Each
+/// container's `mod.rs` implements it for a unit struct, registered in
+/// [`FORMATS`]; nothing outside `formats/` matches on [`Container`].
+pub(crate) trait Format: Sync {
+    /// The container, as the model and the JSON output name it.
+    fn container(&self) -> Container;
+
+    /// File name extensions that promise this container (lower case):
+    /// a file whose bytes say otherwise gets a note.
+    fn extensions(&self) -> &'static [&'static str];
+
+    /// Whether a file is this container, from its first bytes (`head`, up
+    /// to 64) and, where the head is not enough, a look further in `src`.
+    fn detect(&self, head: &[u8], src: &mut Source) -> bool;
+
+    /// The tag format the container's codes are written into by default.
+    fn default_tag(&self) -> TagFormat;
+
+    /// The tag formats that are a standard home for codes here (a code in
+    /// any other is reported as "not the standard place").
+    fn standard_tags(&self) -> &'static [TagFormat];
+
+    /// Find every code site (metadata regions only, never the audio),
+    /// pushing into `c` as it goes so that damage keeps what came before.
+    fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError>;
+
+    /// Plan the write of `codes`: update every existing site, add the
+    /// standard one where missing (and the `targets` asked for), copy
+    /// everything else; `None` when the file already holds the codes.
+    fn plan(
+        &self,
+        src: &mut Source,
+        codes: &Codes,
+        targets: &Targets,
+    ) -> Result<Option<Plan>, PlanError>;
+
+    /// The parts a code write must leave as they were (chunks, blocks or
+    /// top-level atoms other than the tags), by id and size, in order:
+    /// the writer compares this list before and after.
+    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError>;
+}
+
+/// Every container isrckit reads, in the order detection tries them
+/// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag).
+pub(crate) static FORMATS: &[&dyn Format] =
+    &[&wav::Wav, &aiff::Aiff, &flac::Flac, &mp4::Mp4, &mp3::Mp3];
+
+/// Whether `head` holds `magic` at `at`.
+pub(crate) fn bytes_at(head: &[u8], at: usize, magic: &[u8]) -> bool {
+    head.get(at..at + magic.len()) == Some(magic)
+}
+
+/// The [`Format`] of a container.
+pub(crate) fn format(container: Container) -> &'static dyn Format {
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.container() == container)
+        .unwrap_or_else(|| unreachable!("every Container is registered in FORMATS"))
 }
 
 /// What a reader accumulates: code sites, notes, audio properties.
@@ -127,7 +192,7 @@ impl Collector {
                         kind_words(spec.kind)
                     ),
                     None => {
-                        let tag = keys::default_tag(location.container);
+                        let tag = format(location.container).default_tag();
                         match keys::standard_key(tag, spec.kind) {
                             Some(std) => format!(
                                 "not the standard place: in {} files tools look for {} in {} {}",
@@ -214,16 +279,7 @@ impl Collector {
 
     /// Whether a tag format is a standard home for codes in this container.
     fn is_standard_tag(&self, tag: TagFormat) -> bool {
-        use Container as C;
-        use TagFormat as T;
-        matches!(
-            (self.container, tag),
-            (C::Wav, T::Id3v2 | T::Ixml | T::Axml | T::RiffInfo)
-                | (C::Aiff, T::Id3v2)
-                | (C::Flac, T::Vorbis | T::Cuesheet)
-                | (C::Mp3, T::Id3v2)
-                | (C::Mp4, T::Ilst | T::Xid | T::Mdta)
-        )
+        format(self.container).standard_tags().contains(&tag)
     }
 
     /// Offer a title; the first non-empty one wins.
@@ -262,7 +318,7 @@ pub(crate) struct NotAudio {
 }
 
 /// Decide the container from the first bytes of a file.
-pub(crate) fn detect(src: &mut Source) -> Result<Container, NotAudio> {
+pub(crate) fn detect(src: &mut Source) -> Result<&'static dyn Format, NotAudio> {
     let not_audio = |status, message: String| NotAudio { status, message };
     if src.is_empty() {
         return Err(not_audio(
@@ -273,33 +329,10 @@ pub(crate) fn detect(src: &mut Source) -> Result<Container, NotAudio> {
     let head = src
         .read_upto("file header", 0, 64)
         .map_err(|e| not_audio(FileStatus::Unreadable, e.to_string()))?;
-    let at = |i: usize, s: &[u8]| head.get(i..i + s.len()) == Some(s);
-    if (at(0, b"RIFF") || at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") {
-        return Ok(Container::Wav);
+    if let Some(f) = FORMATS.iter().find(|f| f.detect(&head, src)) {
+        return Ok(*f);
     }
-    if at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")) {
-        return Ok(Container::Aiff);
-    }
-    if at(0, b"fLaC") {
-        return Ok(Container::Flac);
-    }
-    if at(4, b"ftyp") {
-        return Ok(Container::Mp4);
-    }
-    if at(0, b"ID3") {
-        // A FLAC stream with an ID3v2 tag in front is still FLAC.
-        if let Some(size) = id3v2::total_size(&head) {
-            let mut magic = [0u8; 4];
-            if src.fill("stream after ID3v2 tag", size, &mut magic).is_ok() && &magic == b"fLaC" {
-                return Ok(Container::Flac);
-            }
-        }
-        return Ok(Container::Mp3);
-    }
-    if mp3::is_frame_header(&head) {
-        return Ok(Container::Mp3);
-    }
-    if at(0, b"version https://git-lfs.github.com/spec/") {
+    if head.starts_with(b"version https://git-lfs.github.com/spec/") {
         return Err(not_audio(
             FileStatus::LfsPointer,
             "Git LFS pointer file: the audio was not fetched (run `git lfs pull`)".into(),
@@ -320,45 +353,10 @@ pub(crate) fn detect(src: &mut Source) -> Result<Container, NotAudio> {
 
 /// Which container a file name's extension promises, if any.
 pub(crate) fn container_for_extension(ext: &str) -> Option<Container> {
-    const NAMES: [(&str, Container); 18] = [
-        ("wav", Container::Wav),
-        ("wave", Container::Wav),
-        ("bwf", Container::Wav),
-        ("rf64", Container::Wav),
-        ("bw64", Container::Wav),
-        ("aif", Container::Aiff),
-        ("aiff", Container::Aiff),
-        ("aifc", Container::Aiff),
-        ("flac", Container::Flac),
-        ("mp3", Container::Mp3),
-        ("mp2", Container::Mp3),
-        ("mpga", Container::Mp3),
-        ("m4a", Container::Mp4),
-        ("mp4", Container::Mp4),
-        ("m4b", Container::Mp4),
-        ("m4p", Container::Mp4),
-        ("m4v", Container::Mp4),
-        ("mov", Container::Mp4),
-    ];
-    NAMES
+    FORMATS
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(ext))
-        .map(|&(_, c)| c)
-}
-
-/// Run the reader for `container` over `src`.
-pub(crate) fn read(
-    container: Container,
-    src: &mut Source,
-    c: &mut Collector,
-) -> Result<(), FormatError> {
-    match container {
-        Container::Wav => wav::read(src, c),
-        Container::Aiff => aiff::read(src, c),
-        Container::Flac => flac::read(src, c),
-        Container::Mp3 => mp3::read(src, c),
-        Container::Mp4 => mp4::read(src, c),
-    }
+        .find(|f| f.extensions().iter().any(|e| e.eq_ignore_ascii_case(ext)))
+        .map(|f| f.container())
 }
 
 /// Run one container's reader over bytes in memory, bypassing detection:
@@ -368,25 +366,8 @@ pub fn read_bytes_as(container: Container, bytes: &[u8]) -> (Collector, Option<F
     let mut slice = bytes;
     let mut src = Source::new(&mut slice, bytes.len() as u64);
     let mut c = Collector::new(container);
-    let err = read(container, &mut src, &mut c).err();
+    let err = format(container).read(&mut src, &mut c).err();
     (c, err)
-}
-
-/// Plan the write of `codes` into a file of `container`: `None` when it
-/// already holds them.
-pub(crate) fn plan_write(
-    container: Container,
-    src: &mut Source,
-    codes: &crate::plan::Codes,
-    targets: &crate::plan::Targets,
-) -> Result<Option<crate::plan::Plan>, crate::plan::PlanError> {
-    match container {
-        Container::Wav => wav::write::plan(src, codes, targets),
-        Container::Aiff => aiff::write::plan(src, codes),
-        Container::Mp3 => mp3::write::plan(src, codes),
-        Container::Flac => flac::write::plan(src, codes),
-        Container::Mp4 => mp4::write::plan(src, codes),
-    }
 }
 
 /// Plan a write of fixed codes into bytes in memory, bypassing detection:
@@ -400,7 +381,7 @@ pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
     let mut slice = bytes;
     let mut src = Source::new(&mut slice, bytes.len() as u64);
     let targets = crate::plan::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
-    let Ok(Some(plan)) = plan_write(container, &mut src, &codes, &targets) else {
+    let Ok(Some(plan)) = format(container).plan(&mut src, &codes, &targets) else {
         return false;
     };
     // Every copied range must lie inside the file.
@@ -410,106 +391,4 @@ pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
             .is_some_and(|e| e <= bytes.len() as u64),
         crate::plan::Piece::Bytes(_) => true,
     })
-}
-
-/// The parts of a file a code write must leave as they were: its chunks,
-/// blocks or top-level atoms other than the ones that hold tags, by id and
-/// size, in order. The writer compares this list before and after.
-pub(crate) fn structure(
-    container: Container,
-    src: &mut Source,
-) -> Result<Vec<(String, u64)>, FormatError> {
-    let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
-    match container {
-        Container::Wav | Container::Aiff => {
-            let h: [u8; 12] = src.header("file header", 0)?;
-            let big = container == Container::Aiff;
-            let (start, data_size) = if &h[0..4] == b"RIFF" || big {
-                (12, None)
-            } else {
-                // RF64/BW64: the chunks start after ds64, which holds the
-                // data chunk's 64-bit size.
-                let d: [u8; 8] = src.header("ds64 chunk header", 12)?;
-                let n = u64::from(u32::from_le_bytes([d[4], d[5], d[6], d[7]]));
-                let sizes: [u8; 16] = src.header("ds64 sizes", 20)?;
-                let data = riff::u64_at(&sizes, 8, riff::Endian::Little);
-                (20 + n + (n & 1), data)
-            };
-            let endian = if big {
-                riff::Endian::Big
-            } else {
-                riff::Endian::Little
-            };
-            let chunks = riff::list(src, start, src.len(), endian, &mut |id| {
-                if id == b"data" { data_size } else { None }
-            })?;
-            let mut out = Vec::new();
-            for ch in chunks {
-                let tag = matches!(&ch.id, b"id3 " | b"ID3 ")
-                    || ch.id.eq_ignore_ascii_case(b"iXML")
-                    || ch.id.eq_ignore_ascii_case(b"axml");
-                let info = &ch.id == b"LIST" && {
-                    let mut kind = [0u8; 4];
-                    ch.size >= 4
-                        && src.fill("LIST type", ch.body(), &mut kind).is_ok()
-                        && &kind == b"INFO"
-                };
-                if !tag && !info {
-                    out.push((named(&ch.id), ch.size));
-                }
-            }
-            Ok(out)
-        }
-        Container::Flac => {
-            let head = src.read_upto("file header", 0, 10)?;
-            let mut pos = if head.starts_with(b"ID3") {
-                id3v2::total_size(&head).unwrap_or(0)
-            } else {
-                0
-            } + 4;
-            let mut out = Vec::new();
-            for _ in 0..4096 {
-                let h: [u8; 4] = src.header("FLAC block header", pos)?;
-                let (ty, len) = (
-                    h[0] & 0x7f,
-                    u64::from(u32::from_be_bytes([0, h[1], h[2], h[3]])),
-                );
-                if ty != 1 && ty != 4 {
-                    out.push((format!("block {ty}"), len));
-                }
-                pos += 4 + len;
-                if h[0] & 0x80 != 0 {
-                    break;
-                }
-            }
-            Ok(out)
-        }
-        Container::Mp4 => {
-            let mut pos = 0u64;
-            let mut out = Vec::new();
-            while pos + 8 <= src.len() {
-                let h: [u8; 8] = src.header("atom header", pos)?;
-                let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
-                if size == 1 {
-                    let big: [u8; 8] = src.header("atom size", pos + 8)?;
-                    size = u64::from_be_bytes(big);
-                } else if size == 0 {
-                    size = src.len() - pos;
-                }
-                if size < 8 {
-                    break;
-                }
-                let id = [h[4], h[5], h[6], h[7]];
-                // moov holds the tags (its size changes); free/skip absorb changes.
-                if !matches!(&id, b"moov" | b"free" | b"skip" | b"wide") {
-                    out.push((named(&id), size));
-                }
-                pos = pos.saturating_add(size);
-            }
-            Ok(out)
-        }
-        // MP3: the frames are the payload (compared byte for byte); the
-        // tags around them are what a write changes.
-        Container::Mp3 => Ok(Vec::new()),
-    }
 }

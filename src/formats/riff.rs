@@ -196,3 +196,42 @@ pub(crate) fn chunk_bytes(id: &[u8; 4], body: &[u8], endian: Endian) -> Vec<u8> 
     }
     v
 }
+
+/// The chunks of a WAV (RIFF/RF64/BW64) or AIFF file that a code write
+/// must keep (every chunk but the tag chunks: `id3 `/`ID3 `, iXML, aXML and
+/// LIST/INFO), by id and size, in order: the [`Format::structure`] of both.
+///
+/// [`Format::structure`]: crate::formats::Format::structure
+pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<(String, u64)>, FormatError> {
+    let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
+    let h: [u8; 12] = src.header("file header", 0)?;
+    let (start, data_size) = if &h[0..4] == b"RIFF" || big {
+        (12, None)
+    } else {
+        // RF64/BW64: the chunks start after ds64, which holds the
+        // data chunk's 64-bit size.
+        let d: [u8; 8] = src.header("ds64 chunk header", 12)?;
+        let n = u64::from(u32::from_le_bytes([d[4], d[5], d[6], d[7]]));
+        let sizes: [u8; 16] = src.header("ds64 sizes", 20)?;
+        let data = u64_at(&sizes, 8, Endian::Little);
+        (20 + n + (n & 1), data)
+    };
+    let endian = if big { Endian::Big } else { Endian::Little };
+    let chunks = list(src, start, src.len(), endian, &mut |id| {
+        if id == b"data" { data_size } else { None }
+    })?;
+    let mut out = Vec::new();
+    for ch in chunks {
+        let tag = matches!(&ch.id, b"id3 " | b"ID3 ")
+            || ch.id.eq_ignore_ascii_case(b"iXML")
+            || ch.id.eq_ignore_ascii_case(b"axml");
+        let info = &ch.id == b"LIST" && {
+            let mut kind = [0u8; 4];
+            ch.size >= 4 && src.fill("LIST type", ch.body(), &mut kind).is_ok() && &kind == b"INFO"
+        };
+        if !tag && !info {
+            out.push((named(&ch.id), ch.size));
+        }
+    }
+    Ok(out)
+}

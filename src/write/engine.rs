@@ -81,7 +81,7 @@ pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared
     }
     let len = meta.len();
     let mut src = Source::new(&mut file, len);
-    let plan = formats::plan_write(container, &mut src, codes, targets)?;
+    let plan = formats::format(container).plan(&mut src, codes, targets)?;
     Ok(Prepared {
         path: path.to_path_buf(),
         target,
@@ -314,7 +314,7 @@ fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> R
     Ok(())
 }
 
-/// The file's parts other than its tags (`formats::structure`).
+/// The file's parts other than its tags (`Format::structure`).
 fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, String> {
     let Some(container) = report.container else {
         return Err("not audio".into());
@@ -322,7 +322,9 @@ fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, String
     let mut f = File::open(path).map_err(|e| e.to_string())?;
     let len = f.metadata().map_err(|e| e.to_string())?.len();
     let mut src = Source::new(&mut f, len);
-    formats::structure(container, &mut src).map_err(|e| e.to_string())
+    formats::format(container)
+        .structure(&mut src)
+        .map_err(|e| e.to_string())
 }
 
 /// The new file reads cleanly, as the same container, with every site of a

@@ -1,7 +1,7 @@
 //! FLAC reader tests: streams built byte by byte here, a sparse file on disk,
 //! and (ignored by default) files made by ffmpeg, metaflac and id3v2.
 
-use super::read;
+use super::read::read;
 use crate::formats::{Collector, FormatError};
 use crate::model::{CodeKind, Container, TagFormat};
 use crate::source::Source;

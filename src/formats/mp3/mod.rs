@@ -2,8 +2,12 @@
 //! tail; the first frame header (and a Xing/Info/VBRI header) for the
 //! audio properties. Frames are never read beyond the first.
 mod read;
-pub(crate) use read::read;
 pub(crate) mod write;
+
+use super::{Collector, Format, FormatError, bytes_at};
+use crate::model::{Container, TagFormat};
+use crate::plan::{Codes, Plan, PlanError, Targets};
+use crate::source::Source;
 
 /// A parsed MPEG audio frame header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,4 +101,49 @@ pub(crate) fn parse_header(b: &[u8]) -> Option<FrameHeader> {
 /// Whether `head` starts with a plausible MPEG audio frame header.
 pub(crate) fn is_frame_header(head: &[u8]) -> bool {
     parse_header(head).is_some()
+}
+
+/// The Mp3 container.
+pub(crate) struct Mp3;
+
+impl Format for Mp3 {
+    fn container(&self) -> Container {
+        Container::Mp3
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["mp3", "mp2", "mpga"]
+    }
+
+    fn detect(&self, head: &[u8], _src: &mut Source) -> bool {
+        bytes_at(head, 0, b"ID3") || is_frame_header(head)
+    }
+
+    fn default_tag(&self) -> TagFormat {
+        TagFormat::Id3v2
+    }
+
+    fn standard_tags(&self) -> &'static [TagFormat] {
+        &[TagFormat::Id3v2]
+    }
+
+    fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
+        read::read(src, c)
+    }
+
+    fn plan(
+        &self,
+        src: &mut Source,
+        codes: &Codes,
+        _targets: &Targets,
+    ) -> Result<Option<Plan>, PlanError> {
+        write::plan(src, codes)
+    }
+
+    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError> {
+        // The frames are the payload (compared byte for byte); the tags
+        // around them are what a write changes.
+        let _ = src;
+        Ok(Vec::new())
+    }
 }

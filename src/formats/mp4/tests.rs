@@ -1,7 +1,7 @@
 //! MP4 reader tests over files assembled atom by atom.
 
 use super::atoms::{self, Budget, MAX_ATOMS, MAX_DEPTH, Parent, Step};
-use super::read;
+use super::read::read;
 use crate::formats::{Collector, FormatError};
 use crate::model::{CodeKind, CodeSite, Container, TagFormat};
 use crate::source::Source;
