@@ -146,13 +146,8 @@ fn length(c: &mut Criterion) {
 /// The audit's per-file JSON (what `audit --format json` writes for each
 /// file, on the reading threads), for the same five reports.
 fn render(c: &mut Criterion) {
-    use isrckit::report::audit::{AuditFormat, sink};
-    use isrckit::report::table::Style;
-    let json = sink(
-        AuditFormat::Json,
-        Box::new(std::io::sink()),
-        Style { color: false },
-    );
+    use isrckit::audit::{AuditFormat, output};
+    let json = output(AuditFormat::Json, Box::new(std::io::sink()), false);
     let Some(render) = json.file_renderer() else {
         panic!("the JSON sink renders each file");
     };

@@ -21,24 +21,46 @@
 //!     );
 //! }
 //! ```
+//!
+//! The library's surface:
+//! - the model ([`FileReport`], [`CodeSite`], [`Location`], …) and the
+//!   codes ([`codes::Isrc`], [`codes::Gtin`]);
+//! - reading: [`read_file`], [`read_bytes`], [`read_files`] (parallel) and
+//!   [`walk`] (the folder walk every command uses);
+//! - [`keys`]: where each container keeps its codes, as one table;
+//! - [`audit`]: [`audit::run`] with [`audit::Settings`] and an output
+//!   ([`audit::output`]);
+//! - [`write`](mod@write): [`write::write_file`] (plan, write safely, verify) with
+//!   the codes and targets of [`plan`];
+//! - [`recording`]: whether two files are the same recording.
+//!
+//! The command-line glue, renderers and container internals are private;
+//! the fuzz entry points are behind the `fuzzing` feature.
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod audit;
-pub mod cli;
+mod cli;
 pub mod codes;
-pub mod embed;
-pub mod engine;
-pub mod formats;
+mod embed;
+mod engine;
+mod formats;
 pub mod model;
 pub mod plan;
-pub(crate) mod platform;
+mod platform;
 pub mod recording;
-pub mod report;
-pub mod source;
+mod report;
+mod source;
 pub mod walk;
 pub mod write;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
+
+pub use cli::main;
 pub use engine::{read_bytes, read_file, read_file_counted, read_files};
+pub use formats::keys;
 pub use model::{
     AudioInfo, CodeKind, CodeSite, Container, FileReport, FileStatus, Location, TagFormat,
 };
+pub use source::WINDOW;

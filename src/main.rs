@@ -1,9 +1,7 @@
-//! The `isrckit` binary: parse arguments, run, map the outcome to an exit
-//! status. A closed pipe (`isrckit inspect … | head`) is not an error.
+//! The `isrckit` binary: the allocator, and the library's command line
+//! ([`isrckit::main`]), which parses arguments, runs and maps the outcome
+//! to an exit status.
 
-use clap::Parser;
-use isrckit::cli::{self, Cli};
-use std::io;
 use std::process::ExitCode;
 
 /// mimalloc, as ruff does: an audit builds and frees tens of small strings
@@ -15,13 +13,5 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli::run(cli) {
-        Ok(code) => ExitCode::from(code.code() as u8),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("isrckit: {e}");
-            ExitCode::from(2)
-        }
-    }
+    isrckit::main()
 }

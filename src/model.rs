@@ -10,6 +10,7 @@ use std::path::PathBuf;
 /// Which kind of identifier a site holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum CodeKind {
     /// International Standard Recording Code: one recording.
     Isrc,
@@ -29,6 +30,7 @@ impl fmt::Display for CodeKind {
 /// The container format of a file, decided from its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Container {
     /// RIFF WAVE, RF64, BW64 (Broadcast Wave included).
     Wav,
@@ -64,6 +66,7 @@ impl fmt::Display for Container {
 /// The tag format (metadata scheme) a code was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum TagFormat {
     /// ID3v2 (2.2, 2.3 or 2.4): in an MP3 head, a WAV/AIFF chunk, or in front of FLAC.
     Id3v2,
@@ -113,6 +116,7 @@ impl TagFormat {
 
 /// Where exactly a code sits in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The file's container.
     pub container: Container,
@@ -195,6 +199,7 @@ impl Location {
 
 /// One code found in a file: what was stored, what it means, where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CodeSite {
     /// ISRC or barcode.
     pub kind: CodeKind,
@@ -224,6 +229,7 @@ pub struct CodeSite {
 /// What became of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum FileStatus {
     /// Audio, read completely.
     Ok,
@@ -265,6 +271,7 @@ impl CodeKind {
 
 /// Everything read from one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FileReport {
     /// The path as given or walked (serialised as text; bytes that are not
     /// UTF-8 are replaced by U+FFFD).
@@ -312,6 +319,7 @@ impl FileReport {
 
 /// Audio properties read from headers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AudioInfo {
     /// Duration in milliseconds, when the headers give it.
     pub duration_ms: Option<u64>,

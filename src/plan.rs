@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// The codes to write into one file, already validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Codes {
     /// The recording's ISRC.
     pub isrc: Option<Isrc>,
@@ -30,6 +31,7 @@ impl Codes {
 
 /// One change a write makes (or would make, in a dry run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// `isrc` or `barcode`.
     pub kind: crate::model::CodeKind,

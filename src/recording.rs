@@ -49,6 +49,7 @@ impl Default for Sameness {
 
 /// Why two files are different recordings.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Difference<'a> {
     /// Their audio payloads differ (same container, hashes compared).
     Audio,

@@ -16,7 +16,7 @@
 //!   tree).
 //! - **Order**: the byte order of the paths ([`path_order`]). A single
 //!   folder is handed on as it is walked (each folder's entries sorted
-//!   with [`entry_order`] make the walk's own order the byte order);
+//!   with `entry_order` make the walk's own order the byte order);
 //!   several paths are collected, sorted and deduplicated first.
 
 use globset::{GlobSet, GlobSetBuilder};

@@ -247,6 +247,7 @@ proptest! {
                         prop_assert_eq!(v.len(), 13);
                         prop_assert!(v.bytes().all(|b| b.is_ascii_digit()));
                     }
+                    other => panic!("a kind this test does not know: {other:?}"),
                 }
             }
         }

@@ -65,7 +65,7 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
         assert!((599_000..=601_000).contains(&ms), "{ext}: duration {ms} ms");
         // A few windows (head, tail; for MP4 also the start of `moov` and
         // its `udta`), whatever the length: a constant bound.
-        let window = isrckit::source::WINDOW;
+        let window = isrckit::WINDOW;
         assert!(
             bytes_long <= 4 * window,
             "{ext}: read {bytes_long} bytes of a {long_len}-byte 10-minute file, {bytes_short} of the 30-second one"
@@ -78,7 +78,7 @@ fn ten_minutes_cost_the_same_as_two_seconds() {
     // The 10-minute file costs no more than the 2-second one, or one
     // window at most.
     assert!(
-        b <= a.max(isrckit::source::WINDOW),
+        b <= a.max(isrckit::WINDOW),
         "WAV: 2 s read {a} bytes, 10 min read {b}"
     );
 }

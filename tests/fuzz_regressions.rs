@@ -15,7 +15,7 @@ fn replay(container: Container, dir: &str) {
     for entry in entries.flatten() {
         let bytes = std::fs::read(entry.path()).expect("read crasher");
         let started = Instant::now();
-        let (_, err) = isrckit::formats::read_bytes_as(container, &bytes);
+        let (_, err) = isrckit::fuzzing::read_as(container, &bytes);
         // Generous: a hang shows up as seconds, a normal read as microseconds.
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -63,7 +63,7 @@ fn manifest_crashers() {
     {
         let bytes = std::fs::read(entry.path()).expect("read crasher");
         let started = Instant::now();
-        let _ = isrckit::embed::manifest::parse(&String::from_utf8_lossy(&bytes));
+        let _ = isrckit::fuzzing::manifest(&String::from_utf8_lossy(&bytes));
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "{}",

@@ -95,12 +95,12 @@ fn mutagen_and_isrckit_agree() {
             } else {
                 m[1].as_str()
             };
-            let Some(spec) = isrckit::formats::keys::lookup(tag, key) else {
+            let Some(spec) = isrckit::keys::lookup(tag, key) else {
                 continue; // not a code field (a title, a comment)
             };
             let conditional = matches!(
                 spec.role,
-                isrckit::formats::keys::Role::IfValid | isrckit::formats::keys::Role::Ambiguous
+                isrckit::keys::Role::IfValid | isrckit::keys::Role::Ambiguous
             );
             if conditional && !isrckit::codes::assess(spec.kind, &m[4]).valid {
                 continue;

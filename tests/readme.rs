@@ -8,7 +8,7 @@ fn readme_key_table_matches_the_code() {
     let (begin, end) = ("<!-- keys:begin -->\n", "<!-- keys:end -->");
     let start = readme.find(begin).expect("keys:begin marker") + begin.len();
     let stop = readme.find(end).expect("keys:end marker");
-    let table = isrckit::formats::keys::markdown_table();
+    let table = isrckit::keys::markdown_table();
     if std::env::var_os("UPDATE_README").is_some() {
         let new = format!("{}{}{}", &readme[..start], table, &readme[stop..]);
         std::fs::write(&path, new).expect("write README.md");

@@ -2,5 +2,5 @@
 // The manifest parser (CSV and JSON) on arbitrary text: no panic or hang.
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let _ = isrckit::embed::manifest::parse(&text);
+    let _ = isrckit::fuzzing::manifest(&text);
 });

@@ -1,5 +1,5 @@
 #![no_main]
 // The wav reader on arbitrary bytes: no panic, hang or huge allocation.
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = isrckit::formats::read_bytes_as(isrckit::Container::Wav, data);
+    let _ = isrckit::fuzzing::read_as(isrckit::Container::Wav, data);
 });

@@ -80,6 +80,7 @@ pub enum Rule {
 
 /// Everything about a rule that the outputs and the docs show.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct RuleInfo {
     /// The rule.
     pub rule: Rule,
@@ -166,6 +167,7 @@ impl fmt::Display for Rule {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The rule that found it.
     pub rule: Rule,
@@ -197,6 +199,7 @@ fn paths_text<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S:
 
 /// Counts for the end of a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// Files walked (after include/exclude).
     pub files: u64,

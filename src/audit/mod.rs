@@ -22,6 +22,7 @@ use std::path::PathBuf;
 
 /// What the cross-file rules need to know of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Record {
     /// The file.
     pub path: PathBuf,
@@ -82,4 +83,17 @@ pub trait Sink {
         findings: &[Finding],
         summary: &Summary,
     ) -> io::Result<()>;
+}
+
+pub use crate::report::audit::AuditFormat;
+
+/// An audit output in one of the documented formats, written into `out`
+/// (colour only for the table, and only when `color`): the `sink` that
+/// [`run`] sends files, findings and counts to.
+pub fn output(
+    format: AuditFormat,
+    out: Box<dyn io::Write + Send>,
+    color: bool,
+) -> Box<dyn Sink + Send> {
+    crate::report::audit::sink(format, out, crate::report::table::Style { color })
 }

@@ -20,6 +20,7 @@ const BATCH: usize = 128;
 
 /// How an audit ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The counts.
     pub summary: Summary,

@@ -271,6 +271,22 @@ impl ExitCode {
     }
 }
 
+/// Run the command line of this process: parse the arguments, run the
+/// command, print an error once, and map the outcome to the exit status
+/// (0 clean, 1 problems or findings, 2 usage or I/O error). A closed pipe
+/// (`isrckit inspect … | head`) is not an error.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => std::process::ExitCode::from(code.code() as u8),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("isrckit: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> io::Result<ExitCode> {
     match cli.command {
@@ -361,7 +377,7 @@ fn write_jobs(
     }
     let failed = results
         .iter()
-        .any(|r| r.status == crate::write::engine::Status::Failed);
+        .any(|r| r.status == crate::write::Status::Failed);
     Ok(if failed {
         ExitCode::Problems
     } else {

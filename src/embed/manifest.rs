@@ -264,6 +264,7 @@ struct RowChecks {
 /// # Errors
 ///
 /// Every problem found, each with its line: all bad rows at once.
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn parse(text: &str) -> Result<Manifest, ManifestErrors> {
     let (manifest, errors) = parse_partial(text);
     if errors.is_empty() {
@@ -896,12 +897,11 @@ fn build_row(raw: &RawRow, checks: RowChecks, errors: &mut Vec<RowError>) -> Opt
 /// leading digits, or for a disc-track name (`1-07 Title.flac`) the digits
 /// after the `-`; `None` when the name does not start with a digit.
 ///
-/// ```
-/// use isrckit::embed::manifest::track_number;
-/// assert_eq!(track_number("01 Intro.wav"), Some(1));
-/// assert_eq!(track_number("2-07 Outro.flac"), Some(7));
-/// assert_eq!(track_number("07-Outro.mp3"), Some(7));
-/// assert_eq!(track_number("Intro.wav"), None);
+/// ```text
+/// "01 Intro.wav"    → Some(1)
+/// "2-07 Outro.flac" → Some(7)
+/// "07-Outro.mp3"    → Some(7)
+/// "Intro.wav"       → None
 /// ```
 pub fn track_number(file_name: &str) -> Option<u32> {
     let digits = |s: &str| -> usize { s.bytes().take_while(u8::is_ascii_digit).count() };

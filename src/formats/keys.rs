@@ -1,7 +1,7 @@
 //! The one table of where ISRCs and barcodes live, per tag format.
 //!
 //! Readers do not decide which fields are codes: they hand every text field
-//! to [`crate::formats::Collector::field`], which looks the key up here.
+//! to the collector (`formats::Collector::field`), which looks the key up here.
 //! The README's location table is checked against this table by a test.
 
 use crate::model::{CodeKind, TagFormat};
@@ -119,4 +119,3 @@ pub fn markdown_table() -> String {
     }
     s
 }
-

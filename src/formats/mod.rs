@@ -358,37 +358,3 @@ pub(crate) fn container_for_extension(ext: &str) -> Option<Container> {
         .find(|f| f.extensions().iter().any(|e| e.eq_ignore_ascii_case(ext)))
         .map(|f| f.container())
 }
-
-/// Run one container's reader over bytes in memory, bypassing detection:
-/// the entry point of the fuzz targets. Returns the collector and the
-/// reader's final error, if any.
-pub fn read_bytes_as(container: Container, bytes: &[u8]) -> (Collector, Option<FormatError>) {
-    let mut slice = bytes;
-    let mut src = Source::new(&mut slice, bytes.len() as u64);
-    let mut c = Collector::new(container);
-    let err = format(container).read(&mut src, &mut c).err();
-    (c, err)
-}
-
-/// Plan a write of fixed codes into bytes in memory, bypassing detection:
-/// the entry point of the writer fuzz target (planning parses the file
-/// again, as the writer sees it). Returns whether a plan was made.
-pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
-    let codes = crate::plan::Codes {
-        isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
-        barcode: crate::codes::Gtin::parse("075678164125").ok(),
-    };
-    let mut slice = bytes;
-    let mut src = Source::new(&mut slice, bytes.len() as u64);
-    let targets = crate::plan::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
-    let Ok(Some(plan)) = format(container).plan(&mut src, &codes, &targets) else {
-        return false;
-    };
-    // Every copied range must lie inside the file.
-    plan.pieces.iter().all(|p| match p {
-        crate::plan::Piece::Copy { offset, len } => offset
-            .checked_add(*len)
-            .is_some_and(|e| e <= bytes.len() as u64),
-        crate::plan::Piece::Bytes(_) => true,
-    })
-}

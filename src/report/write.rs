@@ -3,7 +3,7 @@
 use super::sanitize;
 use super::table::Style;
 use crate::model::CodeKind;
-use crate::write::engine::{FileResult, Status};
+use crate::write::{FileResult, Status};
 use serde::Serialize;
 use std::io::{self, Write};
 

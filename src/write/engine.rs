@@ -1,8 +1,8 @@
 //! Writing one file: plan, write a temp copy, verify it, replace.
 
-use super::safe::{self, WriteError};
+use super::safe::{self, VerifyError, WriteError};
 use crate::formats::{self};
-use crate::model::{CodeKind, Container, FileReport};
+use crate::model::{CodeKind, FileReport};
 use crate::plan::{Change, Codes, Piece, Plan, PlanError, Targets};
 use crate::source::Source;
 use serde::Serialize;
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Status {
     /// Rewritten and verified.
     Written,
@@ -26,6 +27,7 @@ pub enum Status {
 
 /// The result for one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FileResult {
     /// The file (as given).
     #[serde(serialize_with = "crate::model::path_text")]
@@ -40,12 +42,8 @@ pub struct FileResult {
 
 /// A file's plan, ready to write.
 pub struct Prepared {
-    /// The file as given.
-    pub path: PathBuf,
     /// The file written (symlinks resolved).
     pub target: PathBuf,
-    /// The container.
-    pub container: Container,
     /// The plan; `None` when the file already holds the codes.
     pub plan: Option<Plan>,
     /// The file as read before writing.
@@ -83,9 +81,7 @@ pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared
     let mut src = Source::new(&mut file, len);
     let plan = formats::format(container).plan(&mut src, codes, targets)?;
     Ok(Prepared {
-        path: path.to_path_buf(),
         target,
-        container,
         plan,
         before,
     })
@@ -252,18 +248,16 @@ fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<
         bytes: patch.to_vec(),
     };
     let after = crate::engine::read_reader(&p.target, &mut patched, len);
-    check_codes(&p.before, &after, codes).map_err(WriteError::Verify)?;
+    check_codes(&p.before, &after, codes)?;
     // The audio is untouched when the patch lies outside it and the
     // payload has not moved.
     let (Some(a), Some(b)) = (&p.before.audio, &after.audio) else {
-        return Err(WriteError::Verify("audio properties missing".into()));
+        return Err(VerifyError::NoAudioProperties.into());
     };
     let (off, plen) = (a.payload_offset.unwrap_or(0), a.payload_len.unwrap_or(0));
     let outside = at + patch.len() as u64 <= off || at >= off + plen;
     if !outside || (a.payload_offset, a.payload_len) != (b.payload_offset, b.payload_len) {
-        return Err(WriteError::Verify(
-            "the edit would touch the audio payload".into(),
-        ));
+        return Err(VerifyError::TouchesAudio.into());
     }
     let mut old = vec![0u8; patch.len()];
     patched
@@ -281,9 +275,7 @@ fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<
     if let Err(e) = check_codes(&p.before, &now, codes) {
         out.write_all_at(&old, at).map_err(io("cannot restore"))?;
         out.sync_data().map_err(io("cannot sync"))?;
-        return Err(WriteError::Verify(format!(
-            "after writing in place (the old bytes were put back): {e}"
-        )));
+        return Err(VerifyError::InPlace(Box::new(e)).into());
     }
     Ok(())
 }
@@ -292,49 +284,55 @@ fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<
 /// it reads cleanly, every site of a kind written holds the new code, the
 /// audio payload is byte-for-byte the original's, the audio properties
 /// and the container's other structures are unchanged.
-fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> Result<(), String> {
+fn verify(
+    original: &Path,
+    temp: &Path,
+    before: &FileReport,
+    codes: &Codes,
+) -> Result<(), VerifyError> {
     let after = crate::read_file(temp);
     check_codes(before, &after, codes)?;
     let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
-        return Err("audio properties missing".into());
+        return Err(VerifyError::NoAudioProperties);
     };
     let (Some(off_a), Some(off_b), Some(len)) = (a.payload_offset, b.payload_offset, a.payload_len)
     else {
-        return Err("audio payload not located".into());
+        return Err(VerifyError::NoPayload);
     };
-    same_bytes(original, off_a, temp, off_b, len)
-        .map_err(|e| format!("audio payload check: {e}"))?;
+    same_bytes(original, off_a, temp, off_b, len)?;
     // Every other chunk, block or top-level atom kept, in order.
     let (old, new) = (layout(original, before)?, layout(temp, &after)?);
     if old != new {
-        return Err(format!(
-            "the file's other parts changed: {old:?} became {new:?}"
-        ));
+        return Err(VerifyError::Structure {
+            before: old,
+            after: new,
+        });
     }
     Ok(())
 }
 
 /// The file's parts other than its tags (`Format::structure`).
-fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, String> {
+fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, VerifyError> {
     let Some(container) = report.container else {
-        return Err("not audio".into());
+        return Err(VerifyError::Layout("not audio".into()));
     };
-    let mut f = File::open(path).map_err(|e| e.to_string())?;
-    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let layout_err = |e: &dyn std::fmt::Display| VerifyError::Layout(e.to_string());
+    let mut f = File::open(path).map_err(|e| layout_err(&e))?;
+    let len = f.metadata().map_err(|e| layout_err(&e))?.len();
     let mut src = Source::new(&mut f, len);
     formats::format(container)
         .structure(&mut src)
-        .map_err(|e| e.to_string())
+        .map_err(|e| layout_err(&e))
 }
 
 /// The new file reads cleanly, as the same container, with every site of a
 /// kind written holding the new code, and the same audio properties.
-fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result<(), String> {
+fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result<(), VerifyError> {
     if let Some(e) = &after.error {
-        return Err(format!("the new file does not read cleanly: {e}"));
+        return Err(VerifyError::Unreadable(e.clone()));
     }
     if after.container != before.container {
-        return Err("the new file is not the same container".into());
+        return Err(VerifyError::Container);
     }
     for kind in [CodeKind::Isrc, CodeKind::Barcode] {
         let Some(want) = codes.text(kind) else {
@@ -346,7 +344,7 @@ fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result
             .filter(|c| c.kind == kind && c.location.track.is_none())
             .collect();
         if sites.is_empty() {
-            return Err(format!("the new file has no {kind} site"));
+            return Err(VerifyError::NoSite(kind));
         }
         // An ISRC is stored as written; a barcode may be stored as GTIN-13
         // where the format says so (a CD media catalog number).
@@ -357,29 +355,34 @@ fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result
             }
         };
         if let Some(bad) = sites.iter().find(|c| !holds(c)) {
-            return Err(format!(
-                "{kind} at {} reads {:?}, not {want:?}",
-                bad.location.describe(),
-                bad.raw
-            ));
+            return Err(VerifyError::WrongCode {
+                kind,
+                location: bad.location.describe(),
+                found: bad.raw.clone(),
+                want,
+            });
         }
     }
     let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
-        return Err("audio properties missing".into());
+        return Err(VerifyError::NoAudioProperties);
     };
     if (a.duration_ms, a.sample_rate, a.channels, a.payload_len)
         != (b.duration_ms, b.sample_rate, b.channels, b.payload_len)
     {
-        return Err(format!("audio properties changed: {a:?} became {b:?}"));
+        return Err(VerifyError::AudioProperties {
+            before: format!("{a:?}"),
+            after: format!("{b:?}"),
+        });
     }
     Ok(())
 }
 
 /// Compare `len` bytes of two files, streaming.
-fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<(), String> {
-    let open = |p: &Path, off: u64| -> Result<File, String> {
-        let mut f = File::open(p).map_err(|e| e.to_string())?;
-        f.seek(SeekFrom::Start(off)).map_err(|e| e.to_string())?;
+fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<(), VerifyError> {
+    let open = |p: &Path, off: u64| -> Result<File, VerifyError> {
+        let mut f = File::open(p).map_err(VerifyError::AudioUnreadable)?;
+        f.seek(SeekFrom::Start(off))
+            .map_err(VerifyError::AudioUnreadable)?;
         Ok(f)
     };
     let (mut fa, mut fb) = (open(a, off_a)?, open(b, off_b)?);
@@ -388,15 +391,17 @@ fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<()
     let mut at = 0u64;
     while left > 0 {
         let n = left.min(ba.len() as u64) as usize;
-        fa.read_exact(&mut ba[..n]).map_err(|e| e.to_string())?;
-        fb.read_exact(&mut bb[..n]).map_err(|e| e.to_string())?;
+        fa.read_exact(&mut ba[..n])
+            .map_err(VerifyError::AudioUnreadable)?;
+        fb.read_exact(&mut bb[..n])
+            .map_err(VerifyError::AudioUnreadable)?;
         if ba[..n] != bb[..n] {
             let i = ba[..n]
                 .iter()
                 .zip(&bb[..n])
                 .position(|(x, y)| x != y)
                 .unwrap_or(0);
-            return Err(format!("audio byte {} differs", at + i as u64));
+            return Err(VerifyError::AudioDiffers(at + i as u64));
         }
         left -= n as u64;
         at += n as u64;

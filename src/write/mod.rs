@@ -1,7 +1,16 @@
-//! Writing codes into masters: executing a [`Plan`] safely (temp file or
+//! Writing codes into masters: executing a [`Plan`](crate::plan::Plan) safely (temp file or
 //! in-place patch), verifying the result, and batches of files. Plans are
 //! made by the containers (`formats`), in the vocabulary of [`crate::plan`].
 
-pub mod engine;
-pub mod run;
-pub mod safe;
+//!
+//! The library's writing API is [`write_file`]: read the file, plan the
+//! write, write it safely (a temp file renamed into place, or one
+//! in-place page patch), verify that the codes read back and that the
+//! audio and every other part are unchanged, and report what happened.
+
+mod engine;
+pub(crate) mod run;
+pub(crate) mod safe;
+
+pub use engine::{FileResult, Status, write_file};
+pub use safe::{VerifyError, WriteError};

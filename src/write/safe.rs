@@ -5,6 +5,7 @@
 //! old file or the new one, and at worst a temp file whose name
 //! ([`crate::walk::TEMP_PREFIX`]) every walk skips.
 
+use crate::model::CodeKind;
 use crate::plan::Piece;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -25,7 +26,84 @@ pub enum WriteError {
     },
     /// The new file did not pass its check; it was thrown away.
     #[error("the rewritten file failed its check, so the original was kept: {0}")]
-    Verify(String),
+    Verify(#[from] VerifyError),
+}
+
+/// Why a rewritten file failed its check (the original is kept).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The new file does not read without errors.
+    #[error("the new file does not read cleanly: {0}")]
+    Unreadable(String),
+    /// The new file is another container.
+    #[error("the new file is not the same container")]
+    Container,
+    /// A code written has no site in the new file.
+    #[error("the new file has no {0} site")]
+    NoSite(CodeKind),
+    /// A site holds another code than the one written.
+    #[error("{kind} at {location} reads {found:?}, not {want:?}")]
+    WrongCode {
+        /// ISRC or barcode.
+        kind: CodeKind,
+        /// Where, as `Location::describe` puts it.
+        location: String,
+        /// What the site holds.
+        found: String,
+        /// What was written.
+        want: String,
+    },
+    /// The audio properties could not be read before or after.
+    #[error("audio properties missing")]
+    NoAudioProperties,
+    /// The audio payload could not be located.
+    #[error("audio payload not located")]
+    NoPayload,
+    /// Duration, rate, channels or payload length changed.
+    #[error("audio properties changed: {before} became {after}")]
+    AudioProperties {
+        /// Before, as debug text.
+        before: String,
+        /// After, as debug text.
+        after: String,
+    },
+    /// A byte of the audio payload differs.
+    #[error("audio payload check: audio byte {0} differs")]
+    AudioDiffers(u64),
+    /// An in-place edit would touch the audio payload.
+    #[error("the edit would touch the audio payload")]
+    TouchesAudio,
+    /// The payloads could not be read for the comparison.
+    #[error("audio payload check: {0}")]
+    AudioUnreadable(io::Error),
+    /// The chunks, blocks or atoms other than the tags changed.
+    #[error("the file's other parts changed: {before:?} became {after:?}")]
+    Structure {
+        /// The parts before, by id and size.
+        before: Vec<(String, u64)>,
+        /// The parts after.
+        after: Vec<(String, u64)>,
+    },
+    /// The file's parts could not be listed.
+    #[error("{0}")]
+    Layout(String),
+    /// The temp file handle was lost (a bug).
+    #[error("temp file lost")]
+    TempLost,
+    /// The original ended before a range the plan copies.
+    #[error("the original ended early: {copied} of {len} bytes at {offset}")]
+    ShortOriginal {
+        /// Bytes copied.
+        copied: u64,
+        /// Bytes asked for.
+        len: u64,
+        /// Where in the original.
+        offset: u64,
+    },
+    /// An in-place edit read back wrong; the old bytes were put back.
+    #[error("after writing in place (the old bytes were put back): {0}")]
+    InPlace(Box<VerifyError>),
 }
 
 fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> WriteError + 'a {
@@ -98,21 +176,13 @@ fn temp_beside(target: &Path) -> Result<Temp, WriteError> {
 /// Write `pieces` as the new content of `target` (already resolved), check
 /// the result with `verify` (given the temp file's path), and only then
 /// replace the original. Memory stays small whatever the file size: copied
-/// ranges stream through the kernel.
-pub fn replace(
-    target: &Path,
-    pieces: &[Piece],
-    verify: &mut dyn FnMut(&Path) -> Result<(), String>,
-) -> Result<(), WriteError> {
-    replace_then(target, pieces, verify, true)
-}
-
-/// [`replace`], syncing the folder afterwards only when `sync_folder`: a
-/// caller writing many files in one folder syncs it once with [`sync_dir`].
+/// ranges stream through the kernel. The folder is synced afterwards only
+/// when `sync_folder`: a caller writing many files in one folder syncs it
+/// once with [`sync_dir`].
 pub fn replace_then(
     target: &Path,
     pieces: &[Piece],
-    verify: &mut dyn FnMut(&Path) -> Result<(), String>,
+    verify: &mut dyn FnMut(&Path) -> Result<(), VerifyError>,
     sync_folder: bool,
 ) -> Result<(), WriteError> {
     let mut original = File::open(target).map_err(io_err("cannot open", target))?;
@@ -124,7 +194,7 @@ pub fn replace_then(
         let out = temp
             .file
             .as_mut()
-            .ok_or_else(|| WriteError::Verify("temp file lost".into()))?;
+            .ok_or(WriteError::Verify(VerifyError::TempLost))?;
         let mut w = io::BufWriter::with_capacity(1 << 20, &mut *out);
         for piece in pieces {
             match piece {
@@ -140,9 +210,11 @@ pub fn replace_then(
                     let copied = io::copy(&mut (&mut original).take(*len), w.get_mut())
                         .map_err(io_err("cannot copy into the temp file for", target))?;
                     if copied != *len {
-                        return Err(WriteError::Verify(format!(
-                            "the original ended early: {copied} of {len} bytes at {offset}"
-                        )));
+                        return Err(WriteError::Verify(VerifyError::ShortOriginal {
+                            copied,
+                            len: *len,
+                            offset: *offset,
+                        }));
                     }
                 }
             }
@@ -153,14 +225,14 @@ pub fn replace_then(
     let file = temp
         .file
         .as_mut()
-        .ok_or_else(|| WriteError::Verify("temp file lost".into()))?;
+        .ok_or(WriteError::Verify(VerifyError::TempLost))?;
     fs::set_permissions(&temp.path, meta.permissions()).map_err(io_err(
         "cannot set permissions on the temp file for",
         target,
     ))?;
     file.sync_all()
         .map_err(io_err("cannot sync the temp file for", target))?;
-    verify(&temp.path).map_err(WriteError::Verify)?;
+    verify(&temp.path)?;
     drop(temp.file.take());
     fs::rename(&temp.path, target).map_err(io_err("cannot replace", target))?;
     temp.keep = true;
@@ -202,7 +274,7 @@ mod tests {
             Piece::Bytes(b"abc".to_vec()),
             Piece::Copy { offset: 7, len: 3 },
         ];
-        replace(&p, &pieces, &mut |_| Ok(())).expect("replace");
+        replace_then(&p, &pieces, &mut |_| Ok(()), true).expect("replace");
         assert_eq!(fs::read(&p).expect("read"), b"012abc789");
         assert_eq!(
             fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
@@ -216,11 +288,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("a.bin");
         fs::write(&p, b"original").expect("write");
-        let e = replace(&p, &[Piece::Bytes(b"new".to_vec())], &mut |_| {
-            Err("audio differs".into())
-        })
+        let e = replace_then(
+            &p,
+            &[Piece::Bytes(b"new".to_vec())],
+            &mut |_| Err(VerifyError::AudioDiffers(7)),
+            true,
+        )
         .expect_err("must fail");
-        assert!(e.to_string().contains("audio differs"));
+        assert!(e.to_string().contains("audio byte 7 differs"), "{e}");
         assert_eq!(fs::read(&p).expect("read"), b"original");
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
@@ -233,7 +308,13 @@ mod tests {
         fs::write(&real, b"old").expect("write");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
         let target = resolve(&link).expect("resolve");
-        replace(&target, &[Piece::Bytes(b"new".to_vec())], &mut |_| Ok(())).expect("replace");
+        replace_then(
+            &target,
+            &[Piece::Bytes(b"new".to_vec())],
+            &mut |_| Ok(()),
+            true,
+        )
+        .expect("replace");
         assert!(
             fs::symlink_metadata(&link)
                 .expect("meta")

@@ -25,6 +25,7 @@ impl<W: Write> CsvSink<W> {
     }
 
     /// The writer back (tests read what was rendered).
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }

@@ -24,6 +24,7 @@ impl<W: Write> GithubSink<W> {
     }
 
     /// The writer back (tests read what was rendered).
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }

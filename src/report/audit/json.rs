@@ -56,6 +56,7 @@ impl<W: Write> JsonSink<W> {
     }
 
     /// The writer back (tests read what was rendered).
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }

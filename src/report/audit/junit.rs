@@ -37,6 +37,7 @@ impl<W: Write> JunitSink<W> {
     }
 
     /// The writer back (tests read what was rendered).
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }

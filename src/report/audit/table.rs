@@ -29,6 +29,7 @@ impl<W: Write> TableSink<W> {
     }
 
     /// The writer back (tests read what was rendered).
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }
