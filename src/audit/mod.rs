@@ -8,6 +8,8 @@
 //! releases). Memory therefore grows by a record per file, not by a report.
 
 pub mod config;
+mod cross_file;
+mod file_rules;
 mod finding;
 mod run;
 
