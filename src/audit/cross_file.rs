@@ -21,8 +21,8 @@ use crate::codes::Isrc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// The run's state on the main thread: findings, one record per file, the
-/// release table.
+/// The run's state, kept as files are written: findings, one record per
+/// file, the release table.
 pub(super) struct Audit<'a> {
     settings: &'a Settings,
     /// Every finding: the per-file rules' as each file is taken, then the

@@ -1,7 +1,16 @@
-//! The audit pipeline: the walk hands files in path order to the reading
-//! threads a batch at a time; each file is read, rendered and put through
-//! the per-file rules where it was read; results are written in path order
-//! as batches complete; the cross-file rules run at the end.
+//! The audit pipeline: [`run`] takes the flow (walk → read → records →
+//! rules → findings → render) from the paths a user gave to the sink.
+//!
+//! The walk and the reads happen on the reading threads (rayon's pool; the
+//! caller waits). One of them walks ([`crate::walk`]) and hands the files
+//! it finds, in path order, to the others a batch at a time ([`Flow`]);
+//! each file is read, rendered and put through the per-file rules
+//! (`file_rules.rs`) where it was read ([`examine`]). The walking thread
+//! writes the results in path order as batches complete ([`Output`]) and
+//! keeps their records (`cross_file.rs`'s `Audit`). Then, on the caller's
+//! thread, paths the walk could not read become unreadable reports, the
+//! cross-file rules run, and the sorted findings and the records go to the
+//! sink.
 
 use super::config::{Identity, Settings};
 use super::cross_file::Audit;
@@ -18,6 +27,11 @@ use std::path::{Path, PathBuf};
 /// Files read per batch: enough to keep the cores busy, few enough that
 /// a batch of results is small.
 const BATCH: usize = 128;
+
+/// Batches read at once beyond the one being written: enough to keep the
+/// cores busy while the walk goes on, few enough that memory holds only a
+/// few batches of results.
+const IN_FLIGHT: usize = 4;
 
 /// How an audit ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +53,8 @@ pub fn run(
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
     // Everything that needs the report happens on the reading threads:
-    // rendering, the per-file rules, the record. The main thread walks,
-    // writes, numbers releases and keeps records, in path order.
+    // rendering, the per-file rules, the record. The thread that walks and
+    // writes numbers releases and keeps records, in path order.
     let read_one = |p: &PathBuf| -> io::Result<Examined> {
         let report = engine::read_file(p);
         let hash = (settings.identity == Identity::Audio)
@@ -134,11 +148,6 @@ pub fn run(
     Ok(Outcome { summary, failed })
 }
 
-/// Batches read at once beyond the one being written: enough to keep the
-/// cores busy while the walk goes on, few enough that memory holds only a
-/// few batches of results.
-const IN_FLIGHT: usize = 4;
-
 /// Where examined files go, in path order.
 struct Output<'o, 'a> {
     sink: &'o mut (dyn Sink + Send),
@@ -222,7 +231,7 @@ pub(super) struct Examined {
     pub(super) findings: Vec<Finding>,
     /// This file's counts (files, audio, skipped, LFS, unreadable).
     pub(super) summary: Summary,
-    /// The small record; its `release` is numbered by the main thread.
+    /// The small record; its `release` is numbered by [`Audit::take`].
     pub(super) record: Record,
 }
 
