@@ -1,6 +1,11 @@
 //! Audit settings: `isrckit.toml` (found upward from the audited folder, as
 //! ruff finds its config), overridden by command-line flags.
 //!
+//! In the flow (walk → read → records → rules → findings → render) the
+//! [`Settings`] made here steer the walk (include, exclude), the rules
+//! (select, ignore, registrants, year, release-by, identity,
+//! duration-tolerance) and the findings (severity, fail-on).
+//!
 //! ```toml
 //! [audit]
 //! registrants = ["USRC1", "QMDA7"]   # codes must carry one of these prefixes

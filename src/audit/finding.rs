@@ -1,8 +1,14 @@
 //! What an audit produces: findings under stable rule ids, and a summary.
+//!
+//! The vocabulary of the whole flow (walk → read → records → rules →
+//! findings → render): the rule table ([`RULES`]), a [`Finding`], the run's
+//! [`Summary`], and [`Findings`], the list the rules push into, which
+//! applies the settings (rules turned off, severities).
 
+use super::config::Settings;
 use serde::Serialize;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -195,6 +201,54 @@ fn paths_text<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S:
         seq.serialize_element(&p.to_string_lossy())?;
     }
     seq.end()
+}
+
+/// Findings as the settings shape them: a rule turned off makes none, and
+/// each gets the severity the settings give its rule. The per-file rules
+/// ([`super::file_rules`]) and the cross-file rules ([`super::cross_file`])
+/// each collect theirs in one.
+pub(super) struct Findings<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) list: Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    /// None yet.
+    pub(super) fn new(settings: &'a Settings) -> Findings<'a> {
+        Findings {
+            settings,
+            list: Vec::new(),
+        }
+    }
+
+    /// A finding of `rule` about `path`, if the rule is on.
+    pub(super) fn push(
+        &mut self,
+        rule: Rule,
+        path: &Path,
+        message: String,
+        code: Option<String>,
+        location: Option<String>,
+    ) {
+        let settings = self.settings;
+        if !settings.enabled.contains(&rule) {
+            return;
+        }
+        let severity = settings
+            .severity
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.info().default_severity);
+        self.list.push(Finding {
+            rule,
+            severity,
+            path: path.to_path_buf(),
+            message,
+            related: Vec::new(),
+            code,
+            location,
+        });
+    }
 }
 
 /// Counts for the end of a run.

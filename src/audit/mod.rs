@@ -1,13 +1,27 @@
 //! The audit: rules that turn file records into findings.
 //!
-//! The engine reads files in sorted order, in parallel batches. On the
-//! reading thread each [`FileReport`] is rendered (when the [`Sink`] streams
-//! files), put through the per-file rules, and dropped: only its rendering,
-//! its findings and a small [`Record`] reach the main thread, which keeps
-//! the records for the rules that look across files (duplicates,
-//! releases). Memory therefore grows by a record per file, not by a report.
+//! The flow, and where each step lives:
+//!
+//! 1. **walk**: [`crate::walk`] finds the files, in path order (with the
+//!    include/exclude globs of [`Settings`], from `config.rs`).
+//! 2. **read**: `run.rs` hands them to the reading threads a batch at a
+//!    time; each file is read into a [`FileReport`].
+//! 3. **records**: on the reading thread the report is rendered (when the
+//!    [`Sink`] streams files), put through the per-file rules
+//!    (`file_rules.rs`) and dropped: only its rendering, its findings and a
+//!    small [`Record`] go on, in path order, to the thread that walks and
+//!    writes, which keeps the records. Memory therefore grows by a record
+//!    per file, not by a report.
+//! 4. **rules**: when the walk is over, the rules that look across files
+//!    (duplicates, releases: `cross_file.rs`) run on the records.
+//! 5. **findings**: every rule pushes into one list that applies the
+//!    settings (`finding.rs`); it is sorted by path and counted.
+//! 6. **render**: the [`Sink`] (`crate::report::audit`) writes the
+//!    findings, the records and the [`Summary`].
 
 pub mod config;
+mod cross_file;
+mod file_rules;
 mod finding;
 mod run;
 
@@ -36,7 +50,7 @@ pub struct Record {
     pub title: Option<Box<str>>,
     /// Duration from the headers, for recording identity.
     pub duration_ms: Option<u64>,
-    /// Index of the file's release (see `release` in the config) in the run's release table.
+    /// Index of the file's release (see `release-by` in the config) in the run's release table.
     pub release: u32,
     /// Hash of the audio payload, with `--identity audio`.
     pub audio_hash: Option<[u8; 32]>,

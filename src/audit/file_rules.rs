@@ -1,0 +1,237 @@
+//! The per-file rules: what one file's report says about itself.
+//!
+//! In the flow (walk → read → records → rules → findings → render) these
+//! run on the reading thread, right after the file is read
+//! (`run::examine`), while its [`FileReport`] is still there: first the
+//! file's status (unreadable, lfs-pointer; files that are not audio are
+//! counted as skipped), then the codes of an audio file (isrc-missing,
+//! isrc-invalid, isrc-noncanonical, isrc-registrant, isrc-year,
+//! isrc-conflict, barcode-missing, barcode-invalid, barcode-conflict). The
+//! rules that compare files with each other are in `cross_file.rs`.
+
+use super::finding::Findings;
+use super::{Rule, Settings, Summary};
+use crate::codes::Isrc;
+use crate::formats;
+use crate::model::{CodeKind, FileReport, FileStatus};
+use std::collections::BTreeSet;
+
+/// One file's check, run on the thread that read it.
+pub(super) struct FileCheck<'a> {
+    /// What the rules found.
+    pub(super) findings: Findings<'a>,
+    /// The file's counts (files, audio, skipped, LFS, unreadable).
+    pub(super) summary: Summary,
+}
+
+impl<'a> FileCheck<'a> {
+    /// Nothing checked yet.
+    pub(super) fn new(settings: &'a Settings) -> FileCheck<'a> {
+        FileCheck {
+            findings: Findings::new(settings),
+            summary: Summary::default(),
+        }
+    }
+
+    /// The per-file rules; `isrcs` and `barcodes` are the report's
+    /// distinct valid values ([`FileReport::distinct`]).
+    pub(super) fn file(&mut self, r: &FileReport, isrcs: &[&str], barcodes: &[&str]) {
+        self.summary.files += 1;
+        let path = r.path.as_path();
+        let named_audio = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(formats::container_for_extension)
+            .is_some();
+        let error = r.error.clone().unwrap_or_default();
+        match r.status {
+            FileStatus::LfsPointer => {
+                self.summary.lfs_pointers += 1;
+                self.findings.push(
+                    Rule::LfsPointer,
+                    path,
+                    "is a Git LFS pointer, not the audio: the file was not fetched (run `git lfs pull`; in CI check out with LFS enabled)".into(),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::NotAudio | FileStatus::Empty if !named_audio => self.summary.skipped += 1,
+            FileStatus::NotAudio | FileStatus::Empty | FileStatus::Unreadable => {
+                self.summary.unreadable += 1;
+                self.findings.push(
+                    Rule::Unreadable,
+                    path,
+                    format!("could not be read as audio: {error}"),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::Damaged => {
+                self.summary.unreadable += 1;
+                self.summary.audio += 1;
+                self.findings.push(
+                    Rule::Unreadable,
+                    path,
+                    format!("is damaged: {error} (codes read before the damage are audited)"),
+                    None,
+                    None,
+                );
+            }
+            FileStatus::Ok => self.summary.audio += 1,
+        }
+        if r.container.is_some() {
+            self.codes(r, isrcs, barcodes);
+        }
+    }
+
+    /// The rules on the codes of an audio file.
+    fn codes(&mut self, r: &FileReport, isrcs: &[&str], barcodes: &[&str]) {
+        let path = r.path.as_path();
+        let (mut isrc_sites, mut barcode_sites) = (0, 0);
+        let mut flagged: BTreeSet<(Rule, String)> = BTreeSet::new();
+        for c in &r.codes {
+            // Only a finding needs these texts: most sites make none.
+            let at = || c.location.describe();
+            let shown = || c.value.clone().unwrap_or_else(|| c.raw.clone());
+            match c.kind {
+                CodeKind::Isrc => {
+                    isrc_sites += 1;
+                    if !c.valid {
+                        let at = at();
+                        self.findings.push(
+                            Rule::IsrcInvalid,
+                            path,
+                            format!(
+                                "ISRC \"{}\" at {at} is not valid: {}",
+                                c.raw,
+                                c.problem.as_deref().unwrap_or("")
+                            ),
+                            Some(c.raw.clone()),
+                            Some(at),
+                        );
+                        continue;
+                    }
+                    if !c.canonical {
+                        let (at, shown) = (at(), shown());
+                        self.findings.push(
+                            Rule::IsrcNoncanonical,
+                            path,
+                            format!("ISRC stored as \"{}\" at {at}; store it as {shown}", c.raw),
+                            Some(shown),
+                            Some(at),
+                        );
+                    }
+                    let Ok(code) = Isrc::parse(&c.raw) else {
+                        continue;
+                    };
+                    let s = self.findings.settings;
+                    if !s.registrants.is_empty()
+                        && !s.registrants.iter().any(|p| p == code.prefix_code())
+                        && flagged.insert((Rule::IsrcRegistrant, shown()))
+                    {
+                        let shown = shown();
+                        self.findings.push(
+                            Rule::IsrcRegistrant,
+                            path,
+                            format!(
+                                "ISRC {shown} was issued under {}, not under the label's prefix{} {}",
+                                code.prefix_code(),
+                                if s.registrants.len() == 1 { "" } else { "es" },
+                                s.registrants.join(", ")
+                            ),
+                            Some(shown),
+                            Some(at()),
+                        );
+                    }
+                    let yy = u16::from(code.year());
+                    let this_yy = s.year % 100;
+                    // Years of reference run from 1986 (86) to this year.
+                    if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown())) {
+                        let shown = shown();
+                        self.findings.push(
+                            Rule::IsrcYear,
+                            path,
+                            format!(
+                                "ISRC {shown} has year of reference {yy:02}, which is in the future ({})",
+                                s.year
+                            ),
+                            Some(shown),
+                            Some(at()),
+                        );
+                    }
+                }
+                CodeKind::Barcode => {
+                    barcode_sites += 1;
+                    if !c.valid {
+                        let at = at();
+                        self.findings.push(
+                            Rule::BarcodeInvalid,
+                            path,
+                            format!(
+                                "barcode \"{}\" at {at} is not valid: {}",
+                                c.raw,
+                                c.problem.as_deref().unwrap_or("")
+                            ),
+                            Some(c.raw.clone()),
+                            Some(at),
+                        );
+                    }
+                }
+            }
+        }
+        if isrc_sites == 0 {
+            self.findings.push(
+                Rule::IsrcMissing,
+                path,
+                "has no ISRC anywhere (ID3 TSRC, Vorbis ISRC, MP4 ISRC, RIFF INFO, iXML, aXML)"
+                    .into(),
+                None,
+                None,
+            );
+        }
+        if barcode_sites == 0 {
+            self.findings.push(
+                Rule::BarcodeMissing,
+                path,
+                "has no UPC/EAN barcode".into(),
+                None,
+                None,
+            );
+        }
+        for (distinct, kind, rule, words) in [
+            (isrcs, CodeKind::Isrc, Rule::IsrcConflict, "ISRCs"),
+            (
+                barcodes,
+                CodeKind::Barcode,
+                Rule::BarcodeConflict,
+                "barcodes",
+            ),
+        ] {
+            if distinct.len() > 1 {
+                let parts: Vec<String> = distinct
+                    .iter()
+                    .map(|v| {
+                        let places: Vec<String> = r
+                            .codes
+                            .iter()
+                            .filter(|c| c.kind == kind && c.valid && c.value.as_deref() == Some(v))
+                            .map(|c| c.location.describe())
+                            .collect();
+                        format!("{v} at {}", places.join(" and "))
+                    })
+                    .collect();
+                self.findings.push(
+                    rule,
+                    path,
+                    format!(
+                        "carries {} different {words}: {}",
+                        distinct.len(),
+                        parts.join("; ")
+                    ),
+                    Some(distinct.join(", ")),
+                    None,
+                );
+            }
+        }
+    }
+}
