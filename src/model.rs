@@ -141,7 +141,7 @@ pub struct Location {
     /// The track number, for per-track codes (FLAC CUESHEET, CUE, DDP).
     pub track: Option<u32>,
     /// Whether this is a standard place for this kind of code in this
-    /// container (DESIGN.md's table). Non-standard places are still codes,
+    /// container (the README's table, `keys.rs`). Non-standard places are still codes,
     /// reported with a note.
     pub standard: bool,
 }

@@ -97,7 +97,7 @@ pub enum PlanError {
 }
 
 /// Where to write, beyond the sites a file already has (which are always
-/// updated, so no stale code remains). Defaults: DESIGN.md's table.
+/// updated, so no stale code remains). Defaults: the README's "Where codes live".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Targets {
     /// WAV: the ID3v2 chunk (default).

@@ -3,7 +3,7 @@
 //! Every reader goes through [`Source`]: each read names its offset and
 //! length, both are checked against the file's length and against a per-read
 //! ceiling before any buffer is allocated, so a lying size in a header
-//! becomes an error, never an allocation (STYLE.md: one allocation guard).
+//! becomes an error, never an allocation (one allocation guard for every reader).
 //! Each read also names what it reads (`"fmt chunk"`, or `format_args!`
 //! for a composed name), formatted only into the error when it fails.
 

@@ -9,7 +9,7 @@ use crate::model::{CodeKind, TagFormat};
 /// How a key relates to the standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// The standard place (DESIGN.md's table); written by default.
+    /// The standard place (the README's table); written by default.
     Standard,
     /// A place real tools write that is not the standard one; read and
     /// reported with a note naming the standard place.
