@@ -11,6 +11,8 @@
 //! is updated, when it holds one; its track ISRCs are per-track codes of a
 //! disc image, not this recording's code, and stay as they are.
 
+use super::blocks::{self, Block, CUESHEET, Lead, MAX_BLOCK_LEN, MAX_BLOCKS, PADDING, STREAMINFO};
+use super::blocks::{VORBIS_COMMENT, WalkError};
 use crate::codes::assess;
 use crate::formats::keys::{self, Role};
 use crate::formats::{Collector, id3v2};
@@ -20,19 +22,6 @@ use crate::plan::{Change, Codes};
 use crate::plan::{Plan, PlanError};
 use crate::source::Source;
 
-/// The stream marker every native FLAC stream starts with.
-const MARKER: &[u8; 4] = b"fLaC";
-
-/// Block types (RFC 9639, table 3) this writer acts on.
-const STREAMINFO: u8 = 0;
-const PADDING: u8 = 1;
-const VORBIS_COMMENT: u8 = 4;
-const CUESHEET: u8 = 5;
-
-/// A metadata block's length is a 24-bit field.
-const MAX_BLOCK_LEN: u64 = (1 << 24) - 1;
-/// More metadata blocks than any real stream has (as the reader).
-const MAX_BLOCKS: usize = 4096;
 /// Padding given to a file whose metadata had to grow past its padding, so
 /// that the next edit fits without moving the audio again.
 const NEW_PADDING: u64 = 8192;
@@ -40,24 +29,6 @@ const NEW_PADDING: u64 = 8192;
 const VENDOR: &str = "isrckit";
 /// Where changes are said to be (`Location::describe`'s chunk part).
 const PLACE: &str = "VORBIS_COMMENT";
-
-/// One metadata block of the original stream.
-#[derive(Debug, Clone, Copy)]
-struct Block {
-    ty: u8,
-    /// File offset of its 4-byte header.
-    at: u64,
-    /// Body length.
-    len: u64,
-    last: bool,
-}
-
-impl Block {
-    fn body(&self) -> u64 {
-        // Cannot overflow: `at + 4 + len` was checked against the file length.
-        self.at + 4
-    }
-}
 
 /// One metadata block of the new stream.
 enum Item {
@@ -83,25 +54,22 @@ impl Item {
 /// Plan the write of `codes` into the FLAC stream `src`: `None` when every
 /// code comment (and every code frame of a leading ID3v2 tag) already holds
 /// them and the standard comments are there.
-// Reached through `formats::plan_write` once the FLAC arm is added there.
 pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, PlanError> {
     let file_len = src.len();
     let mut changes = Vec::new();
 
     // A leading ID3v2 tag: its code frames are updated, nothing is added.
     let head = src.read_upto("file header", 0, 10)?;
-    let (start, id3) = if head.starts_with(b"ID3") {
-        let total = id3v2::total_size(&head).ok_or_else(|| {
-            PlanError::Damaged(
+    let (start, id3) = match Lead::of(&head) {
+        Lead::Bare => (0, None),
+        Lead::Id3(total) => (total, head_tag(src, total, codes)?),
+        Lead::BadId3 => {
+            return Err(PlanError::Damaged(
                 "the ID3v2 tag in front of the FLAC stream has a malformed size field".into(),
-            )
-        })?;
-        (total, head_tag(src, total, codes)?)
-    } else {
-        (0, None)
+            ));
+        }
     };
-    let mut marker = [0u8; 4];
-    if src.fill("FLAC stream marker", start, &mut marker).is_err() || &marker != MARKER {
+    if !blocks::marker_at(src, start) {
         return Err(PlanError::Damaged(format!(
             "no \"fLaC\" stream marker at byte {start} (file is {file_len} bytes)"
         )));
@@ -114,7 +82,8 @@ pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, Plan
         None => start,
     };
 
-    let (blocks, audio_at) = walk(src, start + 4)?;
+    let (blocks, audio_at) = blocks::walk(src, start + 4);
+    let audio_at = audio_at.map_err(|e| walk_error(e, file_len))?;
 
     // Rebuild the VORBIS_COMMENT block(s); a second one (not allowed, but
     // read) is updated too, so no stale code remains anywhere.
@@ -262,45 +231,22 @@ fn head_tag(
     }
 }
 
-/// Walk the metadata blocks from `pos` (just after the marker) to the one
-/// marked last; returns them and the offset of the first audio frame.
-fn walk(src: &mut Source, mut pos: u64) -> Result<(Vec<Block>, u64), PlanError> {
-    let file_len = src.len();
-    let mut blocks = Vec::new();
-    loop {
-        if blocks.len() >= MAX_BLOCKS {
-            return Err(PlanError::Damaged(format!(
-                "more than {MAX_BLOCKS} FLAC metadata blocks before byte {pos} without a last-block flag"
-            )));
-        }
-        let header: [u8; 4] = src.header("FLAC metadata block header", pos).map_err(|_| {
-            PlanError::Damaged(format!(
-                "the FLAC metadata ends at byte {file_len} before a block marked last \
-                 (no room for a block header at byte {pos})"
-            ))
-        })?;
-        let block = Block {
-            ty: header[0] & 0x7f,
-            at: pos,
-            len: u64::from(u32::from_be_bytes([0, header[1], header[2], header[3]])),
-            last: header[0] & 0x80 != 0,
-        };
-        let end = pos
-            .checked_add(4)
-            .and_then(|b| b.checked_add(block.len))
-            .filter(|&e| e <= file_len)
-            .ok_or_else(|| {
-                PlanError::Damaged(format!(
-                    "FLAC metadata block at byte {pos} declares {} bytes but the file ends at byte {file_len}",
-                    block.len
-                ))
-            })?;
-        blocks.push(block);
-        if block.last {
-            return Ok((blocks, end));
-        }
-        pos = end;
-    }
+/// The damage that stopped the walk over the metadata blocks, as the
+/// writer words it.
+fn walk_error(e: WalkError, file_len: u64) -> PlanError {
+    PlanError::Damaged(match e {
+        WalkError::TooMany { at } => format!(
+            "more than {MAX_BLOCKS} FLAC metadata blocks before byte {at} without a last-block flag"
+        ),
+        WalkError::NoHeader { at } => format!(
+            "the FLAC metadata ends at byte {file_len} before a block marked last \
+             (no room for a block header at byte {at})"
+        ),
+        WalkError::PastEnd { block, .. } | WalkError::Overflow { block } => format!(
+            "FLAC metadata block at byte {} declares {} bytes but the file ends at byte {file_len}",
+            block.at, block.len
+        ),
+    })
 }
 
 /// Make the new metadata end where the old one did (`old_len`, the offset

@@ -3,14 +3,10 @@
 
 use super::*;
 use crate::codes::{Gtin, Isrc};
+use crate::formats::flac::blocks::{APPLICATION, MARKER, PICTURE, SEEKTABLE};
 use crate::model::FileReport;
 use std::path::Path;
 use std::process::Command;
-
-const APPLICATION: u8 = 2;
-const SEEKTABLE: u8 = 3;
-const CUESHEET: u8 = 5;
-const PICTURE: u8 = 6;
 
 /// Stand-in for the audio frames: a frame sync code and some bytes.
 const AUDIO: &[u8] = b"\xff\xf8\x69\x08 not really audio \x00\x01\x02\xfe";
