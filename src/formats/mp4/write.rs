@@ -34,7 +34,7 @@
     )
 )]
 
-use super::atoms::{self, Atom, Budget, Parent, Step, be_u32, be_u64};
+use super::atoms::{self, Atom, Budget, Listing, Parent, be_u32, be_u64};
 use crate::codes;
 use crate::formats::keys::{self, Role};
 use crate::model::{CodeKind, TagFormat};
@@ -222,28 +222,11 @@ fn is_free(a: &Atom) -> bool {
 
 // ---- listing ---------------------------------------------------------------
 
-/// The atoms of a region, and the 1 to 7 bytes after the last one (kept).
-struct Listing {
-    atoms: Vec<Atom>,
-    trailing: Option<(u64, u64)>,
-}
-
 /// List the atoms of `parent`; damage is an error (nothing is written into
-/// a file whose structure is not sound).
+/// a file whose structure is not sound). The 1 to 7 bytes after the last
+/// atom, if any, are kept.
 fn list(src: &mut Source, budget: &mut Budget, parent: &Parent) -> Result<Listing, PlanError> {
-    let mut cursor = parent.start;
-    let mut out = Listing {
-        atoms: Vec::new(),
-        trailing: None,
-    };
-    loop {
-        match atoms::next(src, budget, parent, &mut cursor) {
-            Step::Atom(a) => out.atoms.push(a),
-            Step::End => return Ok(out),
-            Step::Trailing(at, n) => out.trailing = Some((at, n)),
-            Step::Damage(e) | Step::Truncated(_, e) => return Err(e.into()),
-        }
-    }
+    Ok(atoms::list(src, budget, parent).sound()?)
 }
 
 /// How many bytes of a full box's version and flags precede the children
@@ -326,7 +309,7 @@ impl Shape {
     fn scan(src: &mut Source) -> Result<Shape, PlanError> {
         let mut budget = Budget::default();
         let file = Parent::file(src.len());
-        let top = list(src, &mut budget, &file)?;
+        let top = atoms::top_level(src, &mut budget)?;
         let mut moovs = top.atoms.iter().filter(|a| a.is(b"moov"));
         let moov = *moovs.next().ok_or_else(|| {
             PlanError::Unsupported(
@@ -551,7 +534,7 @@ impl<'p, 's> Pass<'p, 's> {
             layout: Vec::new(),
         };
         let file = Parent::file(old_len);
-        let listing = list(pass.src, &mut pass.budget, &file)?;
+        let listing = atoms::top_level(pass.src, &mut pass.budget)?;
         let (built, _) = pass.region(&file, listing, &Level::Top, None)?;
         Ok(Outcome {
             built,
@@ -697,7 +680,7 @@ impl<'p, 's> Pass<'p, 's> {
             out.append(extra);
             changed = true;
         }
-        if let Some((at, n)) = listing.trailing {
+        if let Some((at, n)) = listing.trailing() {
             out.copy(at, n);
         }
         Ok((out, changed))
@@ -908,7 +891,7 @@ impl<'p, 's> Pass<'p, 's> {
                 None => body.copy_atom(c),
             }
         }
-        if let Some((at, n)) = listing.trailing {
+        if let Some((at, n)) = listing.trailing() {
             body.copy(at, n);
         }
         wrap(&item.kind, item.header_len == 16, body).map(Some)
