@@ -13,23 +13,13 @@
 //! of the file stops the walk. Either way everything recorded before stays
 //! in the collector and the first damage is returned at the end.
 
+use super::blocks::{
+    self, APPLICATION, Block, Blocks, CUESHEET, FORBIDDEN, Lead, MARKER, MAX_BLOCKS, PICTURE,
+    SEEKTABLE, STREAMINFO, VORBIS_COMMENT, WalkError,
+};
 use crate::formats::{Collector, FormatError, id3v2};
 use crate::model::TagFormat;
 use crate::source::Source;
-
-/// The stream marker every native FLAC stream starts with.
-const MARKER: &[u8; 4] = b"fLaC";
-
-/// Block types (RFC 9639, table 3).
-const STREAMINFO: u8 = 0;
-const PADDING: u8 = 1;
-const APPLICATION: u8 = 2;
-const SEEKTABLE: u8 = 3;
-const VORBIS_COMMENT: u8 = 4;
-const CUESHEET: u8 = 5;
-const PICTURE: u8 = 6;
-/// Forbidden: it would be confused with a frame sync code.
-const FORBIDDEN: u8 = 127;
 
 /// STREAMINFO's fixed length.
 const STREAMINFO_LEN: u64 = 34;
@@ -42,29 +32,14 @@ const CUE_TRACK: usize = 36;
 /// CUESHEET track index point: offset (8), number (1), reserved (3).
 const CUE_INDEX: usize = 12;
 
-/// More metadata blocks than any real stream has: past this the headers are
-/// taken for damage rather than read one by one to the end of a long file.
-const MAX_BLOCKS: u32 = 4096;
-
-/// The name RFC 9639 gives a block type.
-fn block_name(ty: u8) -> String {
-    match ty {
-        STREAMINFO => "STREAMINFO".into(),
-        PADDING => "PADDING".into(),
-        APPLICATION => "APPLICATION".into(),
-        SEEKTABLE => "SEEKTABLE".into(),
-        VORBIS_COMMENT => "VORBIS_COMMENT".into(),
-        CUESHEET => "CUESHEET".into(),
-        PICTURE => "PICTURE".into(),
-        other => format!("type-{other}"),
-    }
-}
-
 /// Read a FLAC stream's metadata into `c`.
 pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
     let file_len = src.len();
     let head = src.read_upto("file header", 0, 10)?;
-    let start = if head.starts_with(b"ID3") {
+    let lead = Lead::of(&head);
+    let start = if lead == Lead::Bare {
+        0
+    } else {
         c.note(
             "an ID3v2 tag precedes the FLAC stream: this is not standard FLAC (its tags belong in the \
              VORBIS_COMMENT block) and some players and tools skip or reject such files",
@@ -75,22 +50,19 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
                 c.note(format!(
                     "the ID3v2 tag in front of the FLAC stream could not be read: {e}"
                 ));
-                id3v2::total_size(&head).ok_or_else(|| {
+                lead.stream_start().ok_or_else(|| {
                     FormatError::damaged(
                         "the file starts with \"ID3\" but its ID3v2 header is invalid, so the FLAC stream after it cannot be found",
                     )
                 })?
             }
         }
-    } else {
-        0
     };
 
     let found = if start == 0 {
         head.starts_with(MARKER)
     } else {
-        let mut marker = [0u8; 4];
-        src.fill("FLAC stream marker", start, &mut marker).is_ok() && &marker == MARKER
+        blocks::marker_at(src, start)
     };
     if !found {
         return Err(FormatError::damaged(format!(
@@ -104,59 +76,25 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
         streaminfo_seen: false,
         vorbis_seen: false,
     };
-    let mut pos = start.checked_add(4).ok_or_else(|| overflow(start))?;
+    let first = start.checked_add(4).ok_or_else(|| overflow(start))?;
+    let mut blocks = Blocks::new(first);
     let mut count: u32 = 0;
-    loop {
+    while let Some(step) = blocks.next(src) {
         count += 1;
-        if count > MAX_BLOCKS {
-            walk.fail(
-                c,
-                FormatError::damaged(format!(
-                    "more than {MAX_BLOCKS} FLAC metadata blocks before byte {pos} without a last-block flag: the block headers are damaged"
-                )),
-            );
-            return walk.finish();
-        }
-        let header: [u8; 4] = match src.header("FLAC metadata block header", pos) {
-            Ok(h) => h,
-            Err(_) => {
-                walk.fail(
-                    c,
-                    FormatError::damaged(format!(
-                        "the FLAC metadata ends at byte {file_len} before a block marked last: \
-                         no room for a 4-byte block header at byte {pos} (truncated or damaged)"
-                    )),
-                );
+        let block = match step {
+            Ok(block) => block,
+            Err(WalkError::Overflow { block }) => return Err(overflow(block.body())),
+            Err(e) => {
+                if let WalkError::PastEnd { block, avail } = e {
+                    salvage(src, c, &block, avail);
+                }
+                walk.fail(c, walk_damage(e, file_len));
                 return walk.finish();
             }
         };
-        let last = header[0] & 0x80 != 0;
-        let ty = header[0] & 0x7f;
-        let len = u64::from(u32::from_be_bytes([0, header[1], header[2], header[3]]));
-        let body = pos.checked_add(4).ok_or_else(|| overflow(pos))?;
-        let end = body.checked_add(len).ok_or_else(|| overflow(body))?;
-        let name = block_name(ty);
-
-        if end > file_len {
-            let avail = file_len.saturating_sub(body);
-            // Salvage the codes in the part that is there; the part is at
-            // most one block (< 16 MiB), never the declared length.
-            if matches!(ty, VORBIS_COMMENT | CUESHEET)
-                && avail > 0
-                && let Ok(data) = src.read(&name, body, avail)
-            {
-                // Its own complaint is about the cut; the error below says so.
-                let _ = code_block(c, ty, pos, body, &data);
-            }
-            walk.fail(
-                c,
-                FormatError::damaged(format!(
-                    "{name} block at byte {pos} declares {len} bytes but the file ends at byte {file_len}, \
-                     {avail} bytes after its header (truncated or damaged)"
-                )),
-            );
-            return walk.finish();
-        }
+        let (pos, ty, len, last) = (block.at, block.ty, block.len, block.last);
+        let (body, end) = (block.body(), block.end());
+        let name = block.name();
 
         match ty {
             STREAMINFO => {
@@ -216,7 +154,43 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
             }
             return walk.finish();
         }
-        pos = end;
+    }
+    // Not reached: the walk ends with the block marked last or damage,
+    // both handled above.
+    walk.finish()
+}
+
+/// The damage that stopped the walk, as the reader words it.
+fn walk_damage(e: WalkError, file_len: u64) -> FormatError {
+    match e {
+        WalkError::TooMany { at } => FormatError::damaged(format!(
+            "more than {MAX_BLOCKS} FLAC metadata blocks before byte {at} without a last-block flag: the block headers are damaged"
+        )),
+        WalkError::NoHeader { at } => FormatError::damaged(format!(
+            "the FLAC metadata ends at byte {file_len} before a block marked last: \
+             no room for a 4-byte block header at byte {at} (truncated or damaged)"
+        )),
+        WalkError::PastEnd { block, avail } => FormatError::damaged(format!(
+            "{} block at byte {} declares {} bytes but the file ends at byte {file_len}, \
+             {avail} bytes after its header (truncated or damaged)",
+            block.name(),
+            block.at,
+            block.len
+        )),
+        WalkError::Overflow { block } => overflow(block.body()),
+    }
+}
+
+/// Salvage the codes in the part of a cut VORBIS_COMMENT or CUESHEET block
+/// that is there (`avail` bytes); the part is at most one block (< 16 MiB),
+/// never the declared length.
+fn salvage(src: &mut Source, c: &mut Collector, block: &Block, avail: u64) {
+    if matches!(block.ty, VORBIS_COMMENT | CUESHEET)
+        && avail > 0
+        && let Ok(data) = src.read(&block.name(), block.body(), avail)
+    {
+        // Its own complaint is about the cut; the walk's damage says so.
+        let _ = code_block(c, block.ty, block.at, block.body(), &data);
     }
 }
 

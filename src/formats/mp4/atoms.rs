@@ -4,6 +4,11 @@
 //! An atom starts with a 32-bit big-endian size and a four-byte type. Size 1
 //! means a 64-bit size follows the type; size 0 means the atom runs to the
 //! end of its parent (the end of the file at the top level).
+//!
+//! [`next`] is the walker: one header per call. The reader visits each atom
+//! as its header is read (its children before its next sibling); [`list`]
+//! collects a region's atoms for the writer and the reader's small regions;
+//! [`top_level`] lists the file's top-level atoms.
 
 use crate::formats::FormatError;
 use crate::source::Source;
@@ -17,7 +22,7 @@ pub(super) const MAX_DEPTH: u32 = 16;
 
 /// One atom's header: where it is and how long it says it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Atom {
+pub(crate) struct Atom {
     /// The four-byte type (`moov`, `©nam`, or a key index in an `mdta` list).
     pub kind: [u8; 4],
     /// Byte offset of the atom's header in the file.
@@ -162,8 +167,10 @@ impl Parent {
 }
 
 /// Counts the atoms visited so a crafted file cannot make the walk hang.
+/// One budget serves a whole walk of a file: every region listed with it
+/// counts against [`MAX_ATOMS`].
 #[derive(Debug, Default)]
-pub(super) struct Budget {
+pub(crate) struct Budget {
     /// Atoms visited so far.
     pub visited: u32,
     /// Whether running out has been reported (it is reported once).
@@ -238,6 +245,91 @@ pub(super) fn next(
             Step::Damage(e)
         }
     }
+}
+
+/// How a region's list of atoms ends.
+#[derive(Debug)]
+pub(crate) enum Tail {
+    /// The last atom ends where the region does (or the region is empty, or
+    /// the budget ran out and was already reported).
+    End,
+    /// 1 to 7 bytes, too few for a header, follow the last atom: offset and
+    /// count (kept by the writer; QuickTime ends some `udta` lists with four
+    /// zero bytes).
+    Trailing(u64, u64),
+    /// A damaged header (or a limit reached): the rest of the region cannot
+    /// be walked; the atoms before it are listed.
+    Damage(FormatError),
+    /// The last atom listed runs past the end of the file, and so does the
+    /// region: the file was cut short. That atom is cut to what the file
+    /// holds (its `cut` is set).
+    Truncated(FormatError),
+}
+
+/// The atoms of a region, in file order, and how the list ends.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    pub atoms: Vec<Atom>,
+    pub tail: Tail,
+}
+
+impl Listing {
+    /// The 1 to 7 bytes after the last atom, if any: offset and count.
+    pub(crate) fn trailing(&self) -> Option<(u64, u64)> {
+        match self.tail {
+            Tail::Trailing(at, n) => Some((at, n)),
+            _ => None,
+        }
+    }
+
+    /// The listing of a sound region: damage, or an atom cut by the file's
+    /// end, is an error.
+    pub(crate) fn sound(self) -> Result<Listing, FormatError> {
+        match self.tail {
+            Tail::Damage(e) | Tail::Truncated(e) => Err(e),
+            Tail::End | Tail::Trailing(..) => Ok(self),
+        }
+    }
+}
+
+/// List the atoms of `parent` with [`next`], up to the end of the region or
+/// the first damage (every step other than an atom ends the list).
+pub(super) fn list(src: &mut Source, budget: &mut Budget, parent: &Parent) -> Listing {
+    let mut cursor = parent.start;
+    let mut atoms = Vec::new();
+    let tail = loop {
+        match next(src, budget, parent, &mut cursor) {
+            Step::Atom(a) => atoms.push(a),
+            Step::End => break Tail::End,
+            Step::Trailing(at, n) => {
+                // The cursor is at the region's end: the next step is `End`.
+                break Tail::Trailing(at, n);
+            }
+            Step::Damage(e) => break Tail::Damage(e),
+            Step::Truncated(a, e) => {
+                atoms.push(a);
+                break Tail::Truncated(e);
+            }
+        }
+    };
+    Listing { atoms, tail }
+}
+
+/// The file's top-level atoms, for the writer and the structure listing;
+/// `budget` is the one the rest of the walk goes on with
+/// (`Budget::default()` for a listing of its own).
+///
+/// Each header's size is checked against the file's length before it is
+/// used: size 0 means the atom runs to the end of the file; size 1 means a
+/// 64-bit size follows the type (the header is then 16 bytes). 1 to 7
+/// bytes after the last atom are no atom: they are in the listing's
+/// [`Listing::trailing`]. A header that declares less than its own length,
+/// or more than [`MAX_ATOMS`] headers, is an error; so is an atom that
+/// runs past the end of the file (a truncated tail): nothing is returned
+/// for a file that is not sound.
+pub(crate) fn top_level(src: &mut Source, budget: &mut Budget) -> Result<Listing, FormatError> {
+    let file = Parent::file(src.len());
+    list(src, budget, &file).sound()
 }
 
 /// Why a header could not be used.

@@ -13,7 +13,7 @@
 //! Every text value is offered to [`Collector::field`]; the key table
 //! decides which are codes.
 
-use super::atoms::{self, Atom, Budget, Parent, Step, be_u16, be_u32, be_u64};
+use super::atoms::{self, Atom, Budget, Parent, Step, Tail, be_u16, be_u32, be_u64};
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
 use crate::source::Source;
@@ -158,20 +158,20 @@ impl<'r, 's> Reader<'r, 's> {
     /// atoms must be seen together; the damage that ended the list early
     /// is returned for the caller to record after using the atoms before it.
     fn list(&mut self, parent: &Parent) -> (Vec<Atom>, Option<FormatError>) {
-        let mut cursor = parent.start;
-        let mut out = Vec::new();
-        loop {
-            match atoms::next(self.src, &mut self.budget, parent, &mut cursor) {
-                Step::Atom(atom) => out.push(atom),
-                Step::Truncated(atom, e) => {
-                    self.truncated(e);
-                    out.push(atom);
-                }
-                Step::End => return (out, None),
-                Step::Trailing(at, n) => self.trailing(parent, at, n),
-                Step::Damage(e) => return (out, Some(e)),
+        let listing = atoms::list(self.src, &mut self.budget, parent);
+        let damage = match listing.tail {
+            Tail::End => None,
+            Tail::Trailing(at, n) => {
+                self.trailing(parent, at, n);
+                None
             }
-        }
+            Tail::Truncated(e) => {
+                self.truncated(e);
+                None
+            }
+            Tail::Damage(e) => Some(e),
+        };
+        (listing.atoms, damage)
     }
 
     /// Read up to `max` bytes of an atom's content, `skip` bytes in.
