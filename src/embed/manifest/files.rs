@@ -145,8 +145,8 @@ impl<'a> Files<'a> {
     /// Find each row's file, in line order: the rows grouped by the file
     /// they name (its index in `found`), files in the order first named.
     /// A row whose file is not found, or does not agree with the row, is
-    /// reported instead. Also whether a row naming its file by `track` or
-    /// `title` found none (the walk's unread folders then matter).
+    /// reported instead. Also whether a row without a `path` found no file
+    /// (the folders the walk could not read then matter).
     pub(super) fn group_rows<'m>(
         &mut self,
         rows: &'m [Row],
@@ -262,6 +262,7 @@ impl<'a> Files<'a> {
         Err("names no file; give path (relative to ROOT), or release and track, or title".into())
     }
 
+    /// The file at a row's `path`, read now unless the walk read it.
     fn by_path(&mut self, p: &str) -> Result<usize, String> {
         let rel = relative(p);
         let full = self.root.join(&rel);
@@ -326,6 +327,7 @@ impl<'a> Files<'a> {
         Ok(())
     }
 
+    /// `"a.wav", "b.wav"`: the files a track or title matched.
     fn list(&self, hits: &[usize]) -> String {
         let shown: Vec<String> = hits
             .iter()
