@@ -382,8 +382,11 @@ pub(crate) fn plan_write(
 
 /// Plan a write of fixed codes into bytes in memory, bypassing detection:
 /// the entry point of the writer fuzz target (planning parses the file
-/// again, as the writer sees it). Returns whether a plan was made.
-pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
+/// again, as the writer sees it). `Ok(true)` when a plan was made,
+/// `Ok(false)` when none was (the bytes hold the codes, or cannot be
+/// written), `Err` naming the first copied range that lies outside the
+/// input: a plan the writer must never make.
+pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> Result<bool, String> {
     let codes = crate::write::codes::Codes {
         isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
         barcode: crate::codes::Gtin::parse("075678164125").ok(),
@@ -392,15 +395,22 @@ pub fn plan_write_bytes_as(container: Container, bytes: &[u8]) -> bool {
     let mut src = Source::new(&mut slice, bytes.len() as u64);
     let targets = crate::write::Targets::parse(&["wav:all".to_string()]).unwrap_or_default();
     let Ok(Some(plan)) = plan_write(container, &mut src, &codes, &targets) else {
-        return false;
+        return Ok(false);
     };
     // Every copied range must lie inside the file.
-    plan.pieces.iter().all(|p| match p {
-        crate::write::safe::Piece::Copy { offset, len } => offset
-            .checked_add(*len)
-            .is_some_and(|e| e <= bytes.len() as u64),
-        crate::write::safe::Piece::Bytes(_) => true,
-    })
+    for p in &plan.pieces {
+        if let crate::write::safe::Piece::Copy { offset, len } = p
+            && offset
+                .checked_add(*len)
+                .is_none_or(|e| e > bytes.len() as u64)
+        {
+            return Err(format!(
+                "the plan copies {len} bytes from {offset}, outside the {} input bytes",
+                bytes.len()
+            ));
+        }
+    }
+    Ok(true)
 }
 
 /// The parts of a file a code write must leave as they were: its chunks,
