@@ -13,10 +13,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// A target's body: `Err` for an outcome the target asserts against (a
+/// panic is caught by the caller).
+type Body = fn(&[u8]) -> Result<(), String>;
+
 /// What each fuzz target does with its input, as its `fuzz_targets/*.rs`
-/// body does it. Returns an error for an outcome the target asserts
-/// against (a panic is caught by the caller).
-const TARGETS: &[(&str, fn(&[u8]) -> Result<(), String>)] = &[
+/// body does it.
+const TARGETS: &[(&str, Body)] = &[
     ("wav", |b| read_as(Container::Wav, b)),
     ("aiff", |b| read_as(Container::Aiff, b)),
     ("flac", |b| read_as(Container::Flac, b)),
