@@ -301,7 +301,8 @@ fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<
 /// The checks a temp file must pass before it replaces the original:
 /// it reads cleanly, every site of a kind written holds the new code, the
 /// audio payload is byte-for-byte the original's, the audio properties
-/// and the container's other structures are unchanged.
+/// and the container's other parts (chunks, blocks, top-level atoms) are
+/// unchanged, byte for byte (`parts`).
 fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> Result<(), String> {
     let after = crate::read_file(temp);
     check_codes(before, &after, codes)?;
@@ -320,6 +321,10 @@ fn verify(original: &Path, temp: &Path, before: &FileReport, codes: &Codes) -> R
         return Err(format!(
             "the file's other parts changed: {old:?} became {new:?}"
         ));
+    }
+    // And each holds the same bytes (the audio aside: compared above).
+    if let Some(container) = before.container {
+        parts::same_content(container, original, temp, &old, (off_a, off_b, len))?;
     }
     Ok(())
 }
@@ -411,3 +416,10 @@ fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<()
     }
     Ok(())
 }
+
+#[path = "parts.rs"]
+mod parts;
+
+#[cfg(test)]
+#[path = "verify_tests.rs"]
+mod verify_tests;
