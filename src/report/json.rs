@@ -404,3 +404,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "json_keys_tests.rs"]
+mod json_keys_tests;
