@@ -39,3 +39,37 @@ fn readme_documents_every_rule_and_format() {
         );
     }
 }
+
+/// The one command that runs every command line starting `cargo test` in
+/// `text` (comments after `#` dropped).
+fn test_commands(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| l.starts_with("cargo test"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn readme_test_command_is_what_ci_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
+    let ci_cmds = test_commands(&ci);
+    assert_eq!(
+        ci_cmds.len(),
+        1,
+        ".ci/run runs one test command: {ci_cmds:?}"
+    );
+    // The README's "Two commands" block names the test command once.
+    let block = readme
+        .split("## Two commands")
+        .nth(1)
+        .and_then(|s| s.split("```").nth(1))
+        .expect("README's Two commands code block");
+    assert_eq!(
+        test_commands(block),
+        ci_cmds,
+        "the README's test command must be the one .ci/run runs"
+    );
+}

@@ -174,58 +174,206 @@ fn big_wav(path: &Path, mb: usize) {
     std::fs::write(path, v).expect("write big wav");
 }
 
+/// Run `isrckit set --isrc code path` to the end; how long it took.
+fn timed_set(path: &Path, code: &str) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    let out = Std::new(assert_cmd::cargo::cargo_bin("isrckit"))
+        .args(["set", "--isrc", code])
+        .arg(path)
+        .output()
+        .expect("run isrckit set");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    started.elapsed()
+}
+
+/// Where two byte strings first differ (for a torn file's message).
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()))
+}
+
+/// What a killed run left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Left {
+    Old,
+    New,
+}
+
 #[test]
 fn killed_at_random_points_leaves_old_or_new_never_torn() {
+    const CODE: &str = "FRZ032400416";
+    const MB: usize = 48;
     let dir = tempfile::tempdir().expect("tmp");
     let f = dir.path().join("master.wav");
-    big_wav(&f, 48);
+    big_wav(&f, MB);
     let old = std::fs::read(&f).expect("read");
+
+    // The new file, written whole (twice: the write is deterministic, so
+    // "new" is one exact byte string), and how long a write takes here
+    // (the shorter of the two: the first may read a cold cache).
+    // The master has no ID3 chunk: the write adds one, the file grows, so
+    // it cannot be done in place and goes through a temp copy
+    // (engine::commit_then).
+    let refs = tempfile::tempdir().expect("tmp");
+    let reference = refs.path().join("new.wav");
+    let mut span = std::time::Duration::MAX;
+    let mut new = Vec::new();
+    for _ in 0..2 {
+        std::fs::write(&reference, &old).expect("reset reference");
+        span = span.min(timed_set(&reference, CODE));
+        let written = std::fs::read(&reference).expect("read");
+        assert!(
+            new.is_empty() || new == written,
+            "the write is not deterministic"
+        );
+        new = written;
+    }
+    assert!(
+        new.len() > old.len(),
+        "the write must grow the file ({} -> {}), so that it goes through the temp copy",
+        old.len(),
+        new.len()
+    );
+    let r = isrckit::read_file(&reference);
+    let a = r.audio.as_ref().expect("audio");
+    let (o, l) = (
+        a.payload_offset.expect("offset") as usize,
+        a.payload_len.expect("len") as usize,
+    );
+    assert_eq!(l, MB << 20);
+    assert!(new[o..o + l] == old[44..44 + l], "audio moved or changed");
+    assert_eq!(r.distinct(isrckit::CodeKind::Isrc), [CODE]);
+
     let bin = assert_cmd::cargo::cargo_bin("isrckit");
-    // How long a whole write takes here; kills land all over that span.
-    let started = std::time::Instant::now();
-    let status = Std::new(&bin)
-        .args(["set", "--isrc", "FRZ032400416"])
-        .arg(&f)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run");
-    assert!(status.success());
-    let span = started.elapsed().as_millis() as u64 + 1;
-    let mut outcomes = (0, 0);
-    for i in 0..12u64 {
-        // Alternate codes so every run has something to write.
-        let code = if i % 2 == 0 {
-            "USRC17607839"
-        } else {
-            "GBAYE6800011"
-        };
+    // One temp file a kill left is kept, to show a scan skips it.
+    let mut kept: Option<PathBuf> = None;
+    let fresh_temps = |kept: &Option<PathBuf>| -> Vec<PathBuf> {
+        leftovers(dir.path())
+            .into_iter()
+            .filter(|p| Some(p) != kept.as_ref())
+            .collect()
+    };
+    // One run: reset the master, start a write, kill it when `kill_when`
+    // says so, and check what is on disk. Returns what was left and
+    // whether the kill caught a temp copy under way.
+    let run = |kept: &mut Option<PathBuf>,
+               label: &str,
+               kill_when: &dyn Fn(&std::time::Instant) -> bool|
+     -> (Left, bool) {
+        std::fs::write(&f, &old).expect("reset master");
         let mut child = Std::new(&bin)
-            .args(["set", "--isrc", code])
+            .args(["set", "--isrc", CODE])
             .arg(&f)
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(span * (i + 1) / 6));
+        let started = std::time::Instant::now();
+        while !kill_when(&started) {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
         let _ = child.kill();
         let _ = child.wait();
-        let now = std::fs::read(&f).expect("read");
+        let now = std::fs::read(&f).expect("read master");
+        let left = if now == old {
+            Left::Old
+        } else if now == new {
+            Left::New
+        } else {
+            panic!(
+                "{label}: torn file: {} bytes, differs from the old file at byte {} and from the new at byte {}",
+                now.len(),
+                first_difference(&now, &old),
+                first_difference(&now, &new)
+            );
+        };
+        // Read back as isrckit reads it: the codes of old or of new.
         let r = isrckit::read_file(&f);
-        assert!(r.error.is_none(), "run {i}: {:?}", r.error);
-        // Audio identical to the original, whatever happened.
-        let a = r.audio.as_ref().expect("audio");
-        let (o, l) = (
-            a.payload_offset.expect("o") as usize,
-            a.payload_len.expect("l") as usize,
+        assert!(r.error.is_none(), "{label}: {:?}", r.error);
+        let want: &[&str] = if left == Left::New { &[CODE] } else { &[] };
+        assert_eq!(r.distinct(isrckit::CodeKind::Isrc), want, "{label}");
+        let temps = fresh_temps(kept);
+        let mid_copy = !temps.is_empty();
+        for t in temps {
+            if kept.is_none() {
+                *kept = Some(t);
+            } else {
+                std::fs::remove_file(&t).expect("remove temp");
+            }
+        }
+        (left, mid_copy)
+    };
+
+    // Kills spread over 0 .. 1.2 times a whole write: before the copy,
+    // during it, during the check, after the rename.
+    let mut seen: Vec<(String, Left, bool)> = Vec::new();
+    const RUNS: u32 = 16;
+    for i in 0..RUNS {
+        let at = span.mul_f64(1.2 * f64::from(i) / f64::from(RUNS - 1));
+        let label = format!("kill at {at:?}");
+        let (left, mid) = run(&mut kept, &label, &|t| t.elapsed() >= at);
+        seen.push((label, left, mid));
+    }
+    // On a loaded machine the spread can miss an outcome: then aim at it.
+    // A kill as soon as the temp copy exists interrupts a real copy and
+    // leaves the old file; a kill well after the measured span leaves the
+    // new one.
+    let count = |seen: &[(String, Left, bool)], pred: &dyn Fn(Left, bool) -> bool| {
+        seen.iter().filter(|(_, l, m)| pred(*l, *m)).count()
+    };
+    for extra in 0..8u32 {
+        let (olds, news, mids) = (
+            count(&seen, &|l, _| l == Left::Old),
+            count(&seen, &|l, _| l == Left::New),
+            count(&seen, &|_, m| m),
         );
-        assert_eq!(l, 48 << 20);
-        assert!(now[o..o + l] == old[44..44 + l], "run {i}: audio torn");
-        match r.distinct(isrckit::CodeKind::Isrc).as_slice() {
-            [c] if *c == code => outcomes.1 += 1,
-            [c] if ["FRZ032400416", "USRC17607839", "GBAYE6800011"].contains(c) => outcomes.0 += 1,
-            other => panic!("run {i}: codes {other:?}"),
+        if olds > 0 && news > 0 && mids > 0 {
+            break;
+        }
+        if news == 0 {
+            let at = span.mul_f64(2.0 + f64::from(extra));
+            let label = format!("extra kill at {at:?}");
+            let (left, mid) = run(&mut kept, &label, &|t| t.elapsed() >= at);
+            seen.push((label, left, mid));
+        } else {
+            let label = "extra kill once the temp copy exists".to_string();
+            let kept_now = kept.clone();
+            let limit = span.mul_f64(3.0);
+            let (left, mid) = run(&mut kept, &label, &|t| {
+                !fresh_temps(&kept_now).is_empty() || t.elapsed() > limit
+            });
+            seen.push((label, left, mid));
         }
     }
+    let summary: Vec<String> = seen
+        .iter()
+        .map(|(label, l, m)| {
+            format!(
+                "{label}: {l:?}{}",
+                if *m { " (temp copy under way)" } else { "" }
+            )
+        })
+        .collect();
+    eprintln!("a whole write took {span:?}\n{}", summary.join("\n"));
+    assert!(
+        count(&seen, &|l, _| l == Left::Old) > 0 && count(&seen, &|l, _| l == Left::New) > 0,
+        "both outcomes must occur:\n{}",
+        summary.join("\n")
+    );
+    assert!(
+        count(&seen, &|_, m| m) > 0,
+        "no kill interrupted a temp copy:\n{}",
+        summary.join("\n")
+    );
+
     // A temp file left by a kill is never taken for a master by a scan.
+    let kept = kept.expect("a kill mid-copy leaves its temp file");
+    assert!(kept.exists());
     let out = isrckit()
         .args(["audit", "--format", "json", "--no-config"])
         .arg(dir.path())
@@ -238,8 +386,7 @@ fn killed_at_random_points_leaves_old_or_new_never_torn() {
         "temp files: {:?}",
         leftovers(dir.path())
     );
-    eprintln!(
-        "span {span} ms: old file {} times, new file {} times",
-        outcomes.0, outcomes.1
-    );
+    let files = doc["files"].as_array().expect("files");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["path"], f.to_string_lossy().as_ref());
 }

@@ -89,9 +89,22 @@ pub(crate) trait Format: Sync {
     ) -> Result<Option<Plan>, PlanError>;
 
     /// The parts a code write must leave as they were (chunks, blocks or
-    /// top-level atoms other than the tags), by id and size, in order:
-    /// the writer compares this list before and after.
-    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError>;
+    /// top-level atoms other than the tags), in order: the writer compares
+    /// their names and sizes, then their content byte for byte.
+    fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError>;
+}
+
+/// One part of a file that a code write must keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Part {
+    /// Its name (a chunk or atom id, `block N`), as verification reports it.
+    pub name: String,
+    /// Its size as declared.
+    pub size: u64,
+    /// The bytes that must not change: its content, less what a code write
+    /// may change in it (a FLAC CUESHEET's media catalog number). The audio
+    /// payload inside it is compared on its own.
+    pub content: std::ops::Range<u64>,
 }
 
 /// Every container isrckit reads, in the order detection tries them

@@ -5,7 +5,7 @@
 //! form and the file's length, and hands each chunk to a visitor that
 //! decides whether its body is worth reading.
 
-use crate::formats::{Collector, FormatError};
+use crate::formats::{Collector, FormatError, Part};
 use crate::source::Source;
 
 /// Byte order of the size fields.
@@ -202,7 +202,7 @@ pub(crate) fn chunk_bytes(id: &[u8; 4], body: &[u8], endian: Endian) -> Vec<u8> 
 /// LIST/INFO), by id and size, in order: the [`Format::structure`] of both.
 ///
 /// [`Format::structure`]: crate::formats::Format::structure
-pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<(String, u64)>, FormatError> {
+pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<Part>, FormatError> {
     let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
     let h: [u8; 12] = src.header("file header", 0)?;
     let (start, data_size) = if &h[0..4] == b"RIFF" || big {
@@ -230,7 +230,11 @@ pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<(String, u64)
             ch.size >= 4 && src.fill("LIST type", ch.body(), &mut kind).is_ok() && &kind == b"INFO"
         };
         if !tag && !info {
-            out.push((named(&ch.id), ch.size));
+            out.push(Part {
+                name: named(&ch.id),
+                size: ch.size,
+                content: ch.body()..ch.body().saturating_add(ch.size).min(src.len()),
+            });
         }
     }
     Ok(out)

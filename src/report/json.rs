@@ -1,7 +1,7 @@
 //! `--format json`: the machine contract of `inspect`.
 //!
 //! The document is one object, `{"schema": "isrckit/inspect/1", "files": [...]}`;
-//! each file is a [`FileReport`](crate::model::FileReport) plus `distinct`,
+//! each file is a [`FileReport`] plus `distinct`,
 //! the distinct valid values of each kind. Keys are always present (`null`
 //! when empty), order is the sorted path order. The schema is documented in
 //! the README ("JSON output").
@@ -285,3 +285,7 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
 #[cfg(test)]
 #[path = "json_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "json_keys_tests.rs"]
+mod json_keys_tests;

@@ -1,7 +1,7 @@
 //! Writing one file: plan, write a temp copy, verify it, replace.
 
 use super::safe::{self, VerifyError, WriteError};
-use crate::formats::{self};
+use crate::formats::{self, Part};
 use crate::model::{CodeKind, FileReport};
 use crate::plan::{Change, Codes, Piece, Plan, PlanError, Targets};
 use crate::source::Source;
@@ -300,19 +300,24 @@ fn verify(
         return Err(VerifyError::NoPayload);
     };
     same_bytes(original, off_a, temp, off_b, len)?;
-    // Every other chunk, block or top-level atom kept, in order.
+    // Every other chunk, block or top-level atom kept, in order, with the
+    // same bytes (the audio aside: compared above).
     let (old, new) = (layout(original, before)?, layout(temp, &after)?);
-    if old != new {
+    let names = |parts: &[Part]| -> Vec<(String, u64)> {
+        parts.iter().map(|p| (p.name.clone(), p.size)).collect()
+    };
+    if names(&old) != names(&new) {
         return Err(VerifyError::Structure {
-            before: old,
-            after: new,
+            before: names(&old),
+            after: names(&new),
         });
     }
+    parts::same_content(original, temp, &old, &new, (off_a, off_b, len))?;
     Ok(())
 }
 
 /// The file's parts other than its tags (`Format::structure`).
-fn layout(path: &Path, report: &FileReport) -> Result<Vec<(String, u64)>, VerifyError> {
+fn layout(path: &Path, report: &FileReport) -> Result<Vec<Part>, VerifyError> {
     let Some(container) = report.container else {
         return Err(VerifyError::Layout("not audio".into()));
     };
@@ -408,3 +413,10 @@ fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<()
     }
     Ok(())
 }
+
+#[path = "parts.rs"]
+mod parts;
+
+#[cfg(test)]
+#[path = "verify_tests.rs"]
+mod verify_tests;

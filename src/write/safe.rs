@@ -85,6 +85,17 @@ pub enum VerifyError {
         /// The parts after.
         after: Vec<(String, u64)>,
     },
+    /// A part other than the tags moved against the audio payload.
+    #[error("{0} moved against the audio")]
+    PartMoved(String),
+    /// A byte of a part other than the tags and the audio changed.
+    #[error("{part} changed: byte {at} differs")]
+    PartChanged {
+        /// The part (a chunk or atom id, `block N`).
+        part: String,
+        /// The offset of the first byte that differs, in the original.
+        at: u64,
+    },
     /// The file's parts could not be listed.
     #[error("{0}")]
     Layout(String),

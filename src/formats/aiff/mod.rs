@@ -3,7 +3,7 @@
 mod read;
 pub(crate) mod write;
 
-use super::{Collector, Format, FormatError, bytes_at};
+use super::{Collector, Format, FormatError, Part, bytes_at};
 use crate::model::{Container, TagFormat};
 use crate::plan::{Codes, Plan, PlanError, Targets};
 use crate::source::Source;
@@ -45,7 +45,7 @@ impl Format for Aiff {
         write::plan(src, codes)
     }
 
-    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError> {
+    fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError> {
         super::riff::structure(src, true)
     }
 }

@@ -6,7 +6,7 @@ mod read;
 pub(crate) mod write;
 
 use super::id3v2;
-use super::{Collector, Format, FormatError, bytes_at};
+use super::{Collector, Format, FormatError, Part, bytes_at};
 use crate::model::{Container, TagFormat};
 use crate::plan::{Codes, Plan, PlanError, Targets};
 use crate::source::Source;
@@ -56,27 +56,31 @@ impl Format for Flac {
         write::plan(src, codes)
     }
 
-    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError> {
+    fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError> {
         let head = src.read_upto("file header", 0, 10)?;
-        let mut pos = if head.starts_with(b"ID3") {
-            id3v2::total_size(&head).unwrap_or(0)
-        } else {
-            0
-        } + 4;
+        let start = blocks::Lead::of(&head).stream_start().ok_or_else(|| {
+            FormatError::damaged("the ID3v2 tag before the FLAC stream is malformed")
+        })?;
+        let mut walk = blocks::Blocks::new(start + 4);
         let mut out = Vec::new();
-        for _ in 0..4096 {
-            let h: [u8; 4] = src.header("FLAC block header", pos)?;
-            let (ty, len) = (
-                h[0] & 0x7f,
-                u64::from(u32::from_be_bytes([0, h[1], h[2], h[3]])),
-            );
-            if ty != 1 && ty != 4 {
-                out.push((format!("block {ty}"), len));
+        while let Some(block) = walk.next(src) {
+            let block = block.map_err(|e| FormatError::damaged(format!("FLAC metadata: {e:?}")))?;
+            // PADDING and VORBIS_COMMENT are what a write changes.
+            if block.ty == blocks::PADDING || block.ty == blocks::VORBIS_COMMENT {
+                continue;
             }
-            pos += 4 + len;
-            if h[0] & 0x80 != 0 {
-                break;
-            }
+            // A CUESHEET's first 128 bytes are its media catalog number,
+            // the disc's barcode, which a write may change.
+            let skip = if block.ty == blocks::CUESHEET {
+                block.len.min(128)
+            } else {
+                0
+            };
+            out.push(Part {
+                name: format!("block {}", block.ty),
+                size: block.len,
+                content: block.body() + skip..block.end(),
+            });
         }
         Ok(out)
     }

@@ -4,7 +4,7 @@
 mod read;
 pub(crate) mod write;
 
-use super::{Collector, Format, FormatError, bytes_at};
+use super::{Collector, Format, FormatError, Part, bytes_at};
 use crate::model::{Container, TagFormat};
 use crate::plan::{Codes, Plan, PlanError, Targets};
 use crate::source::Source;
@@ -140,7 +140,7 @@ impl Format for Mp3 {
         write::plan(src, codes)
     }
 
-    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError> {
+    fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError> {
         // The frames are the payload (compared byte for byte); the tags
         // around them are what a write changes.
         let _ = src;

@@ -8,7 +8,7 @@ pub(crate) mod write;
 #[cfg(test)]
 mod tests;
 
-use super::{Collector, Format, FormatError, bytes_at};
+use super::{Collector, Format, FormatError, Part, bytes_at};
 use crate::model::{Container, TagFormat};
 use crate::plan::{Codes, Plan, PlanError, Targets};
 use crate::source::Source;
@@ -50,16 +50,18 @@ impl Format for Mp4 {
         write::plan(src, codes)
     }
 
-    fn structure(&self, src: &mut Source) -> Result<Vec<(String, u64)>, FormatError> {
+    fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError> {
         let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
         let mut pos = 0u64;
         let mut out = Vec::new();
         while pos + 8 <= src.len() {
             let h: [u8; 8] = src.header("atom header", pos)?;
             let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
+            let mut header = 8;
             if size == 1 {
                 let big: [u8; 8] = src.header("atom size", pos + 8)?;
                 size = u64::from_be_bytes(big);
+                header = 16;
             } else if size == 0 {
                 size = src.len() - pos;
             }
@@ -69,7 +71,11 @@ impl Format for Mp4 {
             let id = [h[4], h[5], h[6], h[7]];
             // moov holds the tags (its size changes); free/skip absorb changes.
             if !matches!(&id, b"moov" | b"free" | b"skip" | b"wide") {
-                out.push((named(&id), size));
+                out.push(Part {
+                    name: named(&id),
+                    size,
+                    content: pos + header.min(size)..pos.saturating_add(size).min(src.len()),
+                });
             }
             pos = pos.saturating_add(size);
         }
