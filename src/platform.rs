@@ -1,12 +1,48 @@
 //! What differs between operating systems lives here, so the rest of the
 //! code never names `std::os::unix` or `std::os::windows`.
 
+use std::fs::Metadata;
 use std::path::Path;
 
 /// A path's bytes as the platform encodes them (UTF-8-ish on Unix, WTF-8
 /// on Windows): for ordering and name checks, never for display.
 pub fn path_bytes(path: &Path) -> &[u8] {
     path.as_os_str().as_encoded_bytes()
+}
+
+/// What kind of file a non-regular, non-folder file is, in words.
+pub fn special_kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
+}
+
+/// Whether an error is "too many levels of symbolic links" (ELOOP).
+pub fn is_symlink_loop(e: &std::io::Error) -> bool {
+    let eloop = if cfg!(any(target_os = "linux", target_os = "android")) {
+        40
+    } else if cfg!(unix) {
+        62
+    } else {
+        -1
+    };
+    e.raw_os_error() == Some(eloop)
 }
 
 /// Whether a byte of [`path_bytes`] separates path components.

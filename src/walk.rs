@@ -11,9 +11,12 @@
 //!   macOS AppleDouble files (`._name`) and `.DS_Store`, and files the
 //!   include/exclude globs drop. Other hidden files are walked: an audit
 //!   that skipped `.hidden.wav` would pass a folder it never read.
-//! - **Symlinks**: a symlink to a file is taken (by the link's path); a
-//!   symlink to a folder is not followed (no loops, no walking out of the
-//!   tree).
+//! - **Only regular files** are handed on. A symlink to a file is taken
+//!   (by the link's path); a symlink to a folder is not followed (no loops,
+//!   no walking out of the tree). A dangling symlink (an un-fetched
+//!   git-annex file), a symlink loop, a FIFO, a socket or a device, walked
+//!   or named, is an error with its reason ([`regular_file`]): opening a
+//!   FIFO would block for ever, and a link to nothing is a missing master.
 //! - **Order**: the byte order of the paths ([`path_order`]). A single
 //!   folder is handed on as it is walked (each folder's entries sorted
 //!   with `entry_order` make the walk's own order the byte order);
@@ -119,6 +122,40 @@ pub struct Walked {
     pub skipped: Skipped,
 }
 
+/// Whether `path` (symlinks followed) is a regular file; otherwise why not,
+/// in words for a report. Opening a FIFO blocks until a writer comes, so
+/// every command asks this before it opens a file it was named.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(m),
+        Ok(m) if m.is_dir() => Err("is a folder, not a file".into()),
+        Ok(m) => Err(format!(
+            "{}: isrckit reads only regular files",
+            crate::platform::special_kind(&m)
+        )),
+        Err(e) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            Err(match (link, e.kind()) {
+                (true, std::io::ErrorKind::NotFound) => {
+                    let to = std::fs::read_link(path)
+                        .map(|t| format!(" (to {})", t.display()))
+                        .unwrap_or_default();
+                    format!(
+                        "dangling symlink{to}: the file it names is not there (an un-fetched git-annex file? run `git annex get`)"
+                    )
+                }
+                (true, _) if crate::platform::is_symlink_loop(&e) => {
+                    "symlink loop: the link leads back to itself".into()
+                }
+                (_, std::io::ErrorKind::PermissionDenied) => {
+                    format!("cannot read: {e} (a folder on the way is not readable)")
+                }
+                _ => format!("cannot read: {e}"),
+            })
+        }
+    }
+}
+
 /// Walk `paths`, handing each file to `found` in [`path_order`]. An error
 /// from `found` stops the walk and is returned.
 pub fn walk(
@@ -138,12 +175,10 @@ pub fn walk(
         }
     };
     for root in paths {
-        match std::fs::metadata(root) {
-            Ok(m) if m.is_dir() => walk_folder(root, filter, &mut done, &mut hand)?,
+        match regular_file(root) {
             Ok(_) => hand(root.clone())?,
-            Err(e) => done
-                .errors
-                .push((root.clone(), format!("cannot read: {e}"))),
+            Err(_) if root.is_dir() => walk_folder(root, filter, &mut done, &mut hand)?,
+            Err(why) => done.errors.push((root.clone(), why)),
         }
     }
     if !stream {
@@ -190,21 +225,36 @@ fn walk_folder(
     for entry in walker {
         match entry {
             Ok(e) => {
-                let is_file =
-                    e.file_type().is_file() || (e.file_type().is_symlink() && e.path().is_file());
-                if !is_file {
+                let t = e.file_type();
+                if t.is_dir() {
                     continue;
                 }
                 let name = last_name(e.path());
                 if name.starts_with(TEMP_PREFIX.as_bytes()) {
                     done.skipped.temp_files += 1;
-                } else if name.starts_with(b"._") || name == b".DS_Store" {
-                    done.skipped.system_files += 1;
-                } else if !filter.keeps(e.path(), root) {
-                    done.skipped.filtered += 1;
-                } else {
-                    hand(e.into_path())?;
+                    continue;
                 }
+                if name.starts_with(b"._") || name == b".DS_Store" {
+                    done.skipped.system_files += 1;
+                    continue;
+                }
+                if !filter.keeps(e.path(), root) {
+                    done.skipped.filtered += 1;
+                    continue;
+                }
+                if !t.is_file() {
+                    // A symlink or a special file: only a link to a regular
+                    // file is taken; a link to a folder is not followed.
+                    match regular_file(e.path()) {
+                        Ok(_) => {}
+                        Err(_) if t.is_symlink() && e.path().is_dir() => continue,
+                        Err(why) => {
+                            done.errors.push((e.into_path(), why));
+                            continue;
+                        }
+                    }
+                }
+                hand(e.into_path())?;
             }
             Err(e) => {
                 let path = e

@@ -198,3 +198,103 @@ fn a_file_named_on_the_command_line_is_taken_as_given() {
         [a.leftover.display().to_string()]
     );
 }
+
+/// A FIFO, a dangling symlink (an un-fetched git-annex file) and a symlink
+/// loop beside a master: every command finishes (opening a FIFO would block
+/// for ever), and each odd file is reported with its real reason.
+fn odd_files() -> Album {
+    let a = album();
+    let fifo = a.root.join("02 Pipe.wav");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink(
+        "../.git/annex/objects/xx/SHA256E-s1--0.wav",
+        a.root.join("03 Annexed.wav"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink("04 Loop.wav", a.root.join("04 Loop.wav")).expect("symlink");
+    a
+}
+
+/// Run with a time limit: a hang is a failure, not a stuck test run.
+fn bounded(cmd: &mut Command) -> std::process::Output {
+    cmd.timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs")
+}
+
+fn errors_by_name(files: &Value) -> Vec<(String, String)> {
+    files
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| !f["error"].is_null())
+        .map(|f| {
+            let p = f["path"].as_str().expect("path");
+            let name = p.rsplit('/').next().expect("name").to_string();
+            (name, f["error"].as_str().expect("error").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn fifos_dangling_links_and_loops_are_reported_not_opened() {
+    let a = odd_files();
+    for args in [
+        vec!["inspect", "--format", "json"],
+        vec![
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ],
+    ] {
+        let out = bounded(isrckit().args(&args).arg(&a.root));
+        let doc = json(&out);
+        let errors = errors_by_name(&doc["files"]);
+        let reason = |name: &str| {
+            errors
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, e)| e.clone())
+                .unwrap_or_else(|| panic!("{args:?}: {name} not reported: {errors:?}"))
+        };
+        assert!(reason("02 Pipe.wav").contains("FIFO"), "{errors:?}");
+        assert!(
+            reason("03 Annexed.wav").contains("dangling symlink"),
+            "{errors:?}"
+        );
+        assert!(reason("04 Loop.wav").contains("symlink loop"), "{errors:?}");
+    }
+    // Named on the command line, the FIFO is refused, not opened.
+    let fifo = a.root.join("02 Pipe.wav");
+    let out = bounded(isrckit().args(["inspect", "--format", "json"]).arg(&fifo));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(errors_by_name(&json(&out)["files"])[0].1.contains("FIFO"));
+    let out = bounded(isrckit().args(["set", "--isrc", "USRC12600001"]).arg(&fifo));
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FIFO")
+            || String::from_utf8_lossy(&out.stderr).contains("FIFO"),
+        "{out:?}"
+    );
+    // And through a manifest row.
+    let manifest = a.root.parent().expect("parent").join("pipe.csv");
+    std::fs::write(&manifest, "path,isrc\n02 Pipe.wav,USRC12600001\n").expect("write");
+    let out = bounded(
+        isrckit()
+            .args(["embed", "--manifest"])
+            .arg(&manifest)
+            .arg(&a.root),
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("FIFO"),
+        "{out:?}"
+    );
+}

@@ -52,6 +52,8 @@ pub struct Prepared {
 
 /// Read `path` and plan the write of `codes`. Nothing is written.
 pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared, PlanError> {
+    // Before anything opens it: a FIFO would block the open for ever.
+    crate::walk::regular_file(path).map_err(PlanError::Unsupported)?;
     let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
     let before = crate::read_file(&target);
     let container = before.container.ok_or_else(|| {

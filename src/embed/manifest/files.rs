@@ -273,6 +273,14 @@ impl<'a> Files<'a> {
                 "path \"{p}\" is a folder; give one audio file in it (e.g. \"{}/01 Intro.wav\")",
                 show(&rel)
             )),
+            Ok(m) if !m.is_file() => {
+                let why = crate::walk::regular_file(&full)
+                    .err()
+                    .unwrap_or_else(|| "not a regular file".into());
+                Err(format!(
+                    "file \"{p}\" cannot take codes: {why}; give an audio file or remove the row"
+                ))
+            }
             Ok(_) => {
                 if let Some(&i) = self.by_key.get(&identity(&full)) {
                     return Ok(i);
