@@ -208,18 +208,41 @@ impl<'a> FileCheck<'a> {
             ),
         ] {
             if distinct.len() > 1 {
-                let parts: Vec<String> = distinct
+                // One pass over the sites (a file may hold thousands), and
+                // a message of bounded length: the first values, each with
+                // its first places, the rest counted.
+                const VALUES: usize = 10;
+                const PLACES: usize = 3;
+                let mut places: Vec<(usize, Vec<String>)> =
+                    vec![(0, Vec::new()); distinct.len().min(VALUES)];
+                for c in r.codes.iter().filter(|c| c.kind == kind && c.valid) {
+                    let Some(v) = c.value.as_deref() else {
+                        continue;
+                    };
+                    if let Ok(i) = distinct.binary_search(&v)
+                        && let Some((n, shown)) = places.get_mut(i)
+                    {
+                        *n += 1;
+                        if shown.len() < PLACES {
+                            shown.push(c.location.describe());
+                        }
+                    }
+                }
+                let mut parts: Vec<String> = distinct
                     .iter()
-                    .map(|v| {
-                        let places: Vec<String> = r
-                            .codes
-                            .iter()
-                            .filter(|c| c.kind == kind && c.valid && c.value.as_deref() == Some(v))
-                            .map(|c| c.location.describe())
-                            .collect();
-                        format!("{v} at {}", places.join(" and "))
+                    .zip(&places)
+                    .map(|(v, (n, shown))| {
+                        let more = if *n > shown.len() {
+                            format!(" and {} more places", n - shown.len())
+                        } else {
+                            String::new()
+                        };
+                        format!("{v} at {}{more}", shown.join(" and "))
                     })
                     .collect();
+                if distinct.len() > VALUES {
+                    parts.push(format!("and {} more values", distinct.len() - VALUES));
+                }
                 self.findings.push(
                     rule,
                     path,
@@ -228,7 +251,11 @@ impl<'a> FileCheck<'a> {
                         distinct.len(),
                         parts.join("; ")
                     ),
-                    Some(distinct.join(", ")),
+                    Some(if distinct.len() > VALUES {
+                        format!("{}, …", distinct[..VALUES].join(", "))
+                    } else {
+                        distinct.join(", ")
+                    }),
                     None,
                 );
             }

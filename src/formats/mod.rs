@@ -147,7 +147,13 @@ pub struct Collector {
     /// Damage found in one region that did not stop the rest of the file
     /// from being read (a broken ID3 chunk among good chunks).
     pub errors: Vec<String>,
+    /// Whether [`MAX_SITES`] was reached.
+    capped: bool,
 }
+
+/// Code sites kept for one file. Real masters carry a handful; past this
+/// the file is reported as damaged and the rest are not kept.
+pub const MAX_SITES: usize = 1000;
 
 impl Collector {
     /// An empty collector for a container.
@@ -160,6 +166,7 @@ impl Collector {
             audio: AudioInfo::default(),
             title: None,
             errors: Vec::new(),
+            capped: false,
         }
     }
 
@@ -192,6 +199,9 @@ impl Collector {
         let Some(spec) = keys::lookup(location.tag, &location.field) else {
             return false;
         };
+        if !self.room() {
+            return true;
+        }
         let a = codes::assess(spec.kind, raw);
         let mut notes = a.notes;
         match spec.role {
@@ -272,7 +282,7 @@ impl Collector {
         note: String,
     ) {
         let a = codes::assess(kind, raw);
-        if !a.valid {
+        if !a.valid || !self.room() {
             return;
         }
         location.standard = false;
@@ -288,6 +298,22 @@ impl Collector {
             notes,
             location,
         });
+    }
+
+    /// Whether another code site may be kept: at most [`MAX_SITES`] a file,
+    /// so a file with a hundred thousand ISRC frames costs bounded memory
+    /// and output. The first site over the cap is recorded as damage.
+    fn room(&mut self) -> bool {
+        if self.sites.len() < MAX_SITES {
+            return true;
+        }
+        if !self.capped {
+            self.capped = true;
+            self.errors.push(format!(
+                "more than {MAX_SITES} code sites: only the first {MAX_SITES} are kept (a tag this full is damaged or hostile)"
+            ));
+        }
+        false
     }
 
     /// Whether a tag format is a standard home for codes in this container.

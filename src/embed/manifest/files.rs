@@ -97,9 +97,12 @@ pub(super) struct Files<'a> {
     pub(super) found: Vec<Found>,
     /// Canonical path to index in `found`.
     by_key: HashMap<PathBuf, usize>,
-    /// Audio files found by the walk (indexes in `found`), for `track`
-    /// and `title` rows.
-    walked: Vec<usize>,
+    /// The audio files the walk found (indexes in `found`) by track number
+    /// and by folded title, for `track` and `title` rows: a row is
+    /// matched through these, so a manifest of many rows against many
+    /// files costs rows + files, not rows × files.
+    by_track: HashMap<u32, Vec<usize>>,
+    by_title: HashMap<String, Vec<usize>>,
 }
 
 /// How a file is known, whatever path reached it.
@@ -113,7 +116,8 @@ impl<'a> Files<'a> {
             root,
             found: Vec::new(),
             by_key: HashMap::new(),
-            walked: Vec::new(),
+            by_track: HashMap::new(),
+            by_title: HashMap::new(),
         }
     }
 
@@ -136,7 +140,12 @@ impl<'a> Files<'a> {
             }
             let rel = path.strip_prefix(self.root).unwrap_or(&path).to_path_buf();
             let i = self.add(path, rel, report);
-            self.walked.push(i);
+            if let Some(n) = self.found[i].track() {
+                self.by_track.entry(n).or_default().push(i);
+            }
+            if let Some(t) = self.found[i].title_key() {
+                self.by_title.entry(t).or_default().push(i);
+            }
         }
         walked.errors
     }
@@ -219,10 +228,12 @@ impl<'a> Files<'a> {
         };
         if let (Some(n), Some((r, _))) = (row.track, &release) {
             let hits: Vec<usize> = self
-                .walked
-                .iter()
+                .by_track
+                .get(&n)
+                .into_iter()
+                .flatten()
                 .copied()
-                .filter(|&i| in_release(&self.found[i]) && self.found[i].track() == Some(n))
+                .filter(|&i| in_release(&self.found[i]))
                 .collect();
             return match hits.as_slice() {
                 [] => Err(format!(
@@ -239,12 +250,12 @@ impl<'a> Files<'a> {
         if let Some(t) = &row.title {
             let key = crate::recording::fold_title(t);
             let hits: Vec<usize> = self
-                .walked
-                .iter()
+                .by_title
+                .get(&key)
+                .into_iter()
+                .flatten()
                 .copied()
-                .filter(|&i| {
-                    in_release(&self.found[i]) && self.found[i].title_key().as_ref() == Some(&key)
-                })
+                .filter(|&i| in_release(&self.found[i]))
                 .collect();
             return match hits.as_slice() {
                 [] => Err(format!(
@@ -336,10 +347,16 @@ impl<'a> Files<'a> {
 
     /// `"a.wav", "b.wav"`: the files a track or title matched.
     fn list(&self, hits: &[usize]) -> String {
-        let shown: Vec<String> = hits
+        /// Names listed in one message; the rest are counted.
+        const SHOWN: usize = 10;
+        let mut shown: Vec<String> = hits
             .iter()
+            .take(SHOWN)
             .map(|&i| format!("\"{}\"", self.found[i].shown()))
             .collect();
+        if hits.len() > SHOWN {
+            shown.push(format!("and {} more", hits.len() - SHOWN));
+        }
         shown.join(", ")
     }
 }
