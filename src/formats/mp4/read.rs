@@ -22,15 +22,16 @@ use sample_entry::sound_entry;
 #[path = "read_sample_entry.rs"]
 mod sample_entry;
 
-/// Text values longer than this are not read (no code is that long).
-const TEXT_CAP: u64 = 64 * 1024;
+/// Text values longer than this are not read (no code is that long); the
+/// writer uses the same limit.
+pub(super) const TEXT_CAP: u64 = 64 * 1024;
 
 /// How much of an `stsd` atom is read: its first sample entry and the
 /// `esds` in it.
 const STSD_CAP: u64 = 512;
 
-/// A `keys` atom larger than this is not read.
-const KEYS_CAP: u64 = 1024 * 1024;
+/// A `keys` atom larger than this is not read (by the writer either).
+pub(super) const KEYS_CAP: u64 = 1024 * 1024;
 
 /// Read an MP4 file's code sites, format and audio properties into `c`.
 ///
@@ -389,10 +390,7 @@ impl<'r, 's> Reader<'r, 's> {
         let Some(peek) = self.body(atom, 0, 8) else {
             return;
         };
-        let plain = peek.len() == 8
-            && be_u32(&peek, 0).is_some_and(|n| n >= 8 && u64::from(n) <= atom.body_len())
-            && peek.get(4..8).is_some_and(atoms::plausible_kind);
-        let inner = parent.child(atom, if plain { 0 } else { 4 });
+        let inner = parent.child(atom, atoms::meta_skip(&peek, atom));
         let (list, damage) = self.list(&inner);
         let mut handler = None;
         let mut keys = None;
@@ -403,7 +401,7 @@ impl<'r, 's> Reader<'r, 's> {
                 keys = Some(self.keys(a));
             }
         }
-        let keyed = handler == Some(*b"mdta") || (handler.is_none() && keys.is_some());
+        let keyed = keyed(handler, keys.is_some());
         for a in &list {
             if a.is(b"ilst") {
                 let ilst = inner.child(a, 0);
@@ -596,11 +594,7 @@ impl<'r, 's> Reader<'r, 's> {
             return None;
         }
         let head = self.body(atom, 0, 8)?;
-        let encoding = match be_u32(&head, 0)? {
-            1 | 4 => "UTF-8",
-            2 | 5 => "UTF-16BE",
-            _ => return None,
-        };
+        let encoding = TextEncoding::of(be_u32(&head, 0)?)?;
         let len = atom.body_len() - 8;
         if len > TEXT_CAP {
             self.c.note(format!(
@@ -610,13 +604,8 @@ impl<'r, 's> Reader<'r, 's> {
             return None;
         }
         let b = self.body(atom, 8, len)?;
-        let text = if encoding == "UTF-8" {
-            let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-            String::from_utf8_lossy(b).into_owned()
-        } else {
-            utf16be(&b).0
-        };
-        Some((text, encoding))
+        let (text, _) = encoding.decode(&b);
+        Some((text, encoding.name()))
     }
 
     /// An `ilst` of QuickTime keyed metadata: each item's type is a 1-based
@@ -658,10 +647,59 @@ impl<'r, 's> Reader<'r, 's> {
     }
 }
 
+/// Whether the `ilst` of a `meta` is QuickTime keyed metadata (items
+/// named by 1-based indexes into `keys`) rather than an iTunes list: its
+/// handler is `mdta`, or it has no handler but a `keys` atom. The writer
+/// decides with the same function.
+pub(super) fn keyed(handler: Option<[u8; 4]>, has_keys: bool) -> bool {
+    handler == Some(*b"mdta") || (handler.is_none() && has_keys)
+}
+
+/// The encoding of a text `data` atom. The writer decodes with the same
+/// functions, so it finds the sites the reader reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextEncoding {
+    Utf8,
+    Utf16Be,
+}
+
+impl TextEncoding {
+    /// The encoding a `data` atom's type indicator (a zero type-set byte
+    /// and a 24-bit well-known type) names: UTF-8 for types 1 and 4,
+    /// UTF-16BE for 2 and 5; `None` when the value is not text.
+    pub(super) fn of(indicator: u32) -> Option<TextEncoding> {
+        match indicator {
+            1 | 4 => Some(TextEncoding::Utf8),
+            2 | 5 => Some(TextEncoding::Utf16Be),
+            _ => None,
+        }
+    }
+
+    /// The name shown in a site's location.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Be => "UTF-16BE",
+        }
+    }
+
+    /// The text of a value, as the reader reports it, and whether a
+    /// byte-order mark led it (dropped from the text). UTF-8 is decoded
+    /// lossily.
+    pub(super) fn decode(self, b: &[u8]) -> (String, bool) {
+        match self {
+            TextEncoding::Utf16Be => utf16be(b),
+            TextEncoding::Utf8 => match b.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(rest) => (String::from_utf8_lossy(rest).into_owned(), true),
+                None => (String::from_utf8_lossy(b).into_owned(), false),
+            },
+        }
+    }
+}
+
 /// UTF-16BE to text; a leading byte-order mark is dropped (the flag says
 /// whether one led), unpaired surrogates and an odd last byte become U+FFFD.
-/// The writer decodes with the same function.
-pub(crate) fn utf16be(b: &[u8]) -> (String, bool) {
+fn utf16be(b: &[u8]) -> (String, bool) {
     let units = b
         .chunks_exact(2)
         .map(|p| p.try_into().map_or(0xFFFD, u16::from_be_bytes));

@@ -8,18 +8,15 @@ use super::pass::Pass;
 use crate::codes;
 use crate::formats::keys::{self, Role};
 use crate::formats::mp4::atoms::{Atom, Listing, Parent};
-use crate::formats::mp4::read::utf16be;
+use crate::formats::mp4::read::{TEXT_CAP, TextEncoding};
 use crate::model::{CodeKind, TagFormat};
 use crate::plan::{Change, PlanError};
-
-/// Text `data` longer than this is not a code site (as in the reader).
-const TEXT_CAP: u64 = 64 * 1024;
 
 /// A text `data` atom: its type and locale, encoding, and text.
 struct Text {
     /// Type indicator and locale, kept as they are.
     head: [u8; 8],
-    utf16: bool,
+    encoding: TextEncoding,
     /// Whether the value starts with a byte-order mark (kept).
     bom: bool,
     /// The text as the reader reports it (without the mark).
@@ -30,7 +27,7 @@ impl Text {
     /// A `data` atom like this one holding `new`.
     fn with(&self, new: &str) -> Vec<u8> {
         let mut body = self.head.to_vec();
-        if self.utf16 {
+        if self.encoding == TextEncoding::Utf16Be {
             if self.bom {
                 body.extend_from_slice(&[0xFE, 0xFF]);
             }
@@ -80,6 +77,19 @@ impl Pass<'_, '_> {
         wrap(&item.kind, item.header_len == 16, body).map(Some)
     }
 
+    /// The text `data` atoms among an item's atoms, with their index.
+    fn texts(&mut self, listing: &Listing) -> Result<Vec<(usize, Text)>, PlanError> {
+        let mut out = Vec::new();
+        for (i, d) in listing.atoms.iter().enumerate() {
+            if d.is(b"data")
+                && let Some(t) = self.text_data(d)?
+            {
+                out.push((i, t));
+            }
+        }
+        Ok(out)
+    }
+
     /// A freeform `----` item: when its `mean:name` is a code key, each
     /// text `data` that is a site gets the new code.
     pub(super) fn freeform(
@@ -111,13 +121,7 @@ impl Pass<'_, '_> {
         };
         let location = format!("{} › ilst {field}", ilst.path);
         let mut edits = Vec::new();
-        for (i, d) in listing.atoms.iter().enumerate() {
-            if !d.is(b"data") {
-                continue;
-            }
-            let Some(t) = self.text_data(d)? else {
-                continue;
-            };
+        for (i, t) in self.texts(&listing)? {
             if !is_site(spec.role, spec.kind, &t.text) {
                 continue;
             }
@@ -146,13 +150,7 @@ impl Pass<'_, '_> {
         let inner = ilst.child(item, 0);
         let listing = self.list(&inner)?;
         let mut edits = Vec::new();
-        for (i, d) in listing.atoms.iter().enumerate() {
-            if !d.is(b"data") {
-                continue;
-            }
-            let Some(t) = self.text_data(d)? else {
-                continue;
-            };
+        for (i, t) in self.texts(&listing)? {
             let mut parts = t.text.splitn(3, ':');
             let (Some(provider), Some(scheme), Some(code)) =
                 (parts.next(), parts.next(), parts.next())
@@ -197,13 +195,7 @@ impl Pass<'_, '_> {
         let inner = ilst.child(item, 0);
         let listing = self.list(&inner)?;
         let mut edits = Vec::new();
-        for (i, d) in listing.atoms.iter().enumerate() {
-            if !d.is(b"data") {
-                continue;
-            }
-            let Some(t) = self.text_data(d)? else {
-                continue;
-            };
+        for (i, t) in self.texts(&listing)? {
             if !is_site(spec.role, spec.kind, &t.text) || t.text == new {
                 continue;
             }
@@ -240,27 +232,20 @@ impl Pass<'_, '_> {
             )));
         }
         let head: [u8; 8] = self.src.header("'data' type and locale", d.body())?;
-        let utf16 = match u32::from_be_bytes([head[0], head[1], head[2], head[3]]) {
-            1 | 4 => false,
-            2 | 5 => true,
-            _ => return Ok(None),
+        let Some(encoding) =
+            TextEncoding::of(u32::from_be_bytes([head[0], head[1], head[2], head[3]]))
+        else {
+            return Ok(None);
         };
         let len = d.body_len() - 8;
         if len > TEXT_CAP {
             return Ok(None);
         }
         let b = self.src.read("'data' text", d.body() + 8, len)?;
-        let (text, bom) = if utf16 {
-            utf16be(&b)
-        } else {
-            match b.strip_prefix(b"\xEF\xBB\xBF") {
-                Some(rest) => (String::from_utf8_lossy(rest).into_owned(), true),
-                None => (String::from_utf8_lossy(&b).into_owned(), false),
-            }
-        };
+        let (text, bom) = encoding.decode(&b);
         Ok(Some(Text {
             head,
-            utf16,
+            encoding,
             bom,
             text,
         }))

@@ -8,6 +8,7 @@ use super::build::{Built, atom_bytes, freeform_item, full_bytes, mdir_handler, w
 use super::shape::{Home, Shape, handler, key_names, list, meta_skip};
 use super::{ITUNES, KINDS, PAD};
 use crate::formats::mp4::atoms::{self, Atom, Budget, Listing, Parent};
+use crate::formats::mp4::read::keyed;
 use crate::model::CodeKind;
 use crate::plan::{Change, Codes};
 use crate::plan::{Plan, PlanError};
@@ -375,7 +376,7 @@ impl<'p, 's> Pass<'p, 's> {
             }
         }
         let hdlr = hdlr.flatten();
-        let keyed = hdlr == Some(*b"mdta") || (hdlr.is_none() && keys.is_some());
+        let keyed = keyed(hdlr, keys.is_some());
         let level = Level::Meta {
             keyed,
             keys: keys.unwrap_or_default(),

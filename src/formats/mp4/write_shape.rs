@@ -3,11 +3,9 @@
 //! where the standard items go and whether the file is fragmented.
 
 use crate::formats::mp4::atoms::{self, Atom, Budget, Listing, Parent, be_u32};
+use crate::formats::mp4::read::KEYS_CAP;
 use crate::plan::PlanError;
 use crate::source::Source;
-
-/// A `keys` atom larger than this is not read (as in the reader).
-const KEYS_CAP: u64 = 1024 * 1024;
 
 /// List the atoms of `parent`; damage is an error (nothing is written into
 /// a file whose structure is not sound). The 1 to 7 bytes after the last
@@ -21,15 +19,10 @@ pub(super) fn list(
 }
 
 /// How many bytes of a full box's version and flags precede the children
-/// of a `meta`: 4 for an ISO full box (under `udta`), 0 for QuickTime's
-/// plain container, told apart as the reader does, by whether the first
-/// bytes are a plausible child header.
+/// of a `meta` (see [`atoms::meta_skip`]).
 pub(super) fn meta_skip(src: &mut Source, meta: &Atom) -> Result<u64, PlanError> {
     let peek = src.read("'meta' atom content", meta.body(), meta.body_len().min(8))?;
-    let plain = peek.len() == 8
-        && be_u32(&peek, 0).is_some_and(|n| n >= 8 && u64::from(n) <= meta.body_len())
-        && peek.get(4..8).is_some_and(atoms::plausible_kind);
-    Ok(if plain { 0 } else { 4 })
+    Ok(atoms::meta_skip(&peek, meta))
 }
 
 /// The handler type of an `hdlr` atom.
