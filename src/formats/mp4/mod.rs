@@ -1,5 +1,5 @@
 //! mp4 container.
-mod atoms;
+pub(crate) mod atoms;
 mod read;
 pub(crate) mod write;
 pub(crate) use read::read;
