@@ -1,9 +1,31 @@
 use super::{FrameHeader, parse_header};
 use crate::formats::{Collector, FormatError, ape, id3v2};
-use crate::source::Source;
+use crate::source::{Source, SourceError};
 
 /// How far past the tags to look for the first frame.
 const SYNC_WINDOW: u64 = 8192;
+
+/// The length of a Lyrics3v2 tag (its 15-byte footer included) that ends
+/// at `end` and lies after `pos`, where the audio starts; `None` when there
+/// is none. The writer finds it the same way.
+pub(super) fn lyrics3_len(
+    src: &mut Source,
+    pos: u64,
+    end: u64,
+) -> Result<Option<u64>, SourceError> {
+    if end < pos + 15 {
+        return Ok(None);
+    }
+    let l: [u8; 15] = src.header("Lyrics3 footer", end - 15)?;
+    if &l[6..15] != b"LYRICS200" {
+        return Ok(None);
+    }
+    let size: u64 = std::str::from_utf8(&l[0..6])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((size + 15 <= end - pos).then_some(size + 15))
+}
 
 pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
     // ID3v2 tags at the head (some files carry more than one).
@@ -47,18 +69,9 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
             end -= 128;
         }
     }
-    if end >= pos + 15 {
-        let l: [u8; 15] = src.header("Lyrics3 footer", end - 15)?;
-        if &l[6..15] == b"LYRICS200" {
-            let size: u64 = std::str::from_utf8(&l[0..6])
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            if size + 15 <= end - pos {
-                end -= size + 15;
-                c.note("a Lyrics3v2 tag before the ID3v1 tag");
-            }
-        }
+    if let Some(n) = lyrics3_len(src, pos, end)? {
+        end -= n;
+        c.note("a Lyrics3v2 tag before the ID3v1 tag");
     }
     if end >= pos + 32 {
         match ape::read_before(src, end, c) {

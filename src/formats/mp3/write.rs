@@ -52,17 +52,8 @@ pub(crate) fn plan(src: &mut Source, codes: &Codes) -> Result<Option<Plan>, Plan
     {
         tail_end -= 128;
     }
-    if tail_end >= pos + 15 {
-        let l: [u8; 15] = src.header("Lyrics3 footer", tail_end - 15)?;
-        if &l[6..15] == b"LYRICS200" {
-            let size: u64 = std::str::from_utf8(&l[0..6])
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            if size + 15 <= tail_end - pos {
-                tail_end -= size + 15;
-            }
-        }
+    if let Some(n) = super::read::lyrics3_len(src, pos, tail_end)? {
+        tail_end -= n;
     }
     let ape = if tail_end >= pos + 32 {
         crate::formats::ape::edit_before(src, tail_end, codes)?

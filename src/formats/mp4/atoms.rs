@@ -95,6 +95,18 @@ pub(super) fn plausible_kind(kind: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.' | 0xA9))
 }
 
+/// How many bytes of a full box's version and flags precede the children
+/// of a `meta` atom: 4 for an ISO full box (under `udta`), 0 for
+/// QuickTime's plain container (directly under `moov`). Told apart by
+/// whether `peek`, the first (up to) 8 bytes of its content, is a
+/// plausible child header. The reader and the writer both decide here.
+pub(super) fn meta_skip(peek: &[u8], meta: &Atom) -> u64 {
+    let plain = peek.len() == 8
+        && be_u32(peek, 0).is_some_and(|n| n >= 8 && u64::from(n) <= meta.body_len())
+        && peek.get(4..8).is_some_and(plausible_kind);
+    if plain { 0 } else { 4 }
+}
+
 /// A big-endian u32 at `at`, if the bytes are there.
 pub(super) fn be_u32(b: &[u8], at: usize) -> Option<u32> {
     let s = b.get(at..at.checked_add(4)?)?;

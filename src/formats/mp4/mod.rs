@@ -51,34 +51,18 @@ impl Format for Mp4 {
     }
 
     fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError> {
-        let named = |id: &[u8]| String::from_utf8_lossy(id).into_owned();
-        let mut pos = 0u64;
-        let mut out = Vec::new();
-        while pos + 8 <= src.len() {
-            let h: [u8; 8] = src.header("atom header", pos)?;
-            let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
-            let mut header = 8;
-            if size == 1 {
-                let big: [u8; 8] = src.header("atom size", pos + 8)?;
-                size = u64::from_be_bytes(big);
-                header = 16;
-            } else if size == 0 {
-                size = src.len() - pos;
-            }
-            if size < 8 {
-                break;
-            }
-            let id = [h[4], h[5], h[6], h[7]];
-            // moov holds the tags (its size changes); free/skip absorb changes.
-            if !matches!(&id, b"moov" | b"free" | b"skip" | b"wide") {
-                out.push(Part {
-                    name: named(&id),
-                    size,
-                    content: pos + header.min(size)..pos.saturating_add(size).min(src.len()),
-                });
-            }
-            pos = pos.saturating_add(size);
-        }
-        Ok(out)
+        let listing = atoms::top_level(src, &mut atoms::Budget::default())?;
+        Ok(listing
+            .atoms
+            .iter()
+            // moov holds the tags (its size changes); free/skip/wide absorb
+            // size changes.
+            .filter(|a| !matches!(&a.kind, b"moov" | b"free" | b"skip" | b"wide"))
+            .map(|a| Part {
+                name: String::from_utf8_lossy(&a.kind).into_owned(),
+                size: a.size,
+                content: a.body()..a.offset.saturating_add(a.size),
+            })
+            .collect())
     }
 }

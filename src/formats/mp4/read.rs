@@ -13,20 +13,25 @@
 //! Every text value is offered to [`Collector::field`]; the key table
 //! decides which are codes.
 
-use super::atoms::{self, Atom, Budget, Parent, Step, Tail, be_u16, be_u32, be_u64};
+use super::atoms::{self, Atom, Budget, Parent, Step, Tail, be_u32, be_u64};
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
 use crate::source::Source;
+use sample_entry::sound_entry;
 
-/// Text values longer than this are not read (no code is that long).
-const TEXT_CAP: u64 = 64 * 1024;
+#[path = "read_sample_entry.rs"]
+mod sample_entry;
+
+/// Text values longer than this are not read (no code is that long); the
+/// writer uses the same limit.
+pub(super) const TEXT_CAP: u64 = 64 * 1024;
 
 /// How much of an `stsd` atom is read: its first sample entry and the
 /// `esds` in it.
 const STSD_CAP: u64 = 512;
 
-/// A `keys` atom larger than this is not read.
-const KEYS_CAP: u64 = 1024 * 1024;
+/// A `keys` atom larger than this is not read (by the writer either).
+pub(super) const KEYS_CAP: u64 = 1024 * 1024;
 
 /// Read an MP4 file's code sites, format and audio properties into `c`.
 ///
@@ -385,10 +390,7 @@ impl<'r, 's> Reader<'r, 's> {
         let Some(peek) = self.body(atom, 0, 8) else {
             return;
         };
-        let plain = peek.len() == 8
-            && be_u32(&peek, 0).is_some_and(|n| n >= 8 && u64::from(n) <= atom.body_len())
-            && peek.get(4..8).is_some_and(atoms::plausible_kind);
-        let inner = parent.child(atom, if plain { 0 } else { 4 });
+        let inner = parent.child(atom, atoms::meta_skip(&peek, atom));
         let (list, damage) = self.list(&inner);
         let mut handler = None;
         let mut keys = None;
@@ -399,7 +401,7 @@ impl<'r, 's> Reader<'r, 's> {
                 keys = Some(self.keys(a));
             }
         }
-        let keyed = handler == Some(*b"mdta") || (handler.is_none() && keys.is_some());
+        let keyed = keyed(handler, keys.is_some());
         for a in &list {
             if a.is(b"ilst") {
                 let ilst = inner.child(a, 0);
@@ -592,11 +594,7 @@ impl<'r, 's> Reader<'r, 's> {
             return None;
         }
         let head = self.body(atom, 0, 8)?;
-        let encoding = match be_u32(&head, 0)? {
-            1 | 4 => "UTF-8",
-            2 | 5 => "UTF-16BE",
-            _ => return None,
-        };
+        let encoding = TextEncoding::of(be_u32(&head, 0)?)?;
         let len = atom.body_len() - 8;
         if len > TEXT_CAP {
             self.c.note(format!(
@@ -606,13 +604,8 @@ impl<'r, 's> Reader<'r, 's> {
             return None;
         }
         let b = self.body(atom, 8, len)?;
-        let text = if encoding == "UTF-8" {
-            let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-            String::from_utf8_lossy(b).into_owned()
-        } else {
-            utf16be(&b).0
-        };
-        Some((text, encoding))
+        let (text, _) = encoding.decode(&b);
+        Some((text, encoding.name()))
     }
 
     /// An `ilst` of QuickTime keyed metadata: each item's type is a 1-based
@@ -654,142 +647,59 @@ impl<'r, 's> Reader<'r, 's> {
     }
 }
 
-/// Channels and the integer part of the sample rate of an audio sample
-/// entry (possibly cut short by [`STSD_CAP`]). The channel count comes
-/// from the AAC decoder configuration in `esds` when there is one: in
-/// ISO files the entry's own count is a template field (ffmpeg writes 2
-/// for a mono AAC `.m4a`).
-///
-/// Layout: size and type (8), reserved (6), data reference index (2),
-/// sound version (2), revision (2), vendor (4), channels (2), sample size
-/// (2), compression id (2), packet size (2), sample rate 16.16 (4), then
-/// 16 more bytes in QuickTime sound version 1, then child atoms.
-fn sound_entry(entry: &[u8]) -> Option<(u16, u16)> {
-    let size = usize::try_from(be_u32(entry, 0)?).ok()?;
-    if size < 36 {
-        return None;
-    }
-    let entry = entry.get(..size.min(entry.len()))?;
-    let version = be_u16(entry, 16)?;
-    let channels = be_u16(entry, 24)?;
-    let rate = be_u16(entry, 32)?;
-    let children = match version {
-        0 => 36,
-        1 => 52,
-        // Version 2 keeps its real values in fields of its own.
-        _ => return None,
-    };
-    let aac = entry
-        .get(children..)
-        .and_then(|c| find_child(c, b"esds", 2))
-        .and_then(esds_channels);
-    Some((aac.unwrap_or(channels), rate))
+/// Whether the `ilst` of a `meta` is QuickTime keyed metadata (items
+/// named by 1-based indexes into `keys`) rather than an iTunes list: its
+/// handler is `mdta`, or it has no handler but a `keys` atom. The writer
+/// decides with the same function.
+pub(super) fn keyed(handler: Option<[u8; 4]>, has_keys: bool) -> bool {
+    handler == Some(*b"mdta") || (handler.is_none() && has_keys)
 }
 
-/// The content of the first `kind` atom among `atoms` (a byte buffer),
-/// looking into QuickTime `wave` atoms up to `depth` levels.
-fn find_child<'b>(atoms: &'b [u8], kind: &[u8; 4], depth: u32) -> Option<&'b [u8]> {
-    let mut at = 0usize;
-    while let Some(size) = be_u32(atoms, at) {
-        let size = usize::try_from(size).ok()?;
-        let end = at.checked_add(size)?.min(atoms.len());
-        if size < 8 {
-            return None;
-        }
-        let body = atoms.get(at + 8..end)?;
-        match atoms.get(at + 4..at + 8)? {
-            k if k == kind => return Some(body),
-            b"wave" if depth > 0 => {
-                if let Some(found) = find_child(body, kind, depth - 1) {
-                    return Some(found);
-                }
-            }
-            _ => {}
-        }
-        at = end;
-    }
-    None
+/// The encoding of a text `data` atom. The writer decodes with the same
+/// functions, so it finds the sites the reader reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextEncoding {
+    Utf8,
+    Utf16Be,
 }
 
-/// The channel count an `esds` (MPEG-4 elementary stream descriptor, after
-/// its atom header) gives in its AudioSpecificConfig; `None` when it does
-/// not say (channel configuration 0: defined in a program config element).
-fn esds_channels(esds: &[u8]) -> Option<u16> {
-    // Full box (4), then ES_Descriptor (tag 3): ES_ID (2), flags (1) and
-    // the optional fields they announce.
-    let mut at = descriptor(esds, 4, 3)?;
-    let flags = *esds.get(at + 2)?;
-    at += 3;
-    if flags & 0x80 != 0 {
-        at += 2;
-    }
-    if flags & 0x40 != 0 {
-        at += 1 + usize::from(*esds.get(at)?);
-    }
-    if flags & 0x20 != 0 {
-        at += 2;
-    }
-    // DecoderConfigDescriptor (tag 4): 13 fixed bytes, then the
-    // DecoderSpecificInfo (tag 5) holding the AudioSpecificConfig.
-    let at = descriptor(esds, at, 4)?;
-    let at = descriptor(esds, at + 13, 5)?;
-    let mut bits = Bits {
-        bytes: esds.get(at..)?,
-        pos: 0,
-    };
-    let object_type = bits.take(5)?;
-    if object_type == 31 {
-        bits.take(6)?;
-    }
-    if bits.take(4)? == 15 {
-        bits.take(24)?;
-    }
-    match bits.take(4)? {
-        c @ 1..=6 => u16::try_from(c).ok(),
-        7 => Some(8),
-        _ => None,
-    }
-}
-
-/// Where the content of an MPEG-4 descriptor with `tag` at `at` starts
-/// (tag, then a length of up to four 7-bit bytes).
-fn descriptor(b: &[u8], at: usize, tag: u8) -> Option<usize> {
-    if *b.get(at)? != tag {
-        return None;
-    }
-    let mut at = at + 1;
-    for _ in 0..4 {
-        let byte = *b.get(at)?;
-        at += 1;
-        if byte & 0x80 == 0 {
-            return Some(at);
+impl TextEncoding {
+    /// The encoding a `data` atom's type indicator (a zero type-set byte
+    /// and a 24-bit well-known type) names: UTF-8 for types 1 and 4,
+    /// UTF-16BE for 2 and 5; `None` when the value is not text.
+    pub(super) fn of(indicator: u32) -> Option<TextEncoding> {
+        match indicator {
+            1 | 4 => Some(TextEncoding::Utf8),
+            2 | 5 => Some(TextEncoding::Utf16Be),
+            _ => None,
         }
     }
-    None
-}
 
-/// Reads bits, most significant first.
-struct Bits<'b> {
-    bytes: &'b [u8],
-    pos: usize,
-}
-
-impl Bits<'_> {
-    fn take(&mut self, n: usize) -> Option<u32> {
-        let mut v = 0u32;
-        for _ in 0..n {
-            let byte = *self.bytes.get(self.pos / 8)?;
-            v = (v << 1) | u32::from((byte >> (7 - self.pos % 8)) & 1);
-            self.pos += 1;
+    /// The name shown in a site's location.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Be => "UTF-16BE",
         }
-        Some(v)
+    }
+
+    /// The text of a value, as the reader reports it, and whether a
+    /// byte-order mark led it (dropped from the text). UTF-8 is decoded
+    /// lossily.
+    pub(super) fn decode(self, b: &[u8]) -> (String, bool) {
+        match self {
+            TextEncoding::Utf16Be => utf16be(b),
+            TextEncoding::Utf8 => match b.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(rest) => (String::from_utf8_lossy(rest).into_owned(), true),
+                None => (String::from_utf8_lossy(b).into_owned(), false),
+            },
+        }
     }
 }
 
 /// UTF-16BE to text; a leading byte-order mark is dropped (the flag says
 /// whether one led), unpaired surrogates and an odd last byte become U+FFFD.
-/// The writer decodes with the same function.
-pub(crate) fn utf16be(b: &[u8]) -> (String, bool) {
+fn utf16be(b: &[u8]) -> (String, bool) {
     let units = b
         .chunks_exact(2)
         .map(|p| p.try_into().map_or(0xFFFD, u16::from_be_bytes));

@@ -1,9 +1,13 @@
 //! MP4 writer tests (`write.rs`): files assembled atom by atom, written,
 //! read back and compared atom by atom with the original.
 
+use super::build::{atom_bytes, freeform_item, full_bytes};
+use super::shape::{list, meta_skip};
 use super::*;
 use crate::codes::{Gtin, Isrc};
-use crate::model::FileReport;
+use crate::formats::mp4::atoms::{Budget, Parent, be_u32, be_u64};
+use crate::model::{FileReport, TagFormat};
+use crate::plan::{Change, Piece};
 use crate::source::ReadAt;
 
 // ---- building files ----------------------------------------------------
