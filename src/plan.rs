@@ -94,6 +94,59 @@ pub enum PlanError {
     /// A structure isrckit will not rewrite (a compressed frame, a CRC).
     #[error("{0}")]
     Unsupported(String),
+    /// A code has no place to go: the file holds no site of its kind and
+    /// the targets add none. Nothing is written.
+    #[error(
+        "the {kind} {value} has nowhere to go: the file holds no {kind} site and the targets ({targets}) add none; add a target that holds it (wav:id3 holds both codes), or leave the code out"
+    )]
+    NoHome {
+        /// `ISRC` or `barcode`.
+        kind: &'static str,
+        /// The code that would have been written.
+        value: String,
+        /// The targets in force, as `--targets` names them.
+        targets: String,
+    },
+}
+
+/// Check that every code asked for ends up in the file: the plan changes a
+/// site of its kind, or the file already holds it (and so needs no change).
+/// A write that would silently leave a code out (`--targets no-wav:id3` on
+/// a WAV without other sites) is refused before anything is written.
+pub(crate) fn check_homes(
+    codes: &Codes,
+    before: &crate::model::FileReport,
+    plan: Option<&Plan>,
+    targets: &Targets,
+) -> Result<(), PlanError> {
+    use crate::model::CodeKind;
+    for kind in [CodeKind::Isrc, CodeKind::Barcode] {
+        let Some(value) = codes.text(kind) else {
+            continue;
+        };
+        let changed = plan.is_some_and(|p| p.changes.iter().any(|c| c.kind == kind));
+        let held = before.codes.iter().any(|c| {
+            c.kind == kind
+                && c.location.track.is_none()
+                && match kind {
+                    CodeKind::Isrc => c.raw == value,
+                    _ => {
+                        c.valid && c.value.as_deref() == codes.barcode.as_ref().map(|g| g.gtin13())
+                    }
+                }
+        });
+        if !changed && !held {
+            return Err(PlanError::NoHome {
+                kind: match kind {
+                    CodeKind::Isrc => "ISRC",
+                    _ => "barcode",
+                },
+                value,
+                targets: targets.describe(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Where to write, beyond the sites a file already has (which are always
@@ -125,6 +178,26 @@ impl Targets {
     /// The target names, for help and errors.
     pub const NAMES: &'static [&'static str] =
         &["wav:id3", "wav:info", "wav:ixml", "wav:axml", "wav:all"];
+
+    /// The targets in force, as `--targets` names them (`wav:id3`, or
+    /// `none` when every optional place is left out).
+    pub fn describe(&self) -> String {
+        let on: Vec<&str> = [
+            (self.wav_id3, "wav:id3"),
+            (self.wav_info, "wav:info"),
+            (self.wav_ixml, "wav:ixml"),
+            (self.wav_axml, "wav:axml"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|&(_, name)| name)
+        .collect();
+        if on.is_empty() {
+            "none".into()
+        } else {
+            on.join(",")
+        }
+    }
 
     /// Apply `--targets` items to the defaults: a name adds a location,
     /// `no-NAME` removes one (`no-wav:id3,wav:info` writes INFO only).

@@ -438,6 +438,13 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     if files.is_empty() {
         return usage("no audio files to write".into());
     }
+    if let Some(code) = isrc
+        && let Err(why) = one_recording(&files)
+    {
+        return usage(format!(
+            "an ISRC identifies one recording, and {why}: give {code} to one of them (the same recording in several formats may share it)"
+        ));
+    }
     let codes = Codes { isrc, barcode };
     let jobs: Vec<Job> = files
         .into_iter()
@@ -447,6 +454,47 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
         })
         .collect();
     write_jobs(&jobs, &targets, &args.write)
+}
+
+/// Whether the files are one recording (by the test the audit and `embed`
+/// use, [`crate::recording`]); otherwise the first pair that differs, in
+/// words.
+fn one_recording(files: &[PathBuf]) -> Result<(), String> {
+    use crate::recording::{Difference, Sameness};
+    let reports: Vec<FileReport> = engine::read_files(files);
+    let same = Sameness::default();
+    for (i, a) in reports.iter().enumerate() {
+        for b in &reports[i + 1..] {
+            let (ra, rb) = (record_of(a), record_of(b));
+            let Some(d) = same.differs(&ra, &rb) else {
+                continue;
+            };
+            let why = match d {
+                Difference::Titles(x, y) => format!("their titles differ (\"{x}\", \"{y}\")"),
+                Difference::Durations(x, y) => format!(
+                    "their durations differ by more than 1 s ({:.3} s, {:.3} s)",
+                    x as f64 / 1000.0,
+                    y as f64 / 1000.0
+                ),
+                Difference::Audio => "their audio differs".into(),
+            };
+            return Err(format!(
+                "{} and {} are different recordings: {why}",
+                a.path.display(),
+                b.path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn record_of(r: &FileReport) -> crate::recording::Recording<'_> {
+    crate::recording::Recording {
+        title: r.title.as_deref(),
+        duration_ms: r.audio.as_ref().and_then(|a| a.duration_ms),
+        container: r.container,
+        audio_hash: None,
+    }
 }
 
 fn color_wanted(choice: ColorChoice) -> bool {

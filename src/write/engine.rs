@@ -82,6 +82,7 @@ pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared
     let len = meta.len();
     let mut src = Source::new(&mut file, len);
     let plan = formats::format(container).plan(&mut src, codes, targets)?;
+    crate::plan::check_homes(codes, &before, plan.as_ref(), targets)?;
     Ok(Prepared {
         target,
         plan,

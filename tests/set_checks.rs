@@ -1,0 +1,145 @@
+//! `set` refuses what it cannot do honestly, before anything is written:
+//! a code with nowhere to go (the targets leave out every place), and one
+//! ISRC for two different recordings.
+
+mod common;
+
+use assert_cmd::Command;
+use common::testdata;
+use std::path::Path;
+use std::process::Command as Std;
+
+fn isrckit() -> Command {
+    Command::cargo_bin("isrckit").expect("binary built")
+}
+
+fn ffmpeg_tone(out: &Path, seconds: &str) {
+    common::require("ffmpeg", &["-version"]);
+    let ok = Std::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("sine=frequency=440:duration={seconds}"))
+        .args(["-ar", "8000", "-ac", "1"])
+        .arg(out)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(ok.success(), "ffmpeg made {}", out.display());
+}
+
+#[test]
+fn a_code_with_nowhere_to_go_is_refused_naming_code_file_and_targets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wav = dir.path().join("a.wav");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), &wav).expect("copy");
+    let before = std::fs::read(&wav).expect("read");
+    for (args, kind) in [
+        (
+            vec!["--isrc", "USRC12600001", "--targets", "no-wav:id3"],
+            "ISRC USRC12600001",
+        ),
+        (
+            vec![
+                "--barcode",
+                "075678164125",
+                "--targets",
+                "no-wav:id3,wav:ixml",
+            ],
+            "barcode 075678164125",
+        ),
+        (
+            vec![
+                "--barcode",
+                "075678164125",
+                "--targets",
+                "no-wav:id3,wav:info",
+            ],
+            "barcode 075678164125",
+        ),
+    ] {
+        for dry in [true, false] {
+            let mut cmd = isrckit();
+            cmd.arg("set").args(&args);
+            if dry {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.arg(&wav).output().expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+            assert!(text.contains("NOT WRITTEN"), "{args:?}: {text}");
+            assert!(text.contains("a.wav"), "{args:?}: {text}");
+            assert!(text.contains(kind), "{args:?}: {text}");
+            assert!(text.contains("has nowhere to go"), "{args:?}: {text}");
+            assert!(text.contains("the targets ("), "{args:?}: {text}");
+            assert!(
+                !text.lines().any(|l| l.starts_with("unchanged")),
+                "{args:?}: {text}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read(&wav).expect("read"),
+        before,
+        "nothing written"
+    );
+    // With a target that holds it, the same write goes through.
+    let out = isrckit()
+        .args([
+            "set",
+            "--isrc",
+            "USRC12600001",
+            "--targets",
+            "no-wav:id3,wav:info",
+        ])
+        .arg(&wav)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let isrcs: Vec<String> = isrckit::read_file(&wav)
+        .codes
+        .into_iter()
+        .filter_map(|c| c.value)
+        .collect();
+    assert_eq!(isrcs, ["USRC12600001"]);
+}
+
+#[test]
+fn one_isrc_for_two_different_recordings_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b, c) = (
+        dir.path().join("a.wav"),
+        dir.path().join("b.wav"),
+        dir.path().join("a.flac"),
+    );
+    ffmpeg_tone(&a, "2");
+    ffmpeg_tone(&b, "4");
+    ffmpeg_tone(&c, "2");
+    let before = std::fs::read(&a).expect("read");
+    let out = isrckit()
+        .args(["set", "--isrc", "USRC12600001"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("different recordings"), "{err}");
+    assert!(err.contains("durations differ"), "{err}");
+    assert_eq!(std::fs::read(&a).expect("read"), before, "nothing written");
+    // The same recording in two formats may share its ISRC.
+    let out = isrckit()
+        .args(["set", "--isrc", "USRC12600001"])
+        .arg(&a)
+        .arg(&c)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    for f in [&a, &c] {
+        assert!(
+            isrckit::read_file(f)
+                .codes
+                .iter()
+                .any(|s| s.value.as_deref() == Some("USRC12600001")),
+            "{}",
+            f.display()
+        );
+    }
+}
