@@ -50,6 +50,7 @@ pub mod plan;
 mod platform;
 pub mod recording;
 mod report;
+mod sanitize;
 mod source;
 pub mod walk;
 pub mod write;

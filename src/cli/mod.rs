@@ -4,6 +4,7 @@ use crate::audit::{self, AuditOptions, Settings};
 use crate::engine;
 use crate::model::FileReport;
 use crate::report::{self, audit::AuditFormat, table::Style};
+use crate::sanitize;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -281,7 +282,7 @@ pub fn main() -> std::process::ExitCode {
         Ok(code) => std::process::ExitCode::from(code.code() as u8),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("isrckit: {e}");
+            eprintln!("isrckit: {}", sanitize::lines(&e.to_string()));
             std::process::ExitCode::from(2)
         }
     }
@@ -302,7 +303,7 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
     use crate::plan::Targets;
     use crate::write::run::Job;
     let fail = |msg: String| {
-        eprintln!("isrckit: {msg}");
+        eprintln!("isrckit: {}", sanitize::lines(&msg));
         Ok(ExitCode::Error)
     };
     let targets = match Targets::parse(&args.write.targets) {
@@ -390,7 +391,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     use crate::plan::{Codes, Targets};
     use crate::write::run::Job;
     let usage = |msg: String| {
-        eprintln!("isrckit: {msg}");
+        eprintln!("isrckit: {}", sanitize::lines(&msg));
         Ok(ExitCode::Error)
     };
     let isrc = match args.isrc.as_deref().map(Isrc::parse).transpose() {
@@ -552,13 +553,14 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     let settings = match audit_settings(&args) {
         Ok(s) => s,
         Err(msg) => {
-            eprintln!("isrckit: {msg}");
+            eprintln!("isrckit: {}", sanitize::lines(&msg));
             return Ok(ExitCode::Error);
         }
     };
     for p in &args.paths {
         if std::fs::metadata(p).is_err() {
-            eprintln!("isrckit: {}: no such file or folder", p.display());
+            let p = sanitize::terminal(&p.to_string_lossy()).into_owned();
+            eprintln!("isrckit: {p}: no such file or folder");
             return Ok(ExitCode::Error);
         }
     }

@@ -1,8 +1,10 @@
 //! `--format table`: the human view. One block per file: a header line,
 //! one line per code site, then the file's warnings; a summary at the end.
+//! Text from files is escaped, and long values and messages cut, as
+//! [`crate::sanitize`] says.
 
-use super::sanitize;
 use crate::model::{CodeKind, FileReport};
+use crate::sanitize::{message, terminal, value};
 use std::io::{self, Write};
 
 /// Terminal colours, decided once by the caller.
@@ -42,10 +44,10 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
         write!(
             out,
             "{}  [{kind}{duration}]",
-            style.paint("1", &sanitize(&path))
+            style.paint("1", &terminal(&path))
         )?;
         if let Some(t) = &r.title {
-            write!(out, "  \"{}\"", sanitize(t))?;
+            write!(out, "  \"{}\"", value(t))?;
         }
         writeln!(out)?;
         if r.codes.is_empty() && r.container.is_some() {
@@ -62,9 +64,9 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
                 style.paint("31", "INVALID")
             };
             let shown = match &c.value {
-                Some(v) if *v != c.raw => format!("{v} (stored \"{}\")", sanitize(&c.raw)),
+                Some(v) if *v != c.raw => format!("{v} (stored \"{}\")", value(&c.raw)),
                 Some(v) => v.clone(),
-                None => format!("\"{}\"", sanitize(&c.raw)),
+                None => format!("\"{}\"", value(&c.raw)),
             };
             writeln!(
                 out,
@@ -75,13 +77,13 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
                 },
                 verdict,
                 shown,
-                sanitize(&c.location.describe())
+                message(&c.location.describe())
             )?;
             if let Some(p) = &c.problem {
-                writeln!(out, "             {}", style.paint("31", &sanitize(p)))?;
+                writeln!(out, "             {}", style.paint("31", &message(p)))?;
             }
             for n in &c.notes {
-                writeln!(out, "             note: {}", sanitize(n))?;
+                writeln!(out, "             note: {}", message(n))?;
             }
         }
         for (kind, words) in [(CodeKind::Isrc, "ISRCs"), (CodeKind::Barcode, "barcodes")] {
@@ -96,11 +98,11 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
             }
         }
         for n in &r.notes {
-            writeln!(out, "    note: {}", sanitize(n))?;
+            writeln!(out, "    note: {}", message(n))?;
         }
         if let Some(e) = &r.error {
             failed += 1;
-            writeln!(out, "    {} {}", style.paint("31;1", "error:"), sanitize(e))?;
+            writeln!(out, "    {} {}", style.paint("31;1", "error:"), message(e))?;
         }
     }
     writeln!(
@@ -115,4 +117,44 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
         barcodes,
         if barcodes == 1 { "" } else { "s" },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::audit::fixture;
+
+    #[test]
+    fn text_from_files_is_escaped_and_long_values_cut() {
+        let mut reports = fixture::reports();
+        reports.truncate(1);
+        let r = &mut reports[0];
+        r.path = "a\x1b[31m.wav".into();
+        r.title = Some("\u{202e}evil\x07".into());
+        r.codes[0].raw = format!("\x1b]0;t\x07{}", "Q".repeat(300));
+        r.codes[0].value = None;
+        r.codes[0].problem = Some("bad\nline".into());
+        r.notes.push("note \u{2066}".into());
+        r.error = Some("damaged \x1b[2J".into());
+        let mut out = Vec::new();
+        write(&mut out, &reports, Style { color: false }).expect("write");
+        let out = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            "a\\u{1b}[31m.wav  [RIFF WAVE, 1:01.500]  \"\\u{202e}evil\\u{7}\""
+        );
+        // 200 characters of the raw value (6 of them before the Qs), then
+        // what was left out: 106 Qs.
+        assert_eq!(
+            lines[1],
+            format!(
+                "    ISRC     valid    \"\\u{{1b}}]0;t\\u{{7}}{}…[106 bytes left out]\"  at chunk \"id3 \" › ID3v2.3 TSRC @12",
+                "Q".repeat(194)
+            )
+        );
+        assert_eq!(lines[2], "             bad\\u{a}line");
+        assert_eq!(lines[4], "    note: note \\u{2066}");
+        assert_eq!(lines[5], "    error: damaged \\u{1b}[2J");
+    }
 }

@@ -1,8 +1,8 @@
 //! Renderers for `embed` and `set`: what was (or would be) written where.
 
-use super::sanitize;
 use super::table::Style;
 use crate::model::CodeKind;
+use crate::sanitize::{message, terminal, value};
 use crate::write::{FileResult, Status};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -78,7 +78,7 @@ pub fn table(
             out,
             "{:<12} {}",
             style.paint(colour, word),
-            sanitize(&r.path.to_string_lossy())
+            terminal(&r.path.to_string_lossy())
         )?;
         for c in &r.changes {
             let kind = match c.kind {
@@ -88,15 +88,15 @@ pub fn table(
             writeln!(
                 out,
                 "             {kind} at {}: {} → {}",
-                sanitize(&c.location),
+                message(&c.location),
                 c.old
                     .as_deref()
-                    .map_or("(new)".to_string(), |o| format!("\"{}\"", sanitize(o))),
+                    .map_or("(new)".to_string(), |o| format!("\"{}\"", value(o))),
                 c.new
             )?;
         }
         if let Some(e) = &r.error {
-            writeln!(out, "             {}", style.paint("31", &sanitize(e)))?;
+            writeln!(out, "             {}", style.paint("31", &message(e)))?;
         }
     }
     let s = WriteSummary::of(results);
@@ -149,4 +149,58 @@ pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Change;
+
+    fn hostile() -> Vec<FileResult> {
+        vec![FileResult {
+            path: "=1+1\x1b[2J.wav".into(),
+            status: Status::Planned,
+            changes: vec![Change {
+                kind: CodeKind::Barcode,
+                location: "ID3v2.4 TXXX:BARCODE".into(),
+                old: Some(format!("=HYPERLINK(\"x\")\u{202e}{}", "9".repeat(300))),
+                new: "075678164125".into(),
+            }],
+            error: Some("@bad \x07".into()),
+        }]
+    }
+
+    #[test]
+    fn csv_escapes_and_neutralises() {
+        let mut out = Vec::new();
+        csv(&mut out, &hostile()).expect("csv");
+        let out = String::from_utf8(out).expect("utf-8");
+        assert_eq!(
+            out.lines().nth(1),
+            Some(
+                format!(
+                    "'=1+1\\u{{1b}}[2J.wav,planned,barcode,ID3v2.4 TXXX:BARCODE,\"'=HYPERLINK(\"\"x\"\")\\u{{202e}}{}\",075678164125,'@bad \\u{{7}}",
+                    "9".repeat(300)
+                )
+                .as_str()
+            )
+        );
+    }
+
+    #[test]
+    fn table_escapes_and_cuts() {
+        let mut out = Vec::new();
+        table(&mut out, &hostile(), true, Style { color: false }).expect("table");
+        let out = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "would write  =1+1\\u{1b}[2J.wav");
+        assert_eq!(
+            lines[1],
+            format!(
+                "             barcode at ID3v2.4 TXXX:BARCODE: \"=HYPERLINK(\"x\")\\u{{202e}}{}…[116 bytes left out]\" → 075678164125",
+                "9".repeat(184)
+            )
+        );
+        assert_eq!(lines[2], "             @bad \\u{7}");
+    }
 }

@@ -89,8 +89,9 @@ fn hint(name: &str) -> Option<&'static str> {
 
 /// `"UPC" (did you mean "barcode"?)`.
 pub(super) fn describe_unknown(name: &str) -> String {
+    let shown = crate::sanitize::value(name);
     match hint(name) {
-        Some(h) => format!("\"{name}\" (did you mean \"{h}\"?)"),
-        None => format!("\"{name}\""),
+        Some(h) => format!("\"{shown}\" (did you mean \"{h}\"?)"),
+        None => format!("\"{shown}\""),
     }
 }

@@ -135,7 +135,11 @@ pub(super) fn one_barcode_per_folder(
 /// (the audit's test, [`crate::recording`]).
 fn different_recordings(this: &Found, other: &Found, same: &Sameness) -> Option<String> {
     match same.differs(&other.recording(), &this.recording())? {
-        Difference::Titles(a, b) => Some(format!("their titles differ: \"{a}\" and \"{b}\"")),
+        Difference::Titles(a, b) => Some(format!(
+            "their titles differ: \"{}\" and \"{}\"",
+            crate::sanitize::value(a),
+            crate::sanitize::value(b)
+        )),
         Difference::Durations(a, b) => Some(format!(
             "their durations differ by more than {}: {} and {}",
             show_tolerance(same.tolerance_ms),

@@ -5,6 +5,7 @@
 use super::columns::{Col, RawRow, describe_unknown, known_list};
 use super::rows::RowChecks;
 use super::{RowError, err};
+use crate::sanitize::{terminal, value};
 use std::collections::HashMap;
 
 /// The lines of a text, split as the CSV reader counts them (LF, CRLF or
@@ -230,7 +231,7 @@ pub(super) fn csv_rows(text: &str, errors: &mut Vec<RowError>) -> (Vec<RawRow>, 
             format!(
                 "the first line must be a header naming the columns ({}), but it reads \"{}\"; add the header line",
                 known_list(),
-                shown.join(&sep.to_string())
+                value(&shown.join(&sep.to_string()))
             ),
         ));
         return (Vec::new(), none);
@@ -284,9 +285,10 @@ pub(super) fn csv_rows(text: &str, errors: &mut Vec<RowError>) -> (Vec<RawRow>, 
             errors.push(err(
                 rec.line,
                 format!(
-                    "has {} values but the header names {} columns; a value containing \"{sep}\" must be in double quotes",
+                    "has {} values but the header names {} columns; a value containing \"{}\" must be in double quotes",
                     rec.fields.len(),
-                    slots.len()
+                    slots.len(),
+                    terminal(&sep.to_string())
                 ),
             ));
             continue;
@@ -303,7 +305,7 @@ pub(super) fn csv_rows(text: &str, errors: &mut Vec<RowError>) -> (Vec<RawRow>, 
                         rec.line,
                         format!(
                             "has a value, \"{}\", in column {}, which has no name in the header; name the column or remove the value",
-                            value.trim(),
+                            crate::sanitize::value(value.trim()),
                             i + 1
                         ),
                     ));

@@ -6,6 +6,7 @@ use super::rows::relative;
 use super::{Row, RowError, err};
 use crate::model::{FileReport, FileStatus};
 use crate::recording::Recording;
+use crate::sanitize::{message, terminal, value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -35,11 +36,12 @@ pub fn track_number(file_name: &str) -> Option<u32> {
 }
 
 /// A path relative to ROOT as messages show it: `/` between parts, `.`
-/// for ROOT itself.
+/// for ROOT itself, control and bidi characters escaped
+/// ([`crate::sanitize::terminal`]).
 pub(super) fn show(rel: &Path) -> String {
     let parts: Vec<String> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| terminal(&c.as_os_str().to_string_lossy()).into_owned())
         .collect();
     if parts.is_empty() {
         ".".to_string()
@@ -199,6 +201,7 @@ impl<'a> Files<'a> {
         let release = match &row.release {
             Some(r) => {
                 let rel = relative(r);
+                let r = value(r);
                 let full = self.root.join(&rel);
                 match std::fs::metadata(&full) {
                     Ok(m) if m.is_dir() => {}
@@ -213,7 +216,7 @@ impl<'a> Files<'a> {
                         ));
                     }
                 }
-                Some((r.as_str(), rel))
+                Some((r, rel))
             }
             None => None,
         };
@@ -249,6 +252,7 @@ impl<'a> Files<'a> {
         }
         if let Some(t) = &row.title {
             let key = crate::recording::fold_title(t);
+            let t = value(t);
             let hits: Vec<usize> = self
                 .by_title
                 .get(&key)
@@ -275,6 +279,7 @@ impl<'a> Files<'a> {
     /// The file at a row's `path`, read now unless the walk read it.
     fn by_path(&mut self, p: &str) -> Result<usize, String> {
         let rel = relative(p);
+        let p = value(p);
         let full = self.root.join(&rel);
         match std::fs::metadata(&full) {
             Err(_) => Err(format!(
@@ -301,6 +306,7 @@ impl<'a> Files<'a> {
                     let why = report
                         .error
                         .unwrap_or_else(|| "not an audio file isrckit reads".into());
+                    let why = message(&why);
                     return Err(format!(
                         "file \"{p}\" cannot take codes: {why}; give an audio file or remove the row"
                     ));
@@ -316,7 +322,7 @@ impl<'a> Files<'a> {
         let f = &self.found[i];
         let shown = f.shown();
         if f.report.status == FileStatus::Damaged {
-            let why = f.report.error.as_deref().unwrap_or("damaged");
+            let why = message(f.report.error.as_deref().unwrap_or("damaged"));
             return Err(format!(
                 "file \"{shown}\" is damaged ({why}); repair or re-export it before embedding codes, or remove the row"
             ));
@@ -324,6 +330,7 @@ impl<'a> Files<'a> {
         if let Some(r) = &row.release
             && !f.rel.starts_with(relative(r))
         {
+            let r = value(r);
             return Err(format!(
                 "file \"{shown}\" is not in release \"{r}\"; fix the path or the release, or leave release empty"
             ));
@@ -338,6 +345,7 @@ impl<'a> Files<'a> {
         if let (Some(t), Some(tag)) = (&row.title, &f.report.title)
             && crate::recording::fold_title(t) != crate::recording::fold_title(tag)
         {
+            let (t, tag) = (value(t), value(tag));
             return Err(format!(
                 "file \"{shown}\" has the title \"{tag}\" in its tags, but the row says \"{t}\"; fix one of them, or leave title empty"
             ));

@@ -3,6 +3,7 @@
 
 use super::columns::{Col, RawRow, describe_unknown, known_list};
 use super::{RowError, err};
+use crate::sanitize::value as quoted;
 use std::collections::HashSet;
 
 /// The entries of a JSON manifest as raw rows; the problems of the
@@ -27,7 +28,10 @@ pub(super) fn json_rows(text: &str, errors: &mut Vec<RowError>) -> Vec<RawRow> {
                 } else {
                     errors.push(err(
                         0,
-                        format!("the JSON object has a key \"{k}\" that is not read; {shape}"),
+                        format!(
+                            "the JSON object has a key \"{}\" that is not read; {shape}",
+                            quoted(&k)
+                        ),
                     ));
                 }
             }
@@ -102,7 +106,10 @@ pub(super) fn json_rows(text: &str, errors: &mut Vec<RowError>) -> Vec<RawRow> {
                     };
                     errors.push(err(
                         line,
-                        format!("\"{key}\" is {kind}; it must be text or a number"),
+                        format!(
+                            "\"{}\" is {kind}; it must be text or a number",
+                            quoted(&key)
+                        ),
                     ));
                     bad = true;
                     continue;

@@ -98,6 +98,11 @@
 //! both together. Every problem is a [`RowError`] at its line, and all of
 //! them come at once, as [`ManifestErrors`]. The unit tests are in
 //! `tests.rs`.
+//!
+//! A message quotes what the manifest and the files say as
+//! [`crate::sanitize`] shows it: a value cut after 200 characters
+//! (`…[N bytes left out]`), control and bidi characters as `\u{..}`, so a
+//! message is one line, safe on a terminal, whatever the manifest holds.
 
 mod columns;
 mod cross;
@@ -298,7 +303,7 @@ pub fn resolve(manifest: &Manifest, root: &Path) -> Result<Vec<Assignment>, Mani
             0,
             format!(
                 "ROOT \"{}\" is not a folder; give the folder the manifest's paths are relative to",
-                root.display()
+                crate::sanitize::terminal(&root.to_string_lossy())
             ),
         )]));
     }
@@ -319,8 +324,9 @@ pub fn resolve(manifest: &Manifest, root: &Path) -> Result<Vec<Assignment>, Mani
             errors.push(err(
                 0,
                 format!(
-                    "\"{}\" could not be read ({why}), so files in it were not searched",
-                    path.display()
+                    "\"{}\" could not be read ({}), so files in it were not searched",
+                    crate::sanitize::terminal(&path.to_string_lossy()),
+                    crate::sanitize::message(&why)
                 ),
             ));
         }

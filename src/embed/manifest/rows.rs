@@ -6,6 +6,7 @@
 use super::columns::{Col, RawRow};
 use super::{Row, RowError, err};
 use crate::codes::{Gtin, Isrc};
+use crate::sanitize::value;
 use std::path::PathBuf;
 
 /// Which per-row checks still apply (the header may have reported the
@@ -67,6 +68,7 @@ pub(super) fn build_row(
     let isrc = raw.get(Col::Isrc).and_then(|v| match Isrc::parse(v) {
         Ok(i) => Some(i),
         Err(e) => {
+            let v = value(v);
             errors.push(err(
                 line,
                 format!("ISRC \"{v}\" {e}; fix the row or remove it"),
@@ -77,6 +79,7 @@ pub(super) fn build_row(
     let barcode = raw.get(Col::Barcode).and_then(|v| match Gtin::parse(v) {
         Ok(g) => Some(g),
         Err(e) => {
+            let v = value(v);
             errors.push(err(
                 line,
                 format!("barcode \"{v}\" {e}; fix the row or remove it"),
@@ -87,6 +90,7 @@ pub(super) fn build_row(
     let track = raw.get(Col::Track).and_then(|v| {
         let t = parse_track(v);
         if t.is_none() {
+            let v = value(v);
             errors.push(err(
                 line,
                 format!(
@@ -97,10 +101,11 @@ pub(super) fn build_row(
         t
     });
     for c in [Col::Path, Col::Release] {
-        if let Some(v) = raw.get(c) {
-            if let Some(why) = relative_problem(v) {
+        if let Some(raw_v) = raw.get(c) {
+            let v = value(raw_v);
+            if let Some(why) = relative_problem(raw_v) {
                 errors.push(err(line, format!("{} \"{v}\" {why}", c.name())));
-            } else if c == Col::Path && relative(v).as_os_str().is_empty() {
+            } else if c == Col::Path && relative(raw_v).as_os_str().is_empty() {
                 errors.push(err(
                     line,
                     format!("path \"{v}\" names no file; give the file's path relative to ROOT"),
@@ -116,7 +121,8 @@ pub(super) fn build_row(
             (Some(t), None) => errors.push(err(
                 line,
                 format!(
-                    "gives track {t} but no release; a track number is matched within a release folder, so give release (the folder, relative to ROOT) too, or give path"
+                    "gives track {} but no release; a track number is matched within a release folder, so give release (the folder, relative to ROOT) too, or give path",
+                    value(t)
                 ),
             )),
             (Some(_), Some(_)) => {}

@@ -4,9 +4,16 @@
 //! the other files joined with `;`; an absent code or location is an empty
 //! field. A field holding `,`, `"`, CR or LF is quoted, quotes doubled
 //! (RFC 4180); rows end in LF. No summary.
+//!
+//! Text from files is made safe for spreadsheets and logs
+//! ([`crate::sanitize::csv_cell`]): control and bidi characters are
+//! written `\u{..}` (so every row is one line), and a cell a spreadsheet
+//! would run as a formula (`=`, `+`, `-`, `@` first, not a plain number)
+//! starts with a `'`.
 
 use super::path_text;
 use crate::audit::{Finding, Record, Sink, Summary};
+use crate::sanitize::csv_cell;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -31,8 +38,18 @@ impl<W: Write> CsvSink<W> {
     }
 }
 
-/// One field, quoted when it must be.
+/// One field of text from files or users: made safe for a spreadsheet
+/// ([`csv_cell`]: control and bidi characters as `\u{..}`, a `'` before
+/// a formula), then quoted when it must be.
 pub(crate) fn field(s: &str) -> Cow<'_, str> {
+    match csv_cell(s) {
+        Cow::Borrowed(s) => quote(s),
+        Cow::Owned(s) => Cow::Owned(quote(&s).into_owned()),
+    }
+}
+
+/// RFC 4180: a field holding `,`, `"`, CR or LF in quotes, quotes doubled.
+fn quote(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\r', '\n']) {
         Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
@@ -90,7 +107,23 @@ mod tests {
              isrc-noncanonical,info,masters/01 Intro.wav,\"ISRC \"\"US-RC1-76-07839\"\" is stored with hyphens\",USRC17607839,\"chunk \"\"id3 \"\" › ID3v2.3 TSRC @12\",\n\
              isrc-duplicate,error,masters/01 Intro.wav,USRC17607839 is also on another recording,USRC17607839,,\"masters/a, b 100%.flac\"\n\
              isrc-duplicate,error,\"masters/a, b 100%.flac\",USRC17607839 is also on another recording,USRC17607839,,masters/01 Intro.wav\n\
-             barcode-missing,warning,\"masters/a, b 100%.flac\",\"no barcode in any tag:\nadd one, 100% needed\",,,\n"
+             barcode-missing,warning,\"masters/a, b 100%.flac\",\"no barcode in any tag:\\u{a}add one, 100% needed\",,,\n"
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_formulas_neutralised() {
+        let mut sink = CsvSink::new(Vec::new());
+        let f = fixture::hostile();
+        sink.finish(&[], &[f], &Summary::default()).expect("finish");
+        let out = String::from_utf8(sink.into_inner()).expect("utf-8");
+        assert_eq!(
+            out.lines().nth(1),
+            Some(
+                "barcode-invalid,error,'=1+1\\u{1b}[2J\\u{202e}.wav,\
+                 \"barcode \"\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\" is not valid\\u{1b}]0;pwn\\u{7}\",\
+                 \"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",ID3v2.4 TXXX:BARCODE,'-rf\\u{1b}.wav"
+            )
         );
     }
 

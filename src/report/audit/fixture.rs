@@ -170,6 +170,24 @@ pub fn findings() -> Vec<Finding> {
     ]
 }
 
+/// Text from strangers' files: a path that starts like a formula and holds
+/// ESC and a bidi override, a message with an OSC sequence (ended by BEL),
+/// a formula as the code, a related path starting with `-` and holding ESC.
+pub const HOSTILE_PATH: &str = "=1+1\x1b[2J\u{202e}.wav";
+pub const FORMULA: &str = "=HYPERLINK(\"http://x\",\"y\")";
+
+pub fn hostile() -> Finding {
+    Finding {
+        rule: Rule::BarcodeInvalid,
+        severity: Severity::Error,
+        path: PathBuf::from(HOSTILE_PATH),
+        message: format!("barcode \"{FORMULA}\" is not valid\x1b]0;pwn\x07"),
+        related: vec![PathBuf::from("-rf\x1b.wav")],
+        code: Some(FORMULA.to_string()),
+        location: Some("ID3v2.4 TXXX:BARCODE".to_string()),
+    }
+}
+
 pub fn summary() -> Summary {
     Summary {
         files: 3,

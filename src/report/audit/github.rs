@@ -5,11 +5,14 @@
 //! (`::warning` for warnings, `::notice` for infos). No line number: the
 //! files are audio. Escaped as the Actions toolkit escapes: `%`, CR and LF
 //! in the message; also `:` and `,` in property values. An escaped newline
-//! also means text from a tag can never start a command of its own. No
-//! summary.
+//! also means text from a tag can never start a command of its own. Other
+//! control characters (ESC, BEL, ...) and bidi controls, which the toolkit
+//! leaves alone, are written `\u{..}` ([`crate::sanitize`]) in the message
+//! and the properties, so no escape sequence reaches the log. No summary.
 
 use super::path_text;
 use crate::audit::{Finding, Record, Severity, Sink, Summary};
+use crate::sanitize::{escape_where, is_escaped};
 use std::io::{self, Write};
 
 /// Writes one workflow command per finding at the end of the run.
@@ -30,9 +33,13 @@ impl<W: Write> GithubSink<W> {
     }
 }
 
-/// Escape a command's message.
+/// Escape a command's message: control and bidi characters but CR and
+/// LF as `\u{..}` ([`crate::sanitize`]), so none reaches the log raw;
+/// then as the toolkit does, `%`, CR and LF (the runner turns `%0A` back
+/// into a line break in the annotation).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape_where(s, |c| is_escaped(c) && !matches!(c, '\r' | '\n'))
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -94,6 +101,22 @@ mod tests {
         assert_eq!(escape_data("a%b\r\nc:d,e"), "a%25b%0D%0Ac:d,e");
         assert_eq!(escape_property("a%b\r\nc:d,e"), "a%25b%0D%0Ac%3Ad%2Ce");
         assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_never_reach_the_log() {
+        assert_eq!(
+            escape_data("a\x1b[31m\u{202e}\x07\t%0A\r\n"),
+            "a\\u{1b}[31m\\u{202e}\\u{7}\\u{9}%250A%0D%0A"
+        );
+        let mut sink = GithubSink::new(Vec::new());
+        let f = fixture::hostile();
+        sink.finish(&[], &[f], &Summary::default()).expect("finish");
+        assert_eq!(
+            String::from_utf8(sink.into_inner()).expect("utf-8"),
+            "::error file==1+1\\u{1b}[2J\\u{202e}.wav,title=isrckit barcode-invalid::\
+             barcode \"=HYPERLINK(\"http://x\",\"y\")\" is not valid\\u{1b}]0;pwn\\u{7}\n"
+        );
     }
 
     #[test]

@@ -16,10 +16,13 @@
 //! with one `<failure>` per finding; a file without findings gets one
 //! passing case named `audit`, so a clean run still shows that the check
 //! ran. `tests` counts cases and `failures` failing cases. Characters that
-//! XML 1.0 forbids are written as `\u{..}` text.
+//! XML 1.0 forbids (C0 but TAB, LF, CR), and the other control and bidi
+//! characters ([`crate::sanitize`]), are written as `\u{..}` text; TAB,
+//! LF and CR are kept (as character references in attributes).
 
 use super::path_text;
 use crate::audit::{Finding, Record, Sink, Summary};
+use crate::sanitize::is_escaped;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -72,7 +75,11 @@ fn escape(s: &str, in_attr: bool) -> String {
             '\t' | '\n' if in_attr => {
                 let _ = write!(out, "&#{};", c as u32);
             }
-            c if !allowed(c) => out.push_str(&c.escape_unicode().to_string()),
+            '\t' | '\n' => out.push(c),
+            // What XML 1.0 forbids (the rest of C0) would make the file
+            // unreadable; the other controls (DEL, C1) and bidi controls are
+            // allowed but unsafe in a log or viewer.
+            c if !allowed(c) || is_escaped(c) => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
     }

@@ -162,3 +162,27 @@ fn clean_run_shows_passing_cases() {
     assert_eq!(els[0].1["tests"], "3");
     assert_eq!(els[0].1["failures"], "0");
 }
+
+#[test]
+fn control_and_bidi_characters_xml_allows_are_escaped_too() {
+    let mut sink = JunitSink::new(Vec::new());
+    let mut f = fixture::hostile();
+    f.message.push_str("\u{7f}\u{85}\u{2066}");
+    sink.finish(&[], &[f], &Summary::default()).expect("finish");
+    let xml = String::from_utf8(sink.into_inner()).expect("utf-8");
+    for c in [
+        '\u{1b}', '\u{7}', '\u{202e}', '\u{7f}', '\u{85}', '\u{2066}',
+    ] {
+        assert!(!xml.contains(c), "raw {c:?} in {xml}");
+    }
+    let els = elements(&xml);
+    assert_eq!(els[1].1["name"], "=1+1\\u{1b}[2J\\u{202e}.wav");
+    assert_eq!(
+        els[3].1["message"],
+        format!(
+            "barcode \"{}\" is not valid\\u{{1b}}]0;pwn\\u{{7}}\\u{{7f}}\\u{{85}}\\u{{2066}}",
+            fixture::FORMULA
+        )
+    );
+    assert!(xml.contains("related: -rf\\u{1b}.wav\n"), "{xml}");
+}

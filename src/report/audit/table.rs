@@ -4,12 +4,13 @@
 //! (`  error    isrc-duplicate  message`), the other files of a duplicate
 //! group under it, and the rule's fix as a hint the first time the rule
 //! appears in the run. Then a summary line, after `no findings` when there
-//! are none. Text from files is sanitised; colour only when the caller says.
+//! are none. Text from files is escaped, and long messages cut in the
+//! middle ([`crate::sanitize`]); colour only when the caller says.
 
 use super::path_text;
 use crate::audit::{Finding, Record, Rule, Severity, Sink, Summary};
-use crate::report::sanitize;
 use crate::report::table::Style;
+use crate::sanitize::{message, terminal};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -49,11 +50,11 @@ impl<W: Write> TableSink<W> {
             self.out,
             "  {severity}  {:<id_width$}  {}",
             f.rule.id(),
-            sanitize(&f.message)
+            message(&f.message)
         )?;
         let indent = " ".repeat(2 + SEVERITY_WIDTH + 2);
         for r in &f.related {
-            writeln!(self.out, "{indent}related: {}", sanitize(&path_text(r)))?;
+            writeln!(self.out, "{indent}related: {}", terminal(&path_text(r)))?;
         }
         if !hinted.contains(&f.rule) {
             hinted.push(f.rule);
@@ -104,7 +105,7 @@ impl<W: Write> Sink for TableSink<W> {
                 if current.is_some() {
                     writeln!(self.out)?;
                 }
-                let header = self.paint("1", &sanitize(&path_text(&f.path)));
+                let header = self.paint("1", &terminal(&path_text(&f.path)));
                 writeln!(self.out, "{header}")?;
                 current = Some(&f.path);
             }
@@ -162,6 +163,40 @@ mod tests {
         assert!(coloured.contains("\x1b[31merror  \x1b[0m"));
         assert!(coloured.contains("\x1b[33mwarning\x1b[0m"));
         assert!(coloured.contains("\x1b[34minfo   \x1b[0m"));
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_long_messages_cut() {
+        let mut long = fixture::hostile();
+        long.message = format!("ISRC \"{}\" is not valid: too long", "Q".repeat(5000));
+        long.related.clear();
+        let mut sink = TableSink::new(Vec::new(), Style { color: false });
+        let findings = [fixture::hostile(), long];
+        sink.finish(&[], &findings, &Summary::default())
+            .expect("finish");
+        let out = String::from_utf8(sink.into_inner()).expect("utf-8");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "=1+1\\u{1b}[2J\\u{202e}.wav");
+        assert_eq!(
+            lines[1],
+            format!(
+                "  error    barcode-invalid  barcode \"{}\" is not valid\\u{{1b}}]0;pwn\\u{{7}}",
+                fixture::FORMULA
+            )
+        );
+        assert_eq!(lines[2], "           related: -rf\\u{1b}.wav");
+        let cut = lines[4]
+            .strip_prefix("  error    barcode-invalid  ")
+            .expect("the long message");
+        let left_out = findings[1].message.len() - crate::sanitize::MESSAGE_CAP;
+        assert_eq!(
+            cut,
+            format!(
+                "ISRC \"{}…[{left_out} bytes left out]…{}\" is not valid: too long",
+                "Q".repeat(494),
+                "Q".repeat(476)
+            )
+        );
     }
 
     #[test]
