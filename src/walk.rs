@@ -100,9 +100,14 @@ impl Filter<'_> {
     }
 }
 
-/// What a walk left out, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What a walk left out, by reason (and, for the commands that read
+/// first, what they then set aside as not audio).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Skipped {
+    /// Walked files that are not audio and do not claim to be (a cover
+    /// image, a PDF, a CSV): counted by the command that read them. A file
+    /// named like audio (`.wav`) that is not audio is reported, not skipped.
+    pub not_audio: u64,
     /// Temp files of isrckit's writes (a write in progress, or one killed).
     pub temp_files: u64,
     /// Version-control folders not walked into.
@@ -120,6 +125,16 @@ pub struct Walked {
     pub errors: Vec<(PathBuf, String)>,
     /// What was skipped.
     pub skipped: Skipped,
+}
+
+/// Whether a file's name promises audio (`.wav`, `.flac`, `.m4a`, …): a
+/// file so named that is not audio is a problem to report, while a cover
+/// image or a CSV beside the masters is skipped.
+pub fn named_as_audio(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(crate::formats::container_for_extension)
+        .is_some()
 }
 
 /// Whether `path` (symlinks followed) is a regular file; otherwise why not,
@@ -364,7 +379,8 @@ mod tests {
                 temp_files: 1,
                 vcs_folders: 1,
                 system_files: 2,
-                filtered: 0
+                filtered: 0,
+                not_audio: 0
             }
         );
     }

@@ -23,8 +23,32 @@ fn json_document_has_the_documented_shape_for_every_file() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(doc["schema"], "isrckit/inspect/1");
     let files = doc["files"].as_array().expect("files array");
+    // Every walked file appears, but the ones that are not audio and not
+    // named like audio (README.md, make.sh, …): those are counted.
     let (walked, _) = isrckit::walk::collect(&[testdata()], &isrckit::walk::Filter::default());
-    assert_eq!(files.len(), walked.len(), "every walked file appears");
+    let skipped: Vec<_> = walked
+        .iter()
+        .filter(|p| {
+            isrckit::read_file(p).status == isrckit::FileStatus::NotAudio
+                && !isrckit::walk::named_as_audio(p)
+        })
+        .collect();
+    assert!(
+        skipped.iter().any(|p| p.ends_with("README.md")),
+        "{skipped:?}"
+    );
+    assert_eq!(files.len() + skipped.len(), walked.len());
+    assert_eq!(doc["skipped"]["not_audio"], skipped.len());
+    for key in ["temp_files", "system_files", "vcs_folders", "filtered"] {
+        assert_eq!(doc["skipped"][key], 0, "{key}");
+    }
+    // A file named like audio that is not audio is reported, not skipped.
+    assert!(files.iter().any(|f| {
+        f["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("damaged/random_garbage.m4a"))
+            && f["status"] == "not-audio"
+    }));
     let paths: Vec<&str> = files
         .iter()
         .map(|f| f["path"].as_str().expect("path"))

@@ -298,3 +298,104 @@ fn fifos_dangling_links_and_loops_are_reported_not_opened() {
         "{out:?}"
     );
 }
+
+/// Files beside the masters that are not audio (a cover, the manifest):
+/// `inspect` and `set DIR` skip and count them; named, they are reported.
+#[test]
+fn non_audio_files_in_a_folder_are_skipped_and_counted_named_ones_reported() {
+    let a = album();
+    std::fs::write(a.root.join("cover.jpg"), b"\xff\xd8\xff\xe0 JFIF").expect("write");
+    std::fs::write(a.root.join("codes.csv"), b"path,isrc\n").expect("write");
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    assert_eq!(paths(&doc["files"]), [a.master.display().to_string()]);
+    assert_eq!(doc["skipped"]["not_audio"], 2);
+    assert_eq!(doc["skipped"]["temp_files"], 1);
+    assert_eq!(doc["skipped"]["system_files"], 1);
+    assert_eq!(doc["skipped"]["vcs_folders"], 1);
+    let table = isrckit()
+        .arg("inspect")
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("skipped: 2 not audio, 1 isrckit temp files"),
+        "{text}"
+    );
+    // Named, a non-audio file is reported (and nothing could be read: 2).
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(a.root.join("cover.jpg"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(json(&out)["files"][0]["status"], "not-audio");
+    // set on the folder shows every file with its status.
+    let out = isrckit()
+        .args([
+            "set",
+            "--barcode",
+            "075678164125",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    let statuses: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().expect("path");
+            (
+                p.rsplit('/').next().expect("name").to_string(),
+                f["status"].as_str().expect("status").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("01 Intro.mp3".to_string(), "planned".to_string()),
+            ("codes.csv".to_string(), "skipped".to_string()),
+            ("cover.jpg".to_string(), "skipped".to_string()),
+        ]
+    );
+    assert_eq!(doc["summary"]["skipped"], 2);
+}
+
+/// A path that does not exist is the same usage error in every command.
+#[test]
+fn a_missing_path_is_exit_2_in_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let nope = dir.path().join("nope.wav");
+    let manifest = dir.path().join("m.csv");
+    std::fs::write(&manifest, "path,isrc\nx.wav,USRC12600001\n").expect("write");
+    for args in [
+        vec!["inspect"],
+        vec!["audit", "--no-progress"],
+        vec!["set", "--isrc", "USRC12600001"],
+    ] {
+        let out = isrckit().args(&args).arg(&nope).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("nope.wav"), "{args:?}: {err}");
+    }
+    let out = isrckit()
+        .args(["embed", "--manifest"])
+        .arg(&manifest)
+        .arg(&nope)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

@@ -5,6 +5,7 @@ use crate::engine;
 use crate::model::FileReport;
 use crate::report::{self, audit::AuditFormat, table::Style};
 use crate::sanitize;
+use crate::write::{FileResult, Status};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -343,20 +344,53 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
             codes: a.codes,
         })
         .collect();
-    write_jobs(&jobs, &targets, &args.write)
+    write_jobs(&jobs, Vec::new(), &targets, &args.write)
 }
 
 /// Run write jobs and render their results; the exit status of `set` and `embed`.
+/// Plan and write `jobs` (nothing is written unless every one can be),
+/// and show every file: the jobs, and `extra` (files walked that were not
+/// jobs: skipped, or failed before planning), in path order.
 fn write_jobs(
     jobs: &[crate::write::run::Job],
+    extra: Vec<FileResult>,
     targets: &crate::plan::Targets,
     options: &WriteOptions,
 ) -> io::Result<ExitCode> {
     let (dry_run, format, color) = (options.dry_run, options.format, options.color);
-    let (results, validation_failed) = match crate::write::run::run(jobs, targets, dry_run) {
-        Ok(r) => (r, false),
-        Err(r) => (r, true),
+    let blocked = extra.iter().any(|r| r.status == Status::Failed);
+    let (mut results, validation_failed) = if blocked {
+        // A walked file that could not be read: nothing is written.
+        (Vec::new(), true)
+    } else {
+        match crate::write::run::run(jobs, targets, dry_run) {
+            Ok(r) => (r, false),
+            Err(r) => (r, true),
+        }
     };
+    if validation_failed {
+        // Every job still appears: those that could be written were held
+        // back, because nothing is written until every file can be.
+        let shown: std::collections::HashSet<PathBuf> =
+            results.iter().map(|r| r.path.clone()).collect();
+        for j in jobs.iter().filter(|j| !shown.contains(&j.path)) {
+            results.push(FileResult::new(
+                j.path.clone(),
+                Status::Failed,
+                Some("not written: nothing is written until every file can be".into()),
+            ));
+        }
+    }
+    if extra.is_empty() {
+        // The jobs' order (a manifest's, or the command line's).
+        let order: std::collections::HashMap<&PathBuf, usize> =
+            jobs.iter().enumerate().map(|(i, j)| (&j.path, i)).collect();
+        results.sort_by_key(|r| order.get(&r.path).copied().unwrap_or(usize::MAX));
+    } else {
+        // A folder given to `set`: its files in path order, as walked.
+        results.extend(extra);
+        results.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match format {
@@ -376,9 +410,7 @@ fn write_jobs(
         eprintln!("isrckit: nothing was written: fix the files above first");
         return Ok(ExitCode::Problems);
     }
-    let failed = results
-        .iter()
-        .any(|r| r.status == crate::write::Status::Failed);
+    let failed = results.iter().any(|r| r.status == Status::Failed);
     Ok(if failed {
         ExitCode::Problems
     } else {
@@ -415,6 +447,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
         Err(e) => return usage(e),
     };
     let mut files = Vec::new();
+    let mut extra = Vec::new();
     for p in &args.paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
@@ -424,19 +457,31 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                         p.display()
                     ));
                 }
-                let (found, _) =
+                let (found, walked) =
                     crate::walk::collect(std::slice::from_ref(p), &crate::walk::Filter::default());
-                files.extend(
-                    found
-                        .into_iter()
-                        .filter(|f| crate::read_file(f).container.is_some()),
-                );
+                for f in found {
+                    let r = crate::read_file(&f);
+                    if r.container.is_some() {
+                        files.push(f);
+                    } else {
+                        // Not audio (a cover, a PDF): shown, left alone.
+                        let why = r.error.unwrap_or_else(|| "not audio".into());
+                        extra.push(FileResult::new(f, Status::Skipped, Some(why)));
+                    }
+                }
+                for (f, why) in walked.errors {
+                    extra.push(FileResult::new(f, Status::Failed, Some(why)));
+                }
             }
-            Ok(_) => files.push(p.clone()),
+            Ok(_) => match crate::walk::regular_file(p) {
+                Ok(_) => files.push(p.clone()),
+                // A FIFO, a device: never opened; shown with its reason.
+                Err(why) => extra.push(FileResult::new(p.clone(), Status::Failed, Some(why))),
+            },
             Err(e) => return usage(format!("{}: {e}", p.display())),
         }
     }
-    if files.is_empty() {
+    if files.is_empty() && extra.iter().all(|r| r.status != Status::Failed) {
         return usage("no audio files to write".into());
     }
     if let Some(code) = isrc
@@ -454,7 +499,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
             codes: codes.clone(),
         })
         .collect();
-    write_jobs(&jobs, &targets, &args.write)
+    write_jobs(&jobs, extra, &targets, &args.write)
 }
 
 /// Whether the files are one recording (by the test the audit and `embed`
@@ -462,6 +507,9 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
 /// words.
 fn one_recording(files: &[PathBuf]) -> Result<(), String> {
     use crate::recording::{Difference, Sameness};
+    if files.len() < 2 {
+        return Ok(());
+    }
     let reports: Vec<FileReport> = engine::read_files(files);
     let same = Sameness::default();
     for (i, a) in reports.iter().enumerate() {
@@ -596,9 +644,38 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     })
 }
 
+/// Paths named on the command line that do not exist: the same usage
+/// error (exit 2, before anything is read or written) in every command.
+/// A path that exists but is odd (a dangling symlink, a FIFO) is left to
+/// the walk, which reports it with its reason.
+fn missing_paths(paths: &[PathBuf]) -> Option<ExitCode> {
+    let mut missing = false;
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            let p = sanitize::terminal(&p.to_string_lossy()).into_owned();
+            eprintln!("isrckit: {p}: no such file or folder");
+            missing = true;
+        }
+    }
+    missing.then_some(ExitCode::Error)
+}
+
 fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
-    let (files, walked) = crate::walk::collect(&args.paths, &crate::walk::Filter::default());
+    if let Some(code) = missing_paths(&args.paths) {
+        return Ok(code);
+    }
+    let (files, mut walked) = crate::walk::collect(&args.paths, &crate::walk::Filter::default());
     let mut reports = engine::read_files(&files);
+    // Walked files that are not audio and not named like audio (a cover,
+    // the manifest) are counted, not reported; a file named on the command
+    // line is always reported.
+    reports.retain(|r| {
+        let skip = r.status == crate::model::FileStatus::NotAudio
+            && !args.paths.contains(&r.path)
+            && !crate::walk::named_as_audio(&r.path);
+        walked.skipped.not_audio += u64::from(skip);
+        !skip
+    });
     for (path, why) in walked.errors {
         let mut r = engine::read_bytes(&path, &[]);
         r.error = Some(why);
@@ -609,7 +686,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Json => report::json::write(&mut out, &reports)?,
+        Format::Json => report::json::write(&mut out, &reports, &walked.skipped)?,
         Format::Table => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -619,7 +696,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            report::table::write(&mut out, &reports, Style { color })?;
+            report::table::write(&mut out, &reports, &walked.skipped, Style { color })?;
         }
     }
     out.flush()?;

@@ -17,6 +17,7 @@ pub const SCHEMA: &str = "isrckit/inspect/1";
 struct Document<'a> {
     schema: &'static str,
     files: Vec<FileView<'a>>,
+    skipped: &'a crate::walk::Skipped,
 }
 
 /// One file as the JSON outputs show it: the report's fields plus
@@ -273,10 +274,15 @@ fn needs_escape(w: u64) -> bool {
 }
 
 /// Write the JSON document for `reports` (pretty-printed, newline-terminated).
-pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    skipped: &crate::walk::Skipped,
+) -> io::Result<()> {
     let doc = Document {
         schema: SCHEMA,
         files: reports.iter().map(FileView::new).collect(),
+        skipped,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -26,7 +26,12 @@ impl Style {
 }
 
 /// Write the table for `reports`.
-pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    skipped: &crate::walk::Skipped,
+    style: Style,
+) -> io::Result<()> {
     let (mut isrcs, mut barcodes, mut failed) = (0, 0, 0);
     for r in reports {
         let path = r.path.to_string_lossy();
@@ -116,7 +121,21 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], style: Style) -> io::R
         if isrcs == 1 { "" } else { "s" },
         barcodes,
         if barcodes == 1 { "" } else { "s" },
-    )
+    )?;
+    let parts: Vec<String> = [
+        (skipped.not_audio, "not audio"),
+        (skipped.temp_files, "isrckit temp files"),
+        (skipped.system_files, "macOS system files"),
+        (skipped.vcs_folders, "version-control folders"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !parts.is_empty() {
+        writeln!(out, "skipped: {}", parts.join(", "))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -137,7 +156,13 @@ mod tests {
         r.notes.push("note \u{2066}".into());
         r.error = Some("damaged \x1b[2J".into());
         let mut out = Vec::new();
-        write(&mut out, &reports, Style { color: false }).expect("write");
+        write(
+            &mut out,
+            &reports,
+            &Default::default(),
+            Style { color: false },
+        )
+        .expect("write");
         let out = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(

@@ -21,6 +21,8 @@ pub struct WriteSummary {
     pub planned: u64,
     /// Files not written.
     pub failed: u64,
+    /// Files left alone: not audio.
+    pub skipped: u64,
 }
 
 impl WriteSummary {
@@ -33,6 +35,7 @@ impl WriteSummary {
                 Status::Unchanged => s.unchanged += 1,
                 Status::Planned => s.planned += 1,
                 Status::Failed => s.failed += 1,
+                Status::Skipped => s.skipped += 1,
             }
         }
         s
@@ -73,6 +76,7 @@ pub fn table(
             Status::Unchanged => ("unchanged", "2"),
             Status::Planned => ("would write", "36"),
             Status::Failed => ("NOT WRITTEN", "31;1"),
+            Status::Skipped => ("skipped", "2"),
         };
         writeln!(
             out,
@@ -100,10 +104,15 @@ pub fn table(
         }
     }
     let s = WriteSummary::of(results);
+    let skipped = if s.skipped > 0 {
+        format!(", {} skipped (not audio)", s.skipped)
+    } else {
+        String::new()
+    };
     if dry_run {
         writeln!(
             out,
-            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written; nothing was written",
+            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written{skipped}; nothing was written",
             s.planned,
             if s.planned == 1 { "" } else { "s" },
             s.unchanged,
@@ -112,7 +121,7 @@ pub fn table(
     } else {
         writeln!(
             out,
-            "\n{} written and verified, {} unchanged (already held the codes), {} not written",
+            "\n{} written and verified, {} unchanged (already held the codes), {} not written{skipped}",
             s.written, s.unchanged, s.failed
         )
     }
@@ -130,6 +139,7 @@ pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
             Status::Unchanged => "unchanged",
             Status::Planned => "planned",
             Status::Failed => "failed",
+            Status::Skipped => "skipped",
         };
         let error = r.error.as_deref().unwrap_or_default();
         if r.changes.is_empty() {

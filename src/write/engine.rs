@@ -23,6 +23,9 @@ pub enum Status {
     Planned,
     /// Not written; the original is as it was.
     Failed,
+    /// Not a file codes go into (a file in a folder given to `set` that is
+    /// not audio): left alone; `error` says what it is.
+    Skipped,
 }
 
 /// The result for one file.
@@ -38,6 +41,18 @@ pub struct FileResult {
     pub changes: Vec<Change>,
     /// Why it failed.
     pub error: Option<String>,
+}
+
+impl FileResult {
+    /// A result with no changes.
+    pub(crate) fn new(path: PathBuf, status: Status, error: Option<String>) -> FileResult {
+        FileResult {
+            path,
+            status,
+            changes: Vec::new(),
+            error,
+        }
+    }
 }
 
 /// A file's plan, ready to write.

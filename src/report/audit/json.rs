@@ -171,7 +171,8 @@ mod tests {
     fn files_are_shown_exactly_as_inspect_shows_them() {
         let doc: Value = serde_json::from_str(&render(false)).expect("valid JSON");
         let mut inspect = Vec::new();
-        crate::report::json::write(&mut inspect, &fixture::reports()).expect("inspect");
+        crate::report::json::write(&mut inspect, &fixture::reports(), &Default::default())
+            .expect("inspect");
         let inspect: Value = serde_json::from_slice(&inspect).expect("inspect JSON");
         assert_eq!(doc["files"], inspect["files"]);
     }
