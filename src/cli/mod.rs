@@ -96,6 +96,24 @@ pub enum Command {
         after_help = "Examples:\n  isrckit embed --manifest codes.csv --dry-run\n  isrckit embed --manifest delivery/codes.csv delivery/\n  isrckit embed --manifest codes.json --targets wav:info masters/"
     )]
     Embed(EmbedArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish,
+    /// powershell) to standard output.
+    #[command(
+        after_help = "Examples:\n  isrckit completions bash > ~/.local/share/bash-completion/completions/isrckit\n  isrckit completions zsh > ~/.zfunc/_isrckit\n  isrckit completions fish > ~/.config/fish/completions/isrckit.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff, generated from this help) to standard
+    /// output: isrckit(1), or a command's page, isrckit-audit(1) and so on.
+    #[command(
+        after_help = "Examples:\n  isrckit man > /usr/local/share/man/man1/isrckit.1\n  isrckit man audit > /usr/local/share/man/man1/isrckit-audit.1\n  isrckit man audit | man -l -"
+    )]
+    Man {
+        /// The command whose page to print (none: the main page).
+        command: Option<String>,
+    },
 }
 
 /// Arguments of `embed`.
@@ -296,6 +314,43 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Audit(args) => audit_command(*args),
         Command::Set(args) => set_command(args),
         Command::Embed(args) => embed_command(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "isrckit", &mut out);
+            out.flush()?;
+            Ok(ExitCode::Success)
+        }
+        Command::Man { command } => {
+            use clap::CommandFactory;
+            let cli = Cli::command();
+            let page = match &command {
+                None => cli,
+                Some(name) => match cli.find_subcommand(name) {
+                    Some(sub) => sub
+                        .clone()
+                        .name(format!("isrckit-{name}"))
+                        .version(env!("CARGO_PKG_VERSION")),
+                    None => {
+                        let names: Vec<String> = cli
+                            .get_subcommands()
+                            .map(|c| c.get_name().to_string())
+                            .collect();
+                        eprintln!(
+                            "isrckit: no command {:?}; the commands are {}",
+                            sanitize::terminal(name),
+                            names.join(", ")
+                        );
+                        return Ok(ExitCode::Error);
+                    }
+                },
+            };
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(page).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::Success)
+        }
     }
 }
 
@@ -546,12 +601,30 @@ fn record_of(r: &FileReport) -> crate::recording::Recording<'_> {
     }
 }
 
+/// Colour, decided once per run as other Rust command-line tools decide
+/// it (the order anstream uses): `--color always`/`never` win; otherwise
+/// `NO_COLOR` (set, not empty) turns it off, `CLICOLOR_FORCE` (set, not
+/// `0`) turns it on even into a pipe, `CLICOLOR=0` and `TERM=dumb` turn it
+/// off, and else colour goes to a terminal only.
 fn color_wanted(choice: ColorChoice) -> bool {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            if var("NO_COLOR").is_some() {
+                return false;
+            }
+            if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                return true;
+            }
+            if var("CLICOLOR").is_some_and(|v| v == "0") {
+                return false;
+            }
+            if var("TERM").is_some_and(|v| v == "dumb") {
+                return false;
+            }
+            io::stdout().is_terminal()
         }
     }
 }
@@ -688,14 +761,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
     match args.format {
         Format::Json => report::json::write(&mut out, &reports, &walked.skipped)?,
         Format::Table => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
+            let color = color_wanted(args.color);
             report::table::write(&mut out, &reports, &walked.skipped, Style { color })?;
         }
     }
