@@ -11,11 +11,12 @@ for t in wav aiff flac mp3 mp4 any write manifest; do
   if [ "$t" = any ]; then
     cp testdata/*/* "fuzz/corpus/$t/" 2>/dev/null || true
   elif [ "$t" = write ]; then
-    # The first byte picks the container: 0 WAV, 1 AIFF, 2 FLAC, 3 MP3, 4 MP4.
+    # The first byte picks the container: 0 WAV, 1 AIFF, 2 FLAC, 3 MP3, 4 MP4;
+    # the next 24 bytes make the codes written; the rest is the file.
     i=0
     for c in wav aiff flac mp3 mp4; do
       for f in "testdata/$c/"*; do
-        { printf "\\$(printf %o $i)"; cat "$f"; } > "fuzz/corpus/$t/$c-$(basename "$f")"
+        { printf "\\$(printf %o $i)"; printf '%024d' $i; cat "$f"; } > "fuzz/corpus/$t/$c-$(basename "$f")"
       done
       i=$((i + 1))
     done

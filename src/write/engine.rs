@@ -350,7 +350,11 @@ fn layout(path: &Path, report: &FileReport) -> Result<Vec<Part>, VerifyError> {
 
 /// The new file reads cleanly, as the same container, with every site of a
 /// kind written holding the new code, and the same audio properties.
-fn check_codes(before: &FileReport, after: &FileReport, codes: &Codes) -> Result<(), VerifyError> {
+pub(crate) fn check_codes(
+    before: &FileReport,
+    after: &FileReport,
+    codes: &Codes,
+) -> Result<(), VerifyError> {
     if let Some(e) = &after.error {
         return Err(VerifyError::Unreadable(e.clone()));
     }

@@ -8,7 +8,7 @@
 //! in-place page patch), verify that the codes read back and that the
 //! audio and every other part are unchanged, and report what happened.
 
-mod engine;
+pub(crate) mod engine;
 pub(crate) mod run;
 pub(crate) mod safe;
 
