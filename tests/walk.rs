@@ -399,3 +399,50 @@ fn a_missing_path_is_exit_2_in_every_command() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// A WAV that ffmpeg streamed to a pipe (`-f wav -`) has RIFF and data
+/// sizes of 0xFFFFFFFF: it is read, with a note, not called damaged; a
+/// write is refused with what to do.
+#[test]
+fn a_streamed_wav_is_read_with_a_note_and_not_written() {
+    if !common::require("ffmpeg", &["-version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wav = dir.path().join("streamed.wav");
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "sine=duration=1"])
+        .args(["-ar", "8000", "-ac", "1", "-metadata", "ISRC=USRC17607839"])
+        .args(["-f", "wav", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(&out.stdout[4..8], &[0xFF; 4], "ffmpeg streamed it");
+    std::fs::write(&wav, &out.stdout).expect("write");
+    let r = isrckit::read_file(&wav);
+    assert_eq!(r.error, None);
+    assert_eq!(r.status, isrckit::FileStatus::Ok);
+    assert!(
+        r.notes.iter().any(|n| n.contains("written as a stream")),
+        "{:?}",
+        r.notes
+    );
+    assert_eq!(r.audio.as_ref().and_then(|a| a.duration_ms), Some(1000));
+    assert!(
+        r.codes
+            .iter()
+            .any(|c| c.value.as_deref() == Some("USRC17607839"))
+    );
+    let before = std::fs::read(&wav).expect("read");
+    let out = isrckit()
+        .args(["set", "--isrc", "USRC12600001"])
+        .arg(&wav)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("re-wrap it first"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read(&wav).expect("read"), before);
+}

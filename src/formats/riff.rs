@@ -49,8 +49,14 @@ impl Chunk {
     }
 }
 
+/// A size override meaning "to the end of the form": a WAV written as a
+/// stream (`ffmpeg … -f wav -`) cannot go back to fill in its sizes, so
+/// its RIFF and `data` sizes are 0xFFFFFFFF and the data runs to the end.
+pub(crate) const TO_THE_END: u64 = u64::MAX;
+
 /// Walk the chunks in `[start, end)`; `sizes` gives RF64/BW64 `ds64`
-/// overrides for chunks whose 32-bit size is 0xFFFFFFFF. The visitor
+/// overrides for chunks whose 32-bit size is 0xFFFFFFFF ([`TO_THE_END`]:
+/// the chunk runs to `end`, as a streamed WAV's `data` does). The visitor
 /// returns `Ok(false)` to stop the walk.
 pub(crate) fn walk(
     src: &mut Source,
@@ -80,7 +86,11 @@ pub(crate) fn walk(
         if raw == u32::MAX
             && let Some(big) = sizes(&id)
         {
-            size = big;
+            size = if big == TO_THE_END {
+                end.saturating_sub(pos + 8)
+            } else {
+                big
+            };
         }
         let chunk = Chunk {
             id,

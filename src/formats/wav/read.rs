@@ -67,6 +67,17 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
         start = 20 + size + (size & 1);
     }
     let file_len = src.len();
+    // A WAV written as a stream (ffmpeg -f wav -) could not go back to set
+    // its sizes: RIFF and data say 0xFFFFFFFF, and the data runs to the
+    // end of the file. Not damage; players read it the same way.
+    let streamed = !large && h[4..8] == [0xFF; 4];
+    if streamed {
+        c.note(
+            "written as a stream (ffmpeg -f wav -): the RIFF and data sizes are 0xFFFFFFFF, so the data is taken to run to the end of the file; re-wrap it (ffmpeg -i IN -c copy OUT.wav) to give it real sizes before writing codes",
+        );
+        form_len = file_len;
+        st.ds64_data = Some(riff::TO_THE_END);
+    }
     // One byte short is a missing final pad byte, which readers forgive.
     if form_len > file_len + 1 {
         c.damage(FormatError::damaged(format!(

@@ -22,6 +22,11 @@ pub(crate) fn plan(
 ) -> Result<Option<Plan>, PlanError> {
     let h: [u8; 12] = src.header("RIFF header", 0)?;
     let large = &h[0..4] != b"RIFF";
+    if !large && h[4..8] == [0xFF; 4] {
+        return Err(PlanError::Unsupported(
+            "a WAV written as a stream (its RIFF and data sizes are 0xFFFFFFFF): re-wrap it first so its sizes are real (ffmpeg -i IN.wav -c copy OUT.wav), then write the codes".into(),
+        ));
+    }
     let mut start = 12;
     let mut ds64: Option<(u64, Vec<u8>)> = None; // (body offset, body)
     let mut form_end = u64::from(u32::from_le_bytes([h[4], h[5], h[6], h[7]])) + 8;
