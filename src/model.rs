@@ -338,5 +338,5 @@ pub(crate) fn path_text<S: serde::Serializer>(
     p: &std::path::Path,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&p.to_string_lossy())
+    s.serialize_str(&crate::platform::path_text(p))
 }

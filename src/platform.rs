@@ -45,6 +45,31 @@ pub fn is_symlink_loop(e: &std::io::Error) -> bool {
     e.raw_os_error() == Some(eloop)
 }
 
+/// A path as text for every output: as it is when it is valid UTF-8 (all
+/// but a few paths); otherwise each byte that is not part of valid UTF-8
+/// is written `\xNN` (two upper-case hex digits) and each backslash
+/// `\\`, so the text names the exact bytes (never U+FFFD): a consumer
+/// that finds `\x` in a path knows it is of this kind.
+pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
+    if let Some(s) = path.to_str() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    for chunk in path_bytes(path).utf8_chunks() {
+        for ch in chunk.valid().chars() {
+            if ch == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(ch);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether a byte of [`path_bytes`] separates path components.
 pub fn is_separator(b: u8) -> bool {
     b == b'/' || (cfg!(windows) && b == b'\\')

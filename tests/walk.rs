@@ -446,3 +446,44 @@ fn a_streamed_wav_is_read_with_a_note_and_not_written() {
     );
     assert_eq!(std::fs::read(&wav).expect("read"), before);
 }
+
+/// A file name that is not UTF-8 (Latin-1 `café` from an old archive) is
+/// shown with its odd byte as `\xE9`, never as U+FFFD, in the table and in
+/// JSON, where the text names the exact bytes.
+#[test]
+fn a_non_utf8_name_is_shown_escaped_and_exact() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 \\ 01.wav");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), dir.path().join(name)).expect("copy");
+    let table = isrckit()
+        .arg("inspect")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(table.stdout).expect("the table is UTF-8");
+    assert!(text.contains("caf\\xE9 \\\\ 01.wav"), "{text}");
+    assert!(!text.contains('\u{fffd}'), "{text}");
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    let path = doc["files"][0]["path"].as_str().expect("path");
+    assert!(path.ends_with("caf\\xE9 \\\\ 01.wav"), "{path}");
+    let out = isrckit()
+        .args([
+            "audit",
+            "--format",
+            "csv",
+            "--no-progress",
+            "--year",
+            "2026",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let csv = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(csv.contains("caf\\xE9"), "{csv}");
+}

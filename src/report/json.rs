@@ -74,7 +74,7 @@ impl<'a> FileView<'a> {
 pub(crate) fn write_file(report: &FileReport, out: &mut Vec<u8>) {
     let mut w = Compact { out };
     w.raw(b"{\"path\":");
-    w.string(&report.path.to_string_lossy());
+    w.string(&crate::platform::path_text(&report.path));
     w.raw(b",\"status\":");
     w.string(report.status.name());
     w.raw(b",\"container\":");

@@ -82,7 +82,7 @@ pub fn table(
             out,
             "{:<12} {}",
             style.paint(colour, word),
-            terminal(&r.path.to_string_lossy())
+            terminal(&crate::platform::path_text(&r.path))
         )?;
         for c in &r.changes {
             let kind = match c.kind {
@@ -133,7 +133,7 @@ pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
     use super::audit::csv::field;
     writeln!(out, "path,status,kind,location,old,new,error")?;
     for r in results {
-        let path = r.path.to_string_lossy();
+        let path = crate::platform::path_text(&r.path);
         let status = match r.status {
             Status::Written => "written",
             Status::Unchanged => "unchanged",

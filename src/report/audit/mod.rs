@@ -50,10 +50,11 @@ pub fn sink(format: AuditFormat, out: Box<dyn Write + Send>, style: Style) -> Bo
     }
 }
 
-/// A path as text, the way every format shows it (bytes that are not UTF-8
-/// become U+FFFD, as in the JSON of `inspect`).
+/// A path as text, the way every format shows it
+/// ([`crate::platform::path_text`]: exact, `\xNN` for bytes that are not
+/// UTF-8).
 fn path_text(p: &Path) -> Cow<'_, str> {
-    p.to_string_lossy()
+    crate::platform::path_text(p)
 }
 
 #[cfg(test)]
