@@ -487,3 +487,43 @@ fn a_non_utf8_name_is_shown_escaped_and_exact() {
     let csv = String::from_utf8(out.stdout).expect("utf-8");
     assert!(csv.contains("caf\\xE9"), "{csv}");
 }
+
+/// `set --barcode … ALBUM` never writes through a symlink in ALBUM to a
+/// file outside it: the run is refused, naming the link and its target.
+#[test]
+fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
+    let a = album();
+    let outside = a.root.parent().expect("parent").join("outside.mp3");
+    std::fs::copy(&a.master, &outside).expect("copy");
+    std::os::unix::fs::symlink(&outside, a.root.join("02 Link.mp3")).expect("symlink");
+    let before = std::fs::read(&outside).expect("read");
+    let out = isrckit()
+        .args(["set", "--barcode", "075678164125", "--format", "json"])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc = json(&out);
+    let link = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("02 Link.mp3"))
+        })
+        .expect("the link is reported");
+    assert_eq!(link["status"], "failed");
+    assert!(
+        link["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("outside")),
+        "{link}"
+    );
+    assert_eq!(
+        std::fs::read(&outside).expect("read"),
+        before,
+        "not written"
+    );
+}

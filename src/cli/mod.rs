@@ -514,7 +514,21 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                 }
                 let (found, walked) =
                     crate::walk::collect(std::slice::from_ref(p), &crate::walk::Filter::default());
+                let root = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
                 for f in found {
+                    // A symlink in the folder to a file outside it: never
+                    // written (the folder is what the user asked for).
+                    if let Ok(real) = std::fs::canonicalize(&f)
+                        && !real.starts_with(&root)
+                    {
+                        let why = format!(
+                            "a symlink to a file outside {} ({}): isrckit writes only files inside the folder it is given; name the real file to write it",
+                            crate::platform::path_text(p),
+                            crate::platform::path_text(&real)
+                        );
+                        extra.push(FileResult::new(f, Status::Failed, Some(why)));
+                        continue;
+                    }
                     let r = crate::read_file(&f);
                     if r.container.is_some() {
                         files.push(f);
