@@ -149,7 +149,8 @@ pub enum ReleaseBy {
     ParentFolder,
 }
 
-/// How recordings are told apart, for `isrc-duplicate` and `barcode-shared`.
+/// How recordings are told apart, for `isrc-duplicate`, `barcode-shared` and
+/// `barcode-subset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Identity {
     /// Title and duration (within a tolerance) from the tags and headers.
@@ -260,6 +261,13 @@ impl Settings {
         if !(0.0..=3600.0).contains(&tolerance) {
             return Err(ConfigError::Value(format!(
                 "duration-tolerance {tolerance}: give seconds between 0 and 3600"
+            )));
+        }
+        if let Some(year) = o.year
+            && !crate::codes::Isrc::ERA.contains(&year)
+        {
+            return Err(ConfigError::Value(format!(
+                "year {year} is outside the ISRC era: ISRCs were first assigned in 1986 (ISO 3901) and two digits of reference name years up to 2099; give a year from 1986 to 2099"
             )));
         }
         let globs = |g: Option<Vec<String>>| {
@@ -399,6 +407,26 @@ mod tests {
             find_config(&sub),
             Some(std::fs::canonicalize(&p).expect("canon"))
         );
+    }
+
+    #[test]
+    fn years_outside_the_isrc_era_are_refused() {
+        for (year, ok) in [
+            (1900, false),
+            (1985, false),
+            (1986, true),
+            (2099, true),
+            (2100, false),
+        ] {
+            let o = AuditOptions {
+                year: Some(year),
+                ..Default::default()
+            };
+            match Settings::from_options(o, 2026) {
+                Ok(s) => assert!(ok && s.year == year, "{year}"),
+                Err(e) => assert!(!ok && e.to_string().contains("1986"), "{year}: {e}"),
+            }
+        }
     }
 
     #[test]
