@@ -4,7 +4,8 @@
 //! In the flow (walk → read → records → rules → findings → render) the
 //! [`Settings`] made here steer the walk (include, exclude), the rules
 //! (select, ignore, registrants, year, release-by, identity,
-//! duration-tolerance) and the findings (severity, fail-on).
+//! duration-tolerance), the findings (severity, fail-on) and what an empty
+//! run means (allow-empty).
 //!
 //! ```toml
 //! [audit]
@@ -15,6 +16,7 @@
 //! release-by = "folder"              # or "parent-folder" (Album/CD1, Album/CD2)
 //! identity = "tags"                  # or "audio"
 //! duration-tolerance = 1.0           # seconds, for identity = "tags"
+//! allow-empty = false                # true: a run that audits no audio file passes
 //!
 //! [audit.severity]
 //! isrc-noncanonical = "error"
@@ -79,6 +81,9 @@ pub struct AuditOptions {
     pub duration_tolerance: Option<f64>,
     /// Severity per rule id.
     pub severity: Option<BTreeMap<String, String>>,
+    /// Whether a run that audits no audio file passes (else it is an
+    /// error: exit status 2).
+    pub allow_empty: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +115,7 @@ impl AuditOptions {
                 }
                 (a, b) => a.or(b),
             },
+            allow_empty: self.allow_empty.or(other.allow_empty),
         }
     }
 }
@@ -183,6 +189,8 @@ pub struct Settings {
     pub identity: Identity,
     /// Duration tolerance in milliseconds.
     pub duration_tolerance_ms: u64,
+    /// Whether a run that audits no audio file passes.
+    pub allow_empty: bool,
 }
 
 impl Settings {
@@ -286,6 +294,7 @@ impl Settings {
             release_by,
             identity,
             duration_tolerance_ms: (tolerance * 1000.0).round() as u64,
+            allow_empty: o.allow_empty.unwrap_or(false),
         })
     }
 }
