@@ -202,19 +202,58 @@ def audit(recs):
             for r in rs:
                 if r.barcodes:
                     out.add(("barcode-inconsistent", r.path))
-    # barcode-shared: folders with one barcode but different recordings.
+    # barcode-shared and barcode-subset: folders carrying one barcode. A
+    # file's recording is known by its ISRCs (without one, by its title);
+    # folder A is within folder B when each of A's known recordings is on a
+    # file of B with that ISRC (or title) that is the same recording. Two
+    # folders each within the other are one release; a folder within
+    # another is barcode-subset; folders neither within the other are
+    # barcode-shared.
+    def fold(t):
+        return " ".join(t.split()).lower() if t else None
+
+    def holds(b, a):
+        if a.isrcs:
+            key = bool(set(a.isrcs) & set(b.isrcs))
+        else:
+            key = fold(a.title) is not None and fold(a.title) == fold(b.title)
+        return key and same_recording(a, b)
+
+    def within(fa, fb):
+        known = [a for a in folders[fa] if a.isrcs or fold(a.title)]
+        return bool(known) and all(any(holds(b, a) for b in folders[fb]) for a in known)
+
     by_barcode = defaultdict(set)
     for folder, rs in folders.items():
         for r in rs:
             for b in r.barcodes:
                 by_barcode[b].add(folder)
     for b, fs in by_barcode.items():
-        identities = {frozenset(i for r in folders[f] for i in r.isrcs) for f in fs}
-        if len(identities) > 1:
-            for f in fs:
-                for r in folders[f]:
-                    if b in r.barcodes:
+        fs = sorted(fs)
+        if len(fs) < 2:
+            continue
+        w = {(x, y): within(x, y) for x in fs for y in fs if x != y}
+        group = {f: f for f in fs}
+
+        def root(f):
+            while group[f] != f:
+                f = group[f]
+            return f
+
+        for x in fs:
+            for y in fs:
+                if x < y and w[x, y] and w[y, x]:
+                    group[root(x)] = root(y)
+        for f in fs:
+            others = [g for g in fs if root(g) != root(f)]
+            shared = any(not w[f, g] and not w[g, f] for g in others)
+            subset = any(w[f, g] for g in others)
+            for r in folders[f]:
+                if b in r.barcodes:
+                    if shared:
                         out.add(("barcode-shared", r.path))
+                    if subset:
+                        out.add(("barcode-subset", r.path))
     return out, len(recs), len(audio)
 
 

@@ -4,7 +4,8 @@
 //! In the flow (walk → read → records → rules → findings → render) the
 //! [`Settings`] made here steer the walk (include, exclude), the rules
 //! (select, ignore, registrants, year, release-by, identity,
-//! duration-tolerance) and the findings (severity, fail-on).
+//! duration-tolerance), the findings (severity, fail-on) and what an empty
+//! run means (allow-empty).
 //!
 //! ```toml
 //! [audit]
@@ -15,6 +16,7 @@
 //! release-by = "folder"              # or "parent-folder" (Album/CD1, Album/CD2)
 //! identity = "tags"                  # or "audio"
 //! duration-tolerance = 1.0           # seconds, for identity = "tags"
+//! allow-empty = false                # true: a run that audits no audio file passes
 //!
 //! [audit.severity]
 //! isrc-noncanonical = "error"
@@ -79,6 +81,9 @@ pub struct AuditOptions {
     pub duration_tolerance: Option<f64>,
     /// Severity per rule id.
     pub severity: Option<BTreeMap<String, String>>,
+    /// Whether a run that audits no audio file passes (else it is an
+    /// error: exit status 2).
+    pub allow_empty: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +115,7 @@ impl AuditOptions {
                 }
                 (a, b) => a.or(b),
             },
+            allow_empty: self.allow_empty.or(other.allow_empty),
         }
     }
 }
@@ -149,7 +155,8 @@ pub enum ReleaseBy {
     ParentFolder,
 }
 
-/// How recordings are told apart, for `isrc-duplicate` and `barcode-shared`.
+/// How recordings are told apart, for `isrc-duplicate`, `barcode-shared` and
+/// `barcode-subset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Identity {
     /// Title and duration (within a tolerance) from the tags and headers.
@@ -182,6 +189,8 @@ pub struct Settings {
     pub identity: Identity,
     /// Duration tolerance in milliseconds.
     pub duration_tolerance_ms: u64,
+    /// Whether a run that audits no audio file passes.
+    pub allow_empty: bool,
 }
 
 impl Settings {
@@ -262,6 +271,13 @@ impl Settings {
                 "duration-tolerance {tolerance}: give seconds between 0 and 3600"
             )));
         }
+        if let Some(year) = o.year
+            && !crate::codes::Isrc::ERA.contains(&year)
+        {
+            return Err(ConfigError::Value(format!(
+                "year {year} is outside the ISRC era: ISRCs were first assigned in 1986 (ISO 3901) and two digits of reference name years up to 2099; give a year from 1986 to 2099"
+            )));
+        }
         let globs = |g: Option<Vec<String>>| {
             g.filter(|v| !v.is_empty())
                 .map(|v| Matcher::new(&v).map_err(ConfigError::Value))
@@ -278,6 +294,7 @@ impl Settings {
             release_by,
             identity,
             duration_tolerance_ms: (tolerance * 1000.0).round() as u64,
+            allow_empty: o.allow_empty.unwrap_or(false),
         })
     }
 }
@@ -399,6 +416,26 @@ mod tests {
             find_config(&sub),
             Some(std::fs::canonicalize(&p).expect("canon"))
         );
+    }
+
+    #[test]
+    fn years_outside_the_isrc_era_are_refused() {
+        for (year, ok) in [
+            (1900, false),
+            (1985, false),
+            (1986, true),
+            (2099, true),
+            (2100, false),
+        ] {
+            let o = AuditOptions {
+                year: Some(year),
+                ..Default::default()
+            };
+            match Settings::from_options(o, 2026) {
+                Ok(s) => assert!(ok && s.year == year, "{year}"),
+                Err(e) => assert!(!ok && e.to_string().contains("1986"), "{year}: {e}"),
+            }
+        }
     }
 
     #[test]

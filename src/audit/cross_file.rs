@@ -9,7 +9,9 @@
 //! - isrc-duplicate: one ISRC on recordings that can be told apart
 //!   ([`crate::recording`] says what is the same recording);
 //! - barcode-inconsistent: tracks of one release with different barcodes;
-//! - barcode-shared: one barcode on releases with different content.
+//! - barcode-shared: one barcode on releases with different recordings;
+//! - barcode-subset: one barcode on a release and a folder that holds only
+//!   some of its recordings (a partial delivery, or a single).
 //!
 //! ISRC groups are found by sorting (code, file) pairs, not with a map per
 //! code; releases are known by number ([`Record::release`]), not by path.
@@ -157,7 +159,87 @@ impl<'a> Audit<'a> {
         }
     }
 
-    /// barcode-inconsistent and barcode-shared.
+    /// For releases `rels` that carry one barcode: `within[k][j]` when
+    /// every recording of release `rels[k]` is one of release `rels[j]`'s.
+    /// A file's recording is known by its ISRCs or, without one, by its
+    /// title; it is one of another release's when a file there carries one
+    /// of those ISRCs (or that title) and is the same recording
+    /// ([`crate::recording`], as for isrc-duplicate and embed). Files
+    /// known by neither say nothing either way; a release with no file
+    /// known is within no other.
+    ///
+    /// Files are found through an index of the group's ISRCs and titles,
+    /// not by comparing every file of one release with every file of the
+    /// other.
+    fn within(&self, rels: &[u32], by_release: &BTreeMap<u32, Vec<usize>>) -> Vec<Vec<bool>> {
+        let n = rels.len();
+        let members = |k: usize| {
+            by_release
+                .get(&rels[k])
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        };
+        let mut by_isrc: HashMap<Isrc, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_title: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for k in 0..n {
+            for &i in members(k) {
+                let r = &self.records[i];
+                for c in &r.isrcs {
+                    by_isrc.entry(*c).or_default().push((k, i));
+                }
+                if let Some(t) = r.title.as_deref() {
+                    by_title
+                        .entry(crate::recording::fold_title(t))
+                        .or_default()
+                        .push((k, i));
+                }
+            }
+        }
+        let none = Vec::new();
+        let mut within = vec![vec![false; n]; n];
+        for (k, row) in within.iter_mut().enumerate() {
+            // The releases that hold every recording of release k seen so far.
+            let mut holding: Option<Vec<bool>> = None;
+            for &i in members(k) {
+                let a = &self.records[i];
+                let candidates: Vec<&(usize, usize)> = if !a.isrcs.is_empty() {
+                    a.isrcs
+                        .iter()
+                        .flat_map(|c| by_isrc.get(c).unwrap_or(&none))
+                        .collect()
+                } else if let Some(t) = a.title.as_deref() {
+                    by_title
+                        .get(&crate::recording::fold_title(t))
+                        .unwrap_or(&none)
+                        .iter()
+                        .collect()
+                } else {
+                    continue;
+                };
+                let mut holds = vec![false; n];
+                for &&(j, b) in &candidates {
+                    if j != k && !holds[j] && self.same_recording(a, &self.records[b]) {
+                        holds[j] = true;
+                    }
+                }
+                holding = Some(match holding {
+                    None => holds,
+                    Some(mut so_far) => {
+                        for (x, h) in so_far.iter_mut().zip(holds) {
+                            *x &= h;
+                        }
+                        so_far
+                    }
+                });
+            }
+            if let Some(h) = holding {
+                *row = h;
+            }
+        }
+        within
+    }
+
+    /// barcode-inconsistent, barcode-shared and barcode-subset.
     fn release_barcodes(&mut self) {
         // release -> records
         let mut by_release: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -219,7 +301,7 @@ impl<'a> Audit<'a> {
                 ));
             }
         }
-        // barcode-shared
+        // barcode-shared and barcode-subset
         let mut by_barcode: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
         for r in &self.records {
             for b in &r.barcodes {
@@ -228,56 +310,76 @@ impl<'a> Audit<'a> {
         }
         for (barcode, releases) in by_barcode.iter().filter(|(_, r)| r.len() > 1) {
             let rels: Vec<u32> = releases.iter().copied().collect();
-            let content = |rel: u32| release_content(&by_release, rel, &self.records);
-            let contents: Vec<_> = rels.iter().map(|&r| content(r)).collect();
+            let within = self.within(&rels, &by_release);
+            // One release in two folders (WAV/ and FLAC/): each holds the
+            // other's recordings.
             let idx: Vec<usize> = (0..rels.len()).collect();
-            let cluster = clusters(&idx, |a, b| {
-                contents[a] == contents[b] && !contents[a].is_empty()
-            });
+            let cluster = clusters(&idx, |a, b| within[a][b] && within[b][a]);
             if cluster.iter().collect::<BTreeSet<_>>().len() < 2 {
                 continue;
             }
-            for (k, rel) in rels.iter().enumerate() {
-                let other_rels: Vec<u32> = rels
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| cluster[j] != cluster[k])
-                    .map(|(_, &r)| r)
-                    .collect();
-                let carriers = |r: u32| -> Vec<usize> {
-                    by_release
-                        .get(&r)
-                        .map(|m| {
-                            m.iter()
-                                .copied()
-                                .filter(|&i| {
-                                    self.records[i].barcodes.iter().any(|b| &**b == *barcode)
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                let related: Vec<PathBuf> = other_rels
-                    .iter()
-                    .flat_map(|&r| carriers(r))
-                    .map(|i| self.records[i].path.clone())
-                    .collect();
-                let folders: Vec<String> = other_rels
-                    .iter()
+            let carriers = |r: u32| -> Vec<usize> {
+                by_release
+                    .get(&r)
+                    .map(|m| {
+                        m.iter()
+                            .copied()
+                            .filter(|&i| self.records[i].barcodes.iter().any(|b| &**b == *barcode))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let folders = |rs: &[u32]| -> String {
+                rs.iter()
                     .filter_map(names)
                     .map(|p| p.display().to_string())
-                    .collect();
-                for i in carriers(*rel) {
-                    pending.push((
-                        Rule::BarcodeShared,
-                        i,
-                        related.clone(),
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            for (k, rel) in rels.iter().enumerate() {
+                let others = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
+                    (0..rels.len())
+                        .filter(|&j| cluster[j] != cluster[k] && keep(j))
+                        .map(|j| rels[j])
+                        .collect()
+                };
+                // Neither holds only the other's recordings: different releases.
+                let shared = others(&|j| !within[k][j] && !within[j][k]);
+                // Every recording here is on the other release (which has
+                // more): a partial delivery of it, or a single.
+                let subset = others(&|j| within[k][j]);
+                for (rule, with) in [(Rule::BarcodeShared, shared), (Rule::BarcodeSubset, subset)] {
+                    if with.is_empty() {
+                        continue;
+                    }
+                    let related: Vec<PathBuf> = with
+                        .iter()
+                        .flat_map(|&r| carriers(r))
+                        .map(|i| self.records[i].path.clone())
+                        .collect();
+                    let message = if rule == Rule::BarcodeShared {
                         format!(
                             "barcode {barcode} is also on a different release ({}): each release needs its own barcode",
-                            folders.join(", ")
-                        ),
-                        Some(barcode.to_string()),
-                    ));
+                            folders(&with)
+                        )
+                    } else {
+                        format!(
+                            "every recording in {} is also on the release in {} that carries barcode {barcode}: a partial delivery of that release? A single released on its own needs its own barcode",
+                            names(rel)
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default(),
+                            folders(&with)
+                        )
+                    };
+                    for i in carriers(*rel) {
+                        pending.push((
+                            rule,
+                            i,
+                            related.clone(),
+                            message.clone(),
+                            Some(barcode.to_string()),
+                        ));
+                    }
                 }
             }
         }
@@ -293,50 +395,6 @@ impl<'a> Audit<'a> {
             }
         }
     }
-}
-
-/// What a release holds: its recordings' ISRCs, or, when none of its files
-/// has one, its titles.
-#[derive(PartialEq)]
-enum Content {
-    Isrcs(BTreeSet<Isrc>),
-    Titles(BTreeSet<String>),
-}
-
-impl Content {
-    fn is_empty(&self) -> bool {
-        match self {
-            Content::Isrcs(s) => s.is_empty(),
-            Content::Titles(s) => s.is_empty(),
-        }
-    }
-}
-
-/// What release `rel` holds.
-fn release_content(
-    by_release: &BTreeMap<u32, Vec<usize>>,
-    rel: u32,
-    records: &[Record],
-) -> Content {
-    let members = by_release.get(&rel).map(Vec::as_slice).unwrap_or_default();
-    let isrcs: BTreeSet<Isrc> = members
-        .iter()
-        .flat_map(|&i| records[i].isrcs.iter().copied())
-        .collect();
-    if !isrcs.is_empty() {
-        return Content::Isrcs(isrcs);
-    }
-    Content::Titles(
-        members
-            .iter()
-            .filter_map(|&i| {
-                records[i]
-                    .title
-                    .as_deref()
-                    .map(crate::recording::fold_title)
-            })
-            .collect(),
-    )
 }
 
 /// Union-find clusters of `items` under `same`; returns a cluster id per item.

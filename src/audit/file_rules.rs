@@ -5,9 +5,10 @@
 //! (`run::examine`), while its [`FileReport`] is still there: first the
 //! file's status (unreadable, lfs-pointer; files that are not audio are
 //! counted as skipped), then the codes of an audio file (isrc-missing,
-//! isrc-invalid, isrc-noncanonical, isrc-registrant, isrc-year,
-//! isrc-conflict, barcode-missing, barcode-invalid, barcode-conflict). The
-//! rules that compare files with each other are in `cross_file.rs`.
+//! isrc-invalid, isrc-noncanonical, isrc-registrant, isrc-prefix,
+//! isrc-year, isrc-conflict, barcode-missing, barcode-invalid,
+//! barcode-conflict). The rules that compare files with each other are in
+//! `cross_file.rs`.
 
 use super::finding::Findings;
 use super::{Rule, Settings, Summary};
@@ -143,21 +144,48 @@ impl<'a> FileCheck<'a> {
                             Some(at()),
                         );
                     }
-                    let yy = u16::from(code.year());
-                    let this_yy = s.year % 100;
-                    // Years of reference run from 1986 (86) to this year.
-                    if yy > this_yy && yy < 86 && flagged.insert((Rule::IsrcYear, shown())) {
+                    if !code.prefix_allocated() && flagged.insert((Rule::IsrcPrefix, shown())) {
                         let shown = shown();
                         self.findings.push(
-                            Rule::IsrcYear,
+                            Rule::IsrcPrefix,
                             path,
                             format!(
-                                "ISRC {shown} has year of reference {yy:02}, which is in the future ({})",
-                                s.year
+                                "ISRC {shown} starts with {}, an ISO 3166 country code the International ISRC Agency has not allocated as an ISRC prefix: a typo?",
+                                code.country()
                             ),
                             Some(shown),
                             Some(at()),
                         );
+                    }
+                    // Two digits name a year of two centuries: the year of
+                    // reference is read as the latest year ending in them
+                    // that is not after this one (`Isrc::reference_year`
+                    // explains why: a code assigned since ISO 3901:2001
+                    // carries the year it was assigned, never a future one;
+                    // a code assigned under ISO 3901:1986 may carry its
+                    // recording's year, so 76 is 1976, as on the handbook's
+                    // own example). Nothing is assigned before 1986, so a
+                    // year before it is only right on a code assigned before
+                    // 2001: worth a note (an info), not a warning.
+                    let reference = code.reference_year(s.year);
+                    if reference.is_none_or(|y| y < *Isrc::ERA.start())
+                        && flagged.insert((Rule::IsrcYear, shown()))
+                    {
+                        let shown = shown();
+                        let yy = code.year();
+                        let (early, late) = (1900 + u16::from(yy), 2000 + u16::from(yy));
+                        let message = match reference {
+                            None => format!(
+                                "ISRC {shown} has year of reference {yy:02}, which is in the future: {early} and {late} are both after {}",
+                                s.year
+                            ),
+                            Some(_) => format!(
+                                "ISRC {shown} has year of reference {yy:02}: {early}, before ISRCs began in 1986, or {late}, after this year ({}); only a code assigned before 2001, when the year of recording was used, carries a year before 1986",
+                                s.year
+                            ),
+                        };
+                        self.findings
+                            .push(Rule::IsrcYear, path, message, Some(shown), Some(at()));
                     }
                 }
                 CodeKind::Barcode => {

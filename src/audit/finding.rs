@@ -50,9 +50,11 @@ impl fmt::Display for Severity {
 }
 
 /// The audit rules. Their ids are public interface: JSON, CSV, JUnit,
-/// GitHub, SARIF, `--select`/`--ignore` and `isrckit.toml` use them.
+/// GitHub, SARIF, `--select`/`--ignore` and `isrckit.toml` use them. Rules
+/// are added over time, so the enum is non-exhaustive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Rule {
     /// An audio file with no ISRC anywhere.
     IsrcMissing,
@@ -66,8 +68,12 @@ pub enum Rule {
     IsrcDuplicate,
     /// An ISRC whose registrant prefix is not one of the label's (`--registrant`).
     IsrcRegistrant,
-    /// An ISRC whose year of reference lies in the future.
+    /// An ISRC whose year of reference is before ISRCs began (1986) or in
+    /// the future.
     IsrcYear,
+    /// An ISRC under an ISO 3166 country code the International ISRC
+    /// Agency has not allocated as a prefix.
+    IsrcPrefix,
     /// An audio file with no barcode anywhere.
     BarcodeMissing,
     /// A stored barcode that is not valid (length, check digit).
@@ -78,6 +84,10 @@ pub enum Rule {
     BarcodeInconsistent,
     /// Two different releases carry one barcode.
     BarcodeShared,
+    /// A folder holds only recordings of another release carrying its
+    /// barcode: a partial delivery of that release, or a single without a
+    /// barcode of its own.
+    BarcodeSubset,
     /// A file that could not be read.
     Unreadable,
     /// A Git LFS pointer where an audio file should be: not fetched.
@@ -121,9 +131,12 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::IsrcRegistrant, id: "isrc-registrant", default_severity: Severity::Warning,
         summary: "an ISRC was not issued under one of the label's registrant prefixes",
         fix: "check the code: it belongs to another registrant (or add the prefix to --registrant / registrants)" },
-    RuleInfo { rule: Rule::IsrcYear, id: "isrc-year", default_severity: Severity::Warning,
-        summary: "an ISRC's year of reference lies in the future",
-        fix: "check the code: the year digits (characters 6-7) are the year the code was assigned" },
+    RuleInfo { rule: Rule::IsrcYear, id: "isrc-year", default_severity: Severity::Info,
+        summary: "an ISRC's year of reference is before ISRCs began (1986) or in the future",
+        fix: "a code assigned since 2001 carries the year it was assigned (characters 6-7): check them; a code assigned before 2001 may carry its recording's year, and is right as it is" },
+    RuleInfo { rule: Rule::IsrcPrefix, id: "isrc-prefix", default_severity: Severity::Warning,
+        summary: "an ISRC starts with an ISO 3166 country code the ISRC agency has not allocated as a prefix",
+        fix: "check the first two letters against the code the registrant issued (a typo?); if the agency has allocated the prefix since, ignore the rule" },
     RuleInfo { rule: Rule::BarcodeMissing, id: "barcode-missing", default_severity: Severity::Warning,
         summary: "an audio file carries no UPC/EAN barcode",
         fix: "embed the release barcode in every track: ID3 TXXX:BARCODE, Vorbis BARCODE, MP4 ----:com.apple.iTunes:BARCODE" },
@@ -139,6 +152,9 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::BarcodeShared, id: "barcode-shared", default_severity: Severity::Error,
         summary: "two different releases carry one barcode",
         fix: "each release (a different set of recordings) needs its own barcode" },
+    RuleInfo { rule: Rule::BarcodeSubset, id: "barcode-subset", default_severity: Severity::Warning,
+        summary: "a folder holds only recordings of another release that carries its barcode",
+        fix: "a partial delivery of that release is fine (ignore the rule); a single released on its own needs its own barcode" },
     RuleInfo { rule: Rule::Unreadable, id: "unreadable", default_severity: Severity::Error,
         summary: "a file could not be read (damaged, truncated, empty)",
         fix: "re-export or re-copy the file; the message says where it is damaged" },
@@ -301,11 +317,13 @@ mod tests {
             Rule::IsrcDuplicate,
             Rule::IsrcRegistrant,
             Rule::IsrcYear,
+            Rule::IsrcPrefix,
             Rule::BarcodeMissing,
             Rule::BarcodeInvalid,
             Rule::BarcodeConflict,
             Rule::BarcodeInconsistent,
             Rule::BarcodeShared,
+            Rule::BarcodeSubset,
             Rule::Unreadable,
             Rule::LfsPointer,
         ];

@@ -41,6 +41,18 @@ pub struct Outcome {
     pub summary: Summary,
     /// Whether a finding reached the `fail-on` severity.
     pub failed: bool,
+    /// What the walk left out (version-control folders, temp files, files
+    /// the include/exclude globs dropped), for a run that audited nothing.
+    pub skipped: crate::walk::Skipped,
+}
+
+impl Outcome {
+    /// Whether no audio file was audited (an empty folder, globs that
+    /// match nothing, only files that are not audio): a run that checked
+    /// nothing, whatever its findings say.
+    pub fn audited_nothing(&self) -> bool {
+        self.summary.audio == 0
+    }
 }
 
 /// Run an audit over `paths` with `settings`, sending results to `sink`.
@@ -75,7 +87,7 @@ pub fn run(
     // at a time, and reads batches itself whenever it is ahead (so no
     // thread spins for work beside one that has some). Results are written
     // in walk order, which is path order, as they complete.
-    let walk_errors = rayon::scope_fifo(|scope| -> io::Result<_> {
+    let walked = rayon::scope_fifo(|scope| -> io::Result<_> {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut flow = Flow {
             batch: Vec::with_capacity(BATCH),
@@ -112,10 +124,10 @@ pub fn run(
             flow.sent += 1;
         }
         flow.drain(&mut out, 0)?;
-        Ok(walked.errors)
+        Ok(walked)
     })?;
-    out.total += walk_errors.len() as u64;
-    for (path, why) in walk_errors {
+    out.total += walked.errors.len() as u64;
+    for (path, why) in walked.errors {
         let mut r = engine::read_bytes(&path, &[]);
         r.status = FileStatus::Unreadable;
         r.error = Some(why);
@@ -146,7 +158,11 @@ pub fn run(
     }
     let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
     sink.finish(&records, &findings, &summary)?;
-    Ok(Outcome { summary, failed })
+    Ok(Outcome {
+        summary,
+        failed,
+        skipped: walked.skipped,
+    })
 }
 
 /// Where examined files go, in path order.

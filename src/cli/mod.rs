@@ -42,15 +42,20 @@ pub enum Command {
     ///
     /// Rules (ids are stable; select, ignore and re-grade them): isrc-missing,
     /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
-    /// isrc-registrant, isrc-year, barcode-missing, barcode-invalid,
-    /// barcode-conflict, barcode-inconsistent, barcode-shared, unreadable,
-    /// lfs-pointer. The README explains each with an example and its fix.
+    /// isrc-registrant, isrc-year, isrc-prefix, barcode-missing,
+    /// barcode-invalid, barcode-conflict, barcode-inconsistent,
+    /// barcode-shared, barcode-subset, unreadable, lfs-pointer. The README
+    /// explains each with an example and its fix.
     ///
     /// Settings come from flags, then from isrckit.toml in the audited folder
     /// or the nearest folder above it ([audit] table, same names as the flags).
+    /// Version-control folders (.git, ...) are never audited; a file named on
+    /// the command line is audited whatever the globs say.
     ///
     /// Exit status: 0 no finding at or above --fail-on; 1 findings at or above
-    /// it; 2 usage, configuration or I/O error.
+    /// it (decided by the findings even when the reader of the output goes
+    /// away, as with `| head`); 2 usage, configuration or I/O error, or
+    /// nothing audited (no audio file found; --allow-empty makes that 0).
     #[command(
         after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
     )]
@@ -180,6 +185,9 @@ pub struct AuditArgs {
     /// Exit 0 whatever is found (findings are still reported).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Pass a run that audits no audio file (an empty folder, globs that match nothing) instead of exiting 2.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Run only these rules: ids, or the prefixes isrc / barcode (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Option<Vec<String>>,
@@ -189,7 +197,7 @@ pub struct AuditArgs {
     /// The label's registrant prefixes (CCXXX, e.g. USRC1); codes under other prefixes are reported (isrc-registrant).
     #[arg(long = "registrant", value_delimiter = ',', value_name = "PREFIX")]
     pub registrants: Option<Vec<String>>,
-    /// The current year for isrc-year (default: today's), for reproducible runs.
+    /// The current year for isrc-year, 1986 to 2099 (default: today's), for reproducible runs.
     #[arg(long, value_name = "YYYY")]
     pub year: Option<u16>,
     /// How to tell recordings apart for isrc-duplicate: tags (title and duration) or audio (payload bytes; reads the audio).
@@ -294,12 +302,18 @@ impl ExitCode {
 /// Run the command line of this process: parse the arguments, run the
 /// command, print an error once, and map the outcome to the exit status
 /// (0 clean, 1 problems or findings, 2 usage or I/O error). A closed pipe
-/// (`isrckit inspect … | head`) is not an error.
+/// (`isrckit inspect … | head`) is not an error. The audit is the
+/// exception: its findings decide its status whether or not anyone reads
+/// them (`audit | head -1` exits 1 when the run would), so a closed pipe
+/// only ends its output (`UntilClosed`) and is never taken for success.
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let audit = matches!(cli.command, Command::Audit(_));
     match run(cli) {
         Ok(code) => std::process::ExitCode::from(code.code() as u8),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe && !audit => {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("isrckit: {}", sanitize::lines(&e.to_string()));
             std::process::ExitCode::from(2)
@@ -664,6 +678,7 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
         identity: args.identity.clone(),
         duration_tolerance: args.duration_tolerance,
         severity: (!severity.is_empty()).then_some(severity),
+        allow_empty: args.allow_empty.then_some(true),
     };
     let file = if args.no_config {
         None
@@ -692,18 +707,18 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::Error);
         }
     };
-    for p in &args.paths {
-        if std::fs::metadata(p).is_err() {
-            let p = sanitize::terminal(&p.to_string_lossy()).into_owned();
-            eprintln!("isrckit: {p}: no such file or folder");
-            return Ok(ExitCode::Error);
-        }
+    if let Some(code) = missing_paths(&args.paths) {
+        return Ok(code);
     }
     let style = Style {
         color: color_wanted(args.color),
     };
-    // Large writes: a JSON report of thousands of files is megabytes.
-    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()));
+    // Large writes: a JSON report of thousands of files is megabytes. A
+    // reader that goes away (`| head`) ends the output, not the audit.
+    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::with_capacity(
+        1 << 16,
+        UntilClosed::new(io::stdout()),
+    ));
     let mut sink = report::audit::sink(args.format, out, style);
     let bar = (!args.no_progress && io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(0);
@@ -724,8 +739,19 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         b.finish_and_clear();
     }
     drop(sink);
+    let empty = outcome.audited_nothing() && !settings.allow_empty;
+    if empty && args.format != AuditFormat::Table {
+        // The table says so in its summary; machine formats keep stdout
+        // to their shape.
+        eprintln!("isrckit: {}", nothing_audited(&args.paths, &outcome));
+    }
+    // Findings decide first (an LFS pointer or an unreadable file is
+    // itself the reason nothing was audited); a run that checked nothing
+    // has not passed, whatever --exit-zero says about findings.
     Ok(if outcome.failed && !args.exit_zero {
         ExitCode::Problems
+    } else if empty {
+        ExitCode::Error
     } else {
         ExitCode::Success
     })
@@ -739,12 +765,109 @@ fn missing_paths(paths: &[PathBuf]) -> Option<ExitCode> {
     let mut missing = false;
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
-            let p = sanitize::terminal(&p.to_string_lossy()).into_owned();
+            let p = sanitize::terminal(&crate::platform::path_text(p)).into_owned();
             eprintln!("isrckit: {p}: no such file or folder");
             missing = true;
         }
     }
     missing.then_some(ExitCode::Error)
+}
+
+/// Why an audit audited no audio file, and how to allow that.
+fn nothing_audited(paths: &[PathBuf], outcome: &audit::Outcome) -> String {
+    let (s, skipped) = (&outcome.summary, &outcome.skipped);
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut why = Vec::new();
+    if skipped.filtered > 0 {
+        why.push(format!(
+            "the include/exclude globs of the flags or isrckit.toml left out {}",
+            plural(skipped.filtered, "file", "files")
+        ));
+    }
+    if s.skipped > 0 {
+        why.push(format!(
+            "{} not audio",
+            plural(s.skipped, "file is", "files are")
+        ));
+    }
+    if s.lfs_pointers > 0 {
+        why.push(plural(
+            s.lfs_pointers,
+            "Git LFS pointer",
+            "Git LFS pointers",
+        ));
+    }
+    if s.unreadable > 0 {
+        why.push(format!(
+            "{} unreadable",
+            plural(s.unreadable, "file", "files")
+        ));
+    }
+    if skipped.vcs_folders > 0 {
+        why.push(format!(
+            "{} never audited",
+            plural(
+                skipped.vcs_folders,
+                "version-control folder is",
+                "version-control folders are"
+            )
+        ));
+    }
+    if why.is_empty() {
+        why.push("no file was found".into());
+    }
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "nothing audited: no audio file in {}: {}; pass --allow-empty (or allow-empty = true in isrckit.toml) if an empty run is expected",
+        shown.join(", "),
+        why.join("; ")
+    )
+}
+
+/// The audit's stdout: once its reader has gone (a closed pipe, as in
+/// `isrckit audit | head -1`), what is written is dropped instead of
+/// failing, so the audit runs to its end and its findings still decide
+/// the exit status. Any other error is returned as it comes.
+struct UntilClosed<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    fn new(inner: W) -> Self {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn closed<T>(&mut self, result: io::Result<T>, dropped: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(dropped)
+            }
+            r => r,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.closed(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.closed(r, ())
+    }
 }
 
 fn inspect(args: InspectArgs) -> io::Result<ExitCode> {

@@ -3,10 +3,14 @@
 //! The list is data, in `isrc_countries.tsv` beside this file: every
 //! officially assigned ISO 3166-1 alpha-2 code plus the extra prefixes the
 //! ISRC agencies allocate (QM, QZ, QT for the US; GX, UK for the UK; CP, DG,
-//! QN, ZZ worldwide; XK for Kosovo; ...). The file's header says where each
-//! part comes from and when it was compiled.
+//! QN, VV, ZZ worldwide; XK for Kosovo; ...). Every one of them makes a
+//! valid ISRC. The ISO codes the International ISRC Agency's list of
+//! prefixes does not hold (`HM`, `NF`, `PM`, `SJ`, `TK`, ...: no ISRC has
+//! been issued under them) are marked, for the audit's `isrc-prefix` rule
+//! ([`is_allocated_prefix`]). The file's header says where each part comes
+//! from and when it was compiled.
 //!
-//! The file is read at compile time into two 26 × 26 bit tables, so a
+//! The file is read at compile time into three 26 × 26 bit tables, so a
 //! lookup is two array indexes and a bit test: no allocation, no search. A
 //! malformed line or a duplicate code in the data file stops the build.
 
@@ -26,8 +30,12 @@ pub enum PrefixSource {
 
 /// The prefixes as bit tables: row = first letter, bit = second letter.
 struct Table {
+    /// ISO 3166 codes (allocated by the agency or not).
     iso: [u32; 26],
+    /// Prefixes the agencies allocate that are not ISO codes.
     agency: [u32; 26],
+    /// ISO 3166 codes the International ISRC Agency's list does not hold.
+    unallocated: [u32; 26],
 }
 
 const TABLE: Table = build(DATA.as_bytes());
@@ -52,6 +60,7 @@ const fn build(b: &[u8]) -> Table {
     let mut t = Table {
         iso: [0; 26],
         agency: [0; 26],
+        unallocated: [0; 26],
     };
     let mut i = 0;
     while i < b.len() {
@@ -74,12 +83,17 @@ const fn build(b: &[u8]) -> Table {
         if !a.is_ascii_uppercase() || !c.is_ascii_uppercase() || b[start + 2] != b'\t' {
             panic!("isrc_countries.tsv: a line does not start with two letters A-Z and a tab");
         }
-        let agency = if starts_with(b, start + 3, end, b"iso\t") {
-            false
+        // (agency prefix, allocated by the agency)
+        let (agency, allocated) = if starts_with(b, start + 3, end, b"iso\t") {
+            (false, true)
+        } else if starts_with(b, start + 3, end, b"iso-unallocated\t") {
+            (false, false)
         } else if starts_with(b, start + 3, end, b"isrc\t") {
-            true
+            (true, true)
         } else {
-            panic!("isrc_countries.tsv: the source column must be `iso` or `isrc`");
+            panic!(
+                "isrc_countries.tsv: the source column must be `iso`, `iso-unallocated` or `isrc`"
+            );
         };
         let row = (a - b'A') as usize;
         let bit = 1u32 << (c - b'A');
@@ -90,6 +104,9 @@ const fn build(b: &[u8]) -> Table {
             t.agency[row] |= bit;
         } else {
             t.iso[row] |= bit;
+        }
+        if !allocated {
+            t.unallocated[row] |= bit;
         }
     }
     t
@@ -129,6 +146,24 @@ pub fn is_known_prefix(prefix: &str) -> bool {
     prefix_source(prefix).is_some()
 }
 
+/// Whether the International ISRC Agency's list of prefixes holds
+/// `prefix`: a known prefix ([`is_known_prefix`]) other than the ISO 3166
+/// codes no ISRC has been issued under (`HM`, `NF`, `PM`, `SJ`, `TK`, ...).
+/// A code under such an ISO code is still valid (the agency may allocate
+/// it at any time) but is more likely a typo. `false` for unknown or
+/// malformed prefixes.
+pub(crate) fn is_allocated_prefix(prefix: &str) -> bool {
+    let &[a, c] = prefix.as_bytes() else {
+        return false;
+    };
+    if !a.is_ascii_uppercase() || !c.is_ascii_uppercase() {
+        return false;
+    }
+    let row = usize::from(a - b'A');
+    let bit = 1u32 << (c - b'A');
+    (TABLE.iso[row] | TABLE.agency[row]) & !TABLE.unallocated[row] & bit != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,21 +173,24 @@ mod tests {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
     }
 
+    fn source_count(source: &str) -> usize {
+        data_lines()
+            .filter(|l| l.split('\t').nth(1) == Some(source))
+            .count()
+    }
+
     #[test]
     fn data_file_has_the_expected_codes() {
-        // 249 officially assigned ISO 3166-1 codes + 20 agency prefixes.
-        assert_eq!(
-            data_lines()
-                .filter(|l| l.split('\t').nth(1) == Some("iso"))
-                .count(),
-            249
-        );
-        assert_eq!(
-            data_lines()
-                .filter(|l| l.split('\t').nth(1) == Some("isrc"))
-                .count(),
-            20
-        );
+        // 249 officially assigned ISO 3166-1 codes, 47 of them not on the
+        // agency's list; and 21 agency prefixes.
+        assert_eq!(source_count("iso") + source_count("iso-unallocated"), 249);
+        assert_eq!(source_count("iso-unallocated"), 47);
+        assert_eq!(source_count("isrc"), 21);
+        // The agency's list: 223 prefixes.
+        let allocated = data_lines()
+            .filter(|l| is_allocated_prefix(&l[..2]))
+            .count();
+        assert_eq!(allocated, 223);
     }
 
     #[test]
@@ -160,12 +198,14 @@ mod tests {
         for line in data_lines() {
             let mut cols = line.split('\t');
             let code = cols.next().unwrap();
-            let want = match cols.next().unwrap() {
-                "iso" => PrefixSource::Iso3166,
-                "isrc" => PrefixSource::IsrcAgency,
+            let (want, allocated) = match cols.next().unwrap() {
+                "iso" => (PrefixSource::Iso3166, true),
+                "iso-unallocated" => (PrefixSource::Iso3166, false),
+                "isrc" => (PrefixSource::IsrcAgency, true),
                 other => panic!("bad source {other}"),
             };
             assert_eq!(prefix_source(code), Some(want), "{code}");
+            assert_eq!(is_allocated_prefix(code), allocated, "{code}");
         }
     }
 
@@ -182,9 +222,28 @@ mod tests {
     fn agency_prefixes() {
         for cc in [
             "QM", "QZ", "QT", "GX", "UK", "CP", "DG", "ZZ", "QN", "FX", "XK", "BC", "BK", "BP",
-            "BX", "CB", "KS", "ZB", "YU", "CS",
+            "BX", "CB", "KS", "ZB", "YU", "CS", "VV",
         ] {
             assert_eq!(prefix_source(cc), Some(PrefixSource::IsrcAgency), "{cc}");
+            assert!(is_allocated_prefix(cc), "{cc}");
+        }
+    }
+
+    #[test]
+    fn iso_codes_the_agency_has_not_allocated() {
+        for cc in [
+            "HM", "NF", "PM", "SJ", "TK", "AQ", "BV", "UM", "VA", "VI", "LY",
+        ] {
+            assert_eq!(prefix_source(cc), Some(PrefixSource::Iso3166), "{cc}");
+            assert!(!is_allocated_prefix(cc), "{cc}");
+        }
+        // TC (Turks and Caicos; TuneCore's prefix), PR (now under US, its
+        // codes stay valid), IM, and the 2024-25 additions are allocated.
+        for cc in ["US", "GB", "TC", "PR", "IM", "AF", "BT", "CR", "FO", "GL"] {
+            assert!(is_allocated_prefix(cc), "{cc}");
+        }
+        for cc in ["XX", "us", "U", ""] {
+            assert!(!is_allocated_prefix(cc), "{cc:?}");
         }
     }
 

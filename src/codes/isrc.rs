@@ -1,6 +1,6 @@
 //! International Standard Recording Code (ISO 3901): `CC XXX YY NNNNN`.
 
-use super::countries::is_known_prefix;
+use super::countries::{is_allocated_prefix, is_known_prefix};
 use super::{Form, show_char, trim_padding};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -23,7 +23,10 @@ const SHAPE: &str =
 /// were found).
 ///
 /// A year of reference in the future is accepted here; whether it is
-/// plausible is for the audit to judge.
+/// plausible is for the audit to judge ([`Isrc::reference_year`]).
+/// Likewise a country prefix that is an ISO 3166 code the International
+/// ISRC Agency has not allocated (`HM`, `NF`, ...) is accepted
+/// ([`Isrc::prefix_allocated`] says whether it was).
 ///
 /// # Placeholders
 ///
@@ -160,6 +163,12 @@ pub struct IsrcParse {
 }
 
 impl Isrc {
+    /// The years of the ISRC system, for a "this year" to judge years of
+    /// reference by: from 1986, when ISO 3901 was published (no ISRC was
+    /// assigned before), to 2099, the last year two digits of reference
+    /// name without a third century to choose from.
+    pub const ERA: std::ops::RangeInclusive<u16> = 1986..=2099;
+
     /// Parse an ISRC, accepting the non-canonical forms listed on [`Isrc`].
     ///
     /// # Errors
@@ -255,6 +264,53 @@ impl Isrc {
     /// assigned, not necessarily the year of recording).
     pub fn year(&self) -> u8 {
         (self.0[5] - b'0') * 10 + (self.0[6] - b'0')
+    }
+
+    /// The year of reference as a full year, read in `this_year`: the
+    /// latest year ending in its two digits that is not after `this_year`
+    /// (`76` is 1976 in 2026, `24` is 2024); `None` when both 19YY and
+    /// 20YY are after `this_year` (only possible for a `this_year` before
+    /// 2000). Meant for `this_year` in [`ISRC_ERA`]; a code carries no
+    /// century, so nothing here says which reading is right.
+    ///
+    /// Why the latest year not after `this_year`, and not "1986 or later":
+    /// under ISO 3901:2001 and since, the year of reference is the year the
+    /// code was assigned, so it cannot be in the future. Codes assigned
+    /// under the first edition (ISO 3901:1986) often carried the year of
+    /// recording instead (the International ISRC Agency's bulletin of
+    /// 2006-08-08 says so); those codes are permanent and remain valid, and
+    /// their years can be before 1986: the ISRC handbook's own example,
+    /// `US-RC1-76-07839`, is one (1976). So two digits after this year's
+    /// are of the previous century, and a year before 1986 is possible but
+    /// only on a code assigned before 2001.
+    ///
+    /// ```
+    /// use isrckit::codes::Isrc;
+    /// let handbook = Isrc::parse("US-RC1-76-07839")?;
+    /// assert_eq!(handbook.reference_year(2026), Some(1976));
+    /// assert_eq!(Isrc::parse("USRC12400001")?.reference_year(2026), Some(2024));
+    /// assert_eq!(Isrc::parse("USRC12400001")?.reference_year(2023), Some(1924));
+    /// assert_eq!(Isrc::parse("USRC19900001")?.reference_year(1998), None);
+    /// # Ok::<(), isrckit::codes::IsrcError>(())
+    /// ```
+    pub fn reference_year(&self, this_year: u16) -> Option<u16> {
+        let yy = u16::from(self.year());
+        [2000 + yy, 1900 + yy].into_iter().find(|&y| y <= this_year)
+    }
+
+    /// Whether the International ISRC Agency's list of prefixes holds this
+    /// code's country prefix. `false` only for the ISO 3166 codes no ISRC
+    /// has been issued under (`HM`, `NF`, `PM`, `SJ`, `TK`, ...): the code
+    /// is valid, but more likely a typo (the audit's `isrc-prefix`).
+    ///
+    /// ```
+    /// use isrckit::codes::Isrc;
+    /// assert!(Isrc::parse("USRC17607839")?.prefix_allocated());
+    /// assert!(!Isrc::parse("HMRC17607839")?.prefix_allocated());
+    /// # Ok::<(), isrckit::codes::IsrcError>(())
+    /// ```
+    pub fn prefix_allocated(&self) -> bool {
+        is_allocated_prefix(self.country())
     }
 
     /// The designation code as a number, e.g. `7839` for `07839`.

@@ -4,8 +4,9 @@
 //! (`  error    isrc-duplicate  message`), the other files of a duplicate
 //! group under it, and the rule's fix as a hint the first time the rule
 //! appears in the run. Then a summary line, after `no findings` when there
-//! are none. Text from files is escaped, and long messages cut in the
-//! middle ([`crate::sanitize`]); colour only when the caller says.
+//! are none, or `nothing audited` when no audio file was read. Text from
+//! files is escaped, and long messages cut in the middle
+//! ([`crate::sanitize`]); colour only when the caller says.
 
 use super::path_text;
 use crate::audit::{Finding, Record, Rule, Severity, Sink, Summary};
@@ -111,10 +112,17 @@ impl<W: Write> Sink for TableSink<W> {
             }
             self.finding(f, id_width, &mut hinted)?;
         }
-        if findings.is_empty() {
-            writeln!(self.out, "no findings")?;
-        } else {
+        if !findings.is_empty() {
             writeln!(self.out)?;
+        }
+        if summary.audio == 0 {
+            // No audio file: "no findings" would claim a check that never ran.
+            writeln!(
+                self.out,
+                "nothing audited: no audio file was found (--allow-empty if that is expected)"
+            )?;
+        } else if findings.is_empty() {
+            writeln!(self.out, "no findings")?;
         }
         writeln!(self.out, "{}", summary_line(summary))?;
         self.out.flush()
@@ -200,10 +208,10 @@ mod tests {
     }
 
     #[test]
-    fn no_files_no_findings() {
+    fn no_files_nothing_audited() {
         assert_eq!(
             render(true, false),
-            "no findings\n0 files: 0 audio, 0 skipped (not audio), 0 LFS pointers, 0 unreadable; 0 errors, 0 warnings, 0 infos\n"
+            "nothing audited: no audio file was found (--allow-empty if that is expected)\n0 files: 0 audio, 0 skipped (not audio), 0 LFS pointers, 0 unreadable; 0 errors, 0 warnings, 0 infos\n"
         );
     }
 
