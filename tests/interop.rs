@@ -265,3 +265,49 @@ fn exiftool_and_isrckit_agree() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every WAV location `isrckit set` writes is one exiftool reads: the
+/// `id3 ` chunk (not `ID3 `), LIST/INFO `ISRC` (as Source), iXML, and the
+/// aXML chunk, which exiftool 12.57 reads only when spelled `aXML`.
+#[test]
+fn exiftool_reads_every_wav_location_set_writes() {
+    if !require("exiftool", &["-ver"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("all.wav");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), &path).expect("copy");
+    let out = assert_cmd::Command::cargo_bin("isrckit")
+        .expect("binary")
+        .args(["set", "--isrc", "USRC17607839", "--barcode", "075678164125"])
+        .args(["--targets", "wav:all"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let text = run(Command::new("exiftool")
+        .args(["-a", "-G1", "-s", "-u"])
+        .arg(&path));
+    for (group, name, value) in [
+        ("[ID3v2_3]", "ISRC", "USRC17607839"),
+        ("[ID3v2_3]", "UserDefinedText", "(BARCODE) 075678164125"),
+        ("[RIFF]", "Source", "USRC17607839"),
+        ("[XML]", "BwfxmlAswgIsrcId", "USRC17607839"),
+        (
+            "[XML-ebucore]",
+            "EbuCoreMainCoreMetadataIdentifierIdentifier",
+            "USRC17607839",
+        ),
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(group)
+                && l.contains(name)
+                && l.trim_end().ends_with(&format!(": {value}"))),
+            "exiftool does not show {group} {name} {value}:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("Unknown_"),
+        "a chunk exiftool skips:\n{text}"
+    );
+}

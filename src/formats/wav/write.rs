@@ -156,6 +156,11 @@ pub(crate) fn plan(
             body_pieces.push(Piece::Bytes(chunk_bytes(b"iXML", &b, Endian::Little)));
         }
     }
+    // A new aXML chunk is spelled `aXML`, not `axml` as EBU Tech 3285
+    // supplement 5 has it: exiftool (12.57) reads only `aXML`, BWF MetaEdit
+    // reads both (and writes `axml` since it fixed the case), MediaInfo
+    // shows neither's EBUCore identifier, ffprobe reads neither (see
+    // docs/readers.md). An existing chunk keeps the id it has.
     if !seen_axml && targets.wav_axml {
         let doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ebucore:ebuCoreMain xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:ebucore=\"urn:ebu:metadata-schema:ebucore\">\n<ebucore:coreMetadata>\n</ebucore:coreMetadata>\n</ebucore:ebuCoreMain>\n";
         if let Some(b) = xml_edit(
@@ -163,10 +168,10 @@ pub(crate) fn plan(
             codes,
             XmlKind::Axml,
             true,
-            "chunk \"axml\"",
+            "chunk \"aXML\"",
             &mut changes,
         ) {
-            body_pieces.push(Piece::Bytes(chunk_bytes(b"axml", &b, Endian::Little)));
+            body_pieces.push(Piece::Bytes(chunk_bytes(b"aXML", &b, Endian::Little)));
         }
     }
     if changes.is_empty() {
