@@ -90,6 +90,13 @@ ff -c:a pcm_s16le -write_bext 1 -metadata 'description=ISRC USRC17607839' \
     -metadata originator=isrckit -metadata originator_reference=USID0000000000000000000000000001 \
     -metadata origination_date=2024-01-02 -metadata origination_time=03:04:05 \
     wav/bwf_bext_description_mentions_isrc.wav
+# BWF: the FADGI convention, identifiers as KEY:value entries in the bext
+# Description (written by ffmpeg's -write_bext): ';'-separated, then CRLF-separated
+ff -c:a pcm_s16le -write_bext 1 -metadata 'description=ISRC:GBAYE2400118; ISWC:T-034.524.680-1' \
+    wav/bwf_bext_fadgi_isrc_semicolons.wav
+ff -c:a pcm_s16le -write_bext 1 \
+    -metadata $'description=ID:isrckit-0119\r\nISRC:GBAYE2400119\r\nISWC:T-034.524.680-1' \
+    wav/bwf_bext_fadgi_isrc_lines.wav
 # BWF: odd-sized bext chunk (coding history of odd length) + pad byte, then LIST/INFO ISRC
 ff -c:a pcm_s16le -write_bext 1 -metadata description=master \
     -metadata $'coding_history=A=PCM,F=8000,W=16,M=mono\r\n' \
@@ -97,6 +104,10 @@ ff -c:a pcm_s16le -write_bext 1 -metadata description=master \
 # BWF: bext (ffmpeg) + id3 chunk (mutagen, v2.4 UTF-8)
 ff -c:a pcm_s16le -write_bext 1 -metadata description=master wav/bwf_bext_id3.wav
 $TAGS id3 wave wav/bwf_bext_id3.wav 4 TSRC@3=QMDA72400112
+# LIST/INFO ISRC ("Source" by the RIFF spec) holding a mistyped ISRC (a letter
+# in the year), and one holding a name (12 letters once the spaces go)
+ff -c:a pcm_s16le -metadata ISRC=USRC1A607839 wav/ffmpeg_info_isrc_invalid_year.wav
+ff -c:a pcm_s16le -metadata 'ISRC=John Smith Ltd' wav/ffmpeg_info_isrc_holds_a_name.wav
 # RF64 (ffmpeg -rf64 always): ds64, fmt, LIST/INFO, data (size 0xFFFFFFFF)
 ff -c:a pcm_s16le -rf64 always -metadata ISRC=NLA502400113 wav/rf64_ffmpeg_info.wav
 # RF64 + kid3: TagLib inserts 'ID3 ' before data, sets the RF64 32-bit size to
@@ -111,6 +122,10 @@ wav_src wav/ixml_aswg_isrc.wav
 $TAGS ixml wav/ixml_aswg_isrc.wav JPPO02400116
 wav_src wav/axml_ebucore_isrc.wav
 $TAGS axml wav/axml_ebucore_isrc.wav JPPO02400117
+# aXML: EBUCore identifier marked ISRC by formatLabel, text "ISRC:CODE", beside a
+# UUID identifier (make_tags.py, as above)
+wav_src wav/axml_ebucore_formatlabel_isrc_prefix.wav
+$TAGS axml-formatlabel wav/axml_ebucore_formatlabel_isrc_prefix.wav JPPO02400120
 wav_src wav/no_tags.wav
 
 # ------------------------------------------------------------------ AIFF / AIFC
@@ -232,6 +247,11 @@ $TAGS mp4 mp4/mutagen_freeform_isrc_barcode.m4a '----:com.apple.iTunes:ISRC=QMDA
 m4a_src mp4/mutagen_freeform_upc.m4a
 $TAGS mp4 mp4/mutagen_freeform_upc.m4a '----:com.apple.iTunes:ISRC=QMDA72400502' \
     '----:com.apple.iTunes:UPC=075678164125'
+# mutagen MP4FreeForm(..., dataformat=AtomDataType.IMPLICIT): data type 0, lowercase ISRC
+m4a_src mp4/mutagen_freeform_implicit_lowercase.m4a
+$TAGS mp4 mp4/mutagen_freeform_implicit_lowercase.m4a \
+    '----:com.apple.iTunes:ISRC@implicit=qmda72400507' \
+    '----:com.apple.iTunes:BARCODE@implicit=5012345678900'
 m4a_src mp4/kid3_freeform.m4a
 kid3 -c 'set isrc NLA502400503' -c 'set BARCODE 4006381333931' mp4/kid3_freeform.m4a
 # ffmpeg's mov/mp4 muxer drops keys it does not know (ISRC) unless use_metadata_tags

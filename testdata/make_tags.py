@@ -19,13 +19,19 @@ Three groups of commands:
     ape   PATH KEY=VALUE...           APEv2 tag at the end of the file
     mp4   PATH KEY=VALUE...           MP4 ilst item; KEY like
                                       ----:com.apple.iTunes:ISRC (freeform,
-                                      stored as UTF-8 text)
+                                      stored as UTF-8 text, data type 1);
+                                      KEY@implicit: data type 0 (mutagen's
+                                      AtomDataType.IMPLICIT), the bytes
+                                      UTF-8
 
 * RIFF chunks that no common tool writes (iXML, aXML): written by
   riff_insert_chunk() below from the chunk layout of the RIFF spec. This is
   the one documented exception to "codes are put in by real tools".
     ixml  PATH ISRC                   iXML chunk with <ASWG><isrcId>
     axml  PATH ISRC                   aXML chunk with an EBUCore document
+    axml-formatlabel PATH ISRC        aXML chunk, EBUCore identifier marked
+                                      by formatLabel="ISRC", text "ISRC:CODE",
+                                      after a UUID identifier
     mvhd-mtime PATH                   undo AtomicParsley's time stamp in
                                       moov/mvhd (for reproducible output)
     bw64  SRC DST                     copy an RF64 file, changing the magic
@@ -113,10 +119,13 @@ def cmd_mp4(path, *pairs):
         f.add_tags()
     for pair in pairs:
         key, value = pair.split("=", 1)
+        dataformat = mutagen.mp4.AtomDataType.UTF8
+        if key.endswith("@implicit"):
+            key = key[:-len("@implicit")]
+            dataformat = mutagen.mp4.AtomDataType.IMPLICIT
         if key.startswith("----:"):
             f.tags[key] = [mutagen.mp4.MP4FreeForm(
-                value.encode("utf-8"),
-                dataformat=mutagen.mp4.AtomDataType.UTF8)]
+                value.encode("utf-8"), dataformat=dataformat)]
         else:
             f.tags[key] = [value]
     f.save()
@@ -185,6 +194,24 @@ xmlns:ebucore="urn:ebu:metadata-schema:ebucore">
 """
 
 
+# EBUCore lets an identifier say what it is by its type or by its format;
+# archives mark ISRCs with formatLabel and write the scheme into the text.
+AXML_FORMATLABEL = """<?xml version="1.0" encoding="UTF-8"?>
+<ebucore:ebuCoreMain xmlns:dc="http://purl.org/dc/elements/1.1/" \
+xmlns:ebucore="urn:ebu:metadata-schema:ebucore">
+<ebucore:coreMetadata>
+<ebucore:title><dc:title>isrckit testdata</dc:title></ebucore:title>
+<ebucore:identifier typeLabel="GUID" formatLabel="UUID">
+<dc:identifier>urn:uuid:6f1c2a3e-0b4d-4e5f-8a9b-0c1d2e3f4a5b</dc:identifier>
+</ebucore:identifier>
+<ebucore:identifier typeLabel="Identifier" formatLabel="ISRC">
+<dc:identifier>ISRC:{isrc}</dc:identifier>
+</ebucore:identifier>
+</ebucore:coreMetadata>
+</ebucore:ebuCoreMain>
+"""
+
+
 def cmd_ixml(path, isrc):
     payload = IXML.format(isrc=isrc).encode("utf-8")
     # keep this chunk odd-sized on purpose: it exercises the pad byte
@@ -196,6 +223,11 @@ def cmd_ixml(path, isrc):
 
 def cmd_axml(path, isrc):
     riff_insert_chunk(path, b"aXML", AXML.format(isrc=isrc).encode("utf-8"))
+
+
+def cmd_axml_formatlabel(path, isrc):
+    riff_insert_chunk(path, b"aXML",
+                      AXML_FORMATLABEL.format(isrc=isrc).encode("utf-8"))
 
 
 def cmd_mvhd_mtime(path):
@@ -308,6 +340,7 @@ COMMANDS = {
     "mp4": cmd_mp4,
     "ixml": cmd_ixml,
     "axml": cmd_axml,
+    "axml-formatlabel": cmd_axml_formatlabel,
     "bw64": cmd_bw64,
     "mvhd-mtime": cmd_mvhd_mtime,
     "damage": damage,

@@ -97,6 +97,8 @@ def dump(path):
                         encoding = "UTF-16BE"
                         value = bytes(value).decode("utf-16-be", "replace")
                     else:
+                        if value.dataformat == mutagen.mp4.AtomDataType.IMPLICIT:
+                            encoding = ""   # type 0 declares no encoding
                         value = bytes(value).decode("utf-8", "replace")
                 out(path, "ilst", key, "", encoding, str(value), "moov/udta/meta/ilst")
     elif f is not None and type(f).__name__ == "MP3":

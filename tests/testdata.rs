@@ -152,3 +152,138 @@ fn good_files_read_cleanly_and_damaged_ones_say_why() {
         }
     }
 }
+
+/// The sites other tools put in non-standard places (issue 10) are
+/// reported with their verdict and a note saying what is special.
+#[test]
+fn sites_in_other_tools_places_carry_their_verdict_and_notes() {
+    let read = |file: &str| isrckit::read_file(testdata().join(file));
+    let only = |r: &FileReport, kind: isrckit::CodeKind| -> CodeSite {
+        let sites: Vec<&CodeSite> = r.codes.iter().filter(|c| c.kind == kind).collect();
+        assert_eq!(sites.len(), 1, "{:?}", r.codes);
+        sites[0].clone()
+    };
+    let noted = |s: &CodeSite, words: &str| {
+        assert!(
+            s.notes.iter().any(|n| n.contains(words)),
+            "{:?}: no note with {words:?} in {:?}",
+            s.raw,
+            s.notes
+        );
+    };
+    use isrckit::CodeKind::{Barcode, Isrc};
+
+    // RIFF INFO ISRC with a letter in the year: an invalid ISRC, not nothing.
+    let s = only(&read("wav/ffmpeg_info_isrc_invalid_year.wav"), Isrc);
+    assert!(!s.valid && !s.location.standard);
+    let problem = s.problem.as_deref().unwrap_or_default();
+    assert!(problem.contains("year"), "{problem}");
+    noted(&s, "ambiguous location");
+    // ... but a name in the same field is not a code.
+    assert!(
+        read("wav/ffmpeg_info_isrc_holds_a_name.wav")
+            .codes
+            .is_empty()
+    );
+
+    // bext Description ISRC: entries (FADGI), however they are separated.
+    for file in [
+        "wav/bwf_bext_fadgi_isrc_semicolons.wav",
+        "wav/bwf_bext_fadgi_isrc_lines.wav",
+    ] {
+        let s = only(&read(file), Isrc);
+        assert!(s.valid && s.canonical && !s.location.standard, "{file}");
+        assert_eq!(s.location.chunk.as_deref(), Some("bext"), "{file}");
+        noted(&s, "FADGI");
+    }
+
+    // aXML identifier typed by formatLabel, stored with an ISRC: prefix.
+    let s = only(&read("wav/axml_ebucore_formatlabel_isrc_prefix.wav"), Isrc);
+    assert!(s.valid && !s.canonical);
+    assert_eq!(s.value.as_deref(), Some("JPPO02400120"));
+    noted(&s, "\"ISRC\" prefix");
+
+    // MP4 freeform data of implicit type 0, lowercase.
+    let r = read("mp4/mutagen_freeform_implicit_lowercase.m4a");
+    let s = only(&r, Isrc);
+    assert!(s.valid && !s.canonical);
+    assert_eq!(s.value.as_deref(), Some("QMDA72400507"));
+    assert_eq!(s.location.encoding, None);
+    noted(&s, "type 0 (implicit");
+    let b = only(&r, Barcode);
+    assert!(b.valid);
+    noted(&b, "type 0 (implicit");
+}
+
+/// `isrckit set` reaches those sites too (every site of a kind written must
+/// hold the new code, or the write is refused), and keeps what is around
+/// them.
+#[test]
+fn set_updates_the_sites_in_other_tools_places() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let new = "GBAYE2400999";
+    // (file, bytes the written file must hold)
+    let cases: [(&str, &[&str]); 6] = [
+        (
+            "wav/ffmpeg_info_isrc_invalid_year.wav",
+            &["ISRC\x0d\x00\x00\x00GBAYE2400999\0"],
+        ),
+        ("wav/ffmpeg_info_isrc_holds_a_name.wav", &["John Smith Ltd"]),
+        (
+            "wav/bwf_bext_fadgi_isrc_semicolons.wav",
+            &["bext", "ISRC:GBAYE2400999; ISWC:T-034.524.680-1\0"],
+        ),
+        (
+            "wav/bwf_bext_fadgi_isrc_lines.wav",
+            &["ID:isrckit-0119\r\nISRC:GBAYE2400999\r\nISWC:T-034.524.680-1\0"],
+        ),
+        (
+            "wav/axml_ebucore_formatlabel_isrc_prefix.wav",
+            &[
+                "formatLabel=\"ISRC\">\n<dc:identifier>GBAYE2400999</dc:identifier>",
+                "urn:uuid:6f1c2a3e-0b4d-4e5f-8a9b-0c1d2e3f4a5b",
+            ],
+        ),
+        (
+            "mp4/mutagen_freeform_implicit_lowercase.m4a",
+            &[
+                "\0\0\0\x01\0\0\0\0GBAYE2400999",
+                "\0\0\0\x01\0\0\0\x004006381333931",
+            ],
+        ),
+    ];
+    for (file, holds) in cases {
+        let path = dir.path().join(file.replace('/', "_"));
+        std::fs::copy(testdata().join(file), &path).expect("copy");
+        let out = assert_cmd::Command::cargo_bin("isrckit")
+            .expect("binary")
+            .args(["set", "--isrc", new, "--barcode", "4006381333931"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let r = isrckit::read_file(&path);
+        assert!(r.error.is_none(), "{file}: {:?}", r.error);
+        let isrcs: Vec<&str> = r
+            .codes
+            .iter()
+            .filter(|c| c.kind == isrckit::CodeKind::Isrc)
+            .map(|c| c.raw.as_str())
+            .collect();
+        assert!(
+            !isrcs.is_empty() && isrcs.iter().all(|c| *c == new),
+            "{file}: {isrcs:?}"
+        );
+        let bytes = std::fs::read(&path).expect("read");
+        for want in holds {
+            assert!(
+                bytes.windows(want.len()).any(|w| w == want.as_bytes()),
+                "{file}: {want:?} not in the written file"
+            );
+        }
+    }
+}

@@ -136,9 +136,41 @@ fn form_notes(forms: &[Form], lead: &str, normalised: Option<&str>) -> Vec<Strin
 
 /// Whether `text` is an ISRC that [`Isrc::parse`] accepts (any accepted
 /// form: hyphens, spaces, lowercase, `ISRC` prefix, padding). For readers
-/// that scan free text for codes.
+/// that scan free text for codes. Despite the name, an invalid code is not
+/// "like" an ISRC here; [`has_isrc_shape`] says whether text is shaped
+/// like one, valid or not.
 pub fn looks_like_isrc(text: &str) -> bool {
     Isrc::parse(text).is_ok()
+}
+
+/// Whether `text` has the shape of an ISRC, valid or not: once the forms
+/// [`Isrc::parse`] accepts are taken away (hyphens, spaces, lowercase, an
+/// `ISRC` prefix, padding) it is 12 letters and digits, the first two are
+/// letters, and at least 5 of the last 7 (the year and the number, all
+/// digits in a valid code) are digits.
+///
+/// For a field whose text is a code only sometimes (RIFF INFO `ISRC`, which
+/// the RIFF spec calls "Source"): `USRC1A607839` (a letter typed into the
+/// year) and `XX1234567890` (no such country) are mistyped ISRCs, worth
+/// reporting as invalid ones; `John Smith Ltd` (12 letters once the spaces
+/// go) or a URL are not ISRCs at all.
+///
+/// ```
+/// use isrckit::codes::has_isrc_shape;
+///
+/// assert!(has_isrc_shape("USRC1A607839"));
+/// assert!(has_isrc_shape("us-rc1-76-07839"));
+/// assert!(!has_isrc_shape("John Smith Ltd"));
+/// assert!(!has_isrc_shape("https://example.org/tape/17"));
+/// ```
+pub fn has_isrc_shape(text: &str) -> bool {
+    let Some(code) = Isrc::parse_detailed(text).normalised else {
+        return false;
+    };
+    let b = code.as_bytes();
+    b.len() == 12
+        && b[..2].iter().all(u8::is_ascii_alphabetic)
+        && b[5..].iter().filter(|c| c.is_ascii_digit()).count() >= 5
 }
 
 /// Stored text with its surrounding padding removed.

@@ -168,6 +168,37 @@ fn looks_like_isrc_answers() {
 }
 
 #[test]
+fn has_isrc_shape_tells_mistyped_codes_from_other_text() {
+    // Shaped: valid codes in any accepted form, and mistyped or unissued ones.
+    for text in [
+        "USRC17607839",
+        "ISRC: GB-AYE-68-00011",
+        "usrc17607839",
+        "USRC1A607839", // a letter in the year
+        "USRC176O7839", // the letter O for a zero in the number
+        "XX1234567890", // no such country
+        "US0000000000", // a placeholder
+        "ISRC:USRC1A607839",
+    ] {
+        assert!(has_isrc_shape(text), "{text:?}");
+    }
+    // Not shaped: names, URLs, numbers, other lengths.
+    for text in [
+        "John Smith Ltd", // 12 letters once the spaces go
+        "JOHNSMITHLTD",
+        "https://example.org/tape/17",
+        "Vinyl",
+        "075678164125", // a barcode: no country letters
+        "000000000000",
+        "USRC1760783",  // 11 characters
+        "USRC1AB0C839", // three letters among the last seven
+        "",
+    ] {
+        assert!(!has_isrc_shape(text), "{text:?}");
+    }
+}
+
+#[test]
 fn trim_padding_reports_what_it_removed() {
     let t = trim_padding("  AB \0\0");
     assert_eq!(

@@ -2,7 +2,7 @@
 //! before an ID3v1 tag). Some taggers (foobar2000, mp3gain, Picard on
 //! request) leave one there. The reader and the writer share one parse.
 
-use crate::formats::keys::{self, Role};
+use crate::formats::keys;
 use crate::formats::{Collector, FormatError};
 use crate::model::TagFormat;
 use crate::plan::{Change, Codes};
@@ -178,9 +178,7 @@ pub(crate) fn edit_before(
         let text = String::from_utf8_lossy(&items[item.value.clone()]).into_owned();
         let new = keys::lookup(TagFormat::Ape, &item.key)
             .filter(|_| item.is_text())
-            .filter(|spec| {
-                spec.role != Role::IfValid || crate::codes::assess(spec.kind, &text).valid
-            })
+            .filter(|spec| spec.holds_code(&text))
             .and_then(|spec| codes.text(spec.kind).map(|t| (spec.kind, t)))
             .filter(|(_, t)| *t != text);
         match new {

@@ -8,6 +8,7 @@ use crate::model::{CodeKind, TagFormat};
 
 /// How a key relates to the standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Role {
     /// The standard place (the README's table); written by default.
     Standard,
@@ -16,11 +17,23 @@ pub enum Role {
     Alias,
     /// A field whose meaning is something else by its specification, but
     /// which tools use for the code (RIFF INFO `ISRC` is "Source").
-    /// Reported as a code only when its text parses as one.
+    /// Reported as a code when its text has the code's shape, valid or
+    /// not ([`codes::has_isrc_shape`]): a mistyped ISRC is reported as an
+    /// invalid one, a name or a URL is not a code.
+    ///
+    /// [`codes::has_isrc_shape`]: crate::codes::has_isrc_shape
     Ambiguous,
     /// A field that holds a code only when its text is a valid code
     /// (`CATALOGNUMBER` is a label catalogue number unless it is a GTIN).
     IfValid,
+    /// A free-text field in which a code is one `KEY:value` entry labelled
+    /// with the code's name: the FADGI convention for identifiers in a BWF
+    /// `bext` Description (`ISRC:USRC17607839; ISWC:T-034.524.680-1`).
+    /// The reader hands the collector the value of each labelled entry
+    /// (whatever it holds: the label says it is the code); the rest of the
+    /// text, and a mention without the label, is not a code. Reported as
+    /// non-standard.
+    Labelled,
 }
 
 /// One row of the table.
@@ -37,7 +50,7 @@ pub struct KeySpec {
 }
 
 use CodeKind::{Barcode, Isrc};
-use Role::{Alias, Ambiguous, IfValid, Standard};
+use Role::{Alias, Ambiguous, IfValid, Labelled, Standard};
 use TagFormat as T;
 
 #[rustfmt::skip]
@@ -61,6 +74,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec { tag: T::Ape,   key: "EAN",                           kind: Barcode, role: Alias },
     KeySpec { tag: T::Ape,   key: "CATALOGNUMBER",                 kind: Barcode, role: IfValid },
     KeySpec { tag: T::RiffInfo, key: "ISRC",                       kind: Isrc,    role: Ambiguous },
+    KeySpec { tag: T::Bext,  key: "Description",                   kind: Isrc,    role: Labelled },
     KeySpec { tag: T::Ixml,  key: "ASWG/isrcId",                   kind: Isrc,    role: Standard },
     KeySpec { tag: T::Axml,  key: "ebucore:identifier[ISRC]",      kind: Isrc,    role: Standard },
     KeySpec { tag: T::Vorbis, key: "ISRC",                         kind: Isrc,    role: Standard },
@@ -81,6 +95,23 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec { tag: T::Mdta,  key: "UPC",                           kind: Barcode, role: Alias },
     KeySpec { tag: T::Mdta,  key: "EAN",                           kind: Barcode, role: Alias },
 ];
+
+impl KeySpec {
+    /// Whether `text`, stored under this key, is a code site: always for a
+    /// standard, alias or labelled key; for a conditional one, as its role
+    /// says. The reader and every writer decide with this one function, so
+    /// a write updates exactly the sites a read reports.
+    pub fn holds_code(&self, text: &str) -> bool {
+        match self.role {
+            Standard | Alias | Labelled => true,
+            IfValid => crate::codes::assess(self.kind, text).valid,
+            Ambiguous => match self.kind {
+                Isrc => crate::codes::has_isrc_shape(text),
+                Barcode => crate::codes::assess(Barcode, text).value.is_some(),
+            },
+        }
+    }
+}
 
 /// Look a stored key up (case-insensitive). `None`: not a code field.
 pub fn lookup(tag: TagFormat, key: &str) -> Option<&'static KeySpec> {
@@ -106,8 +137,13 @@ pub fn markdown_table() -> String {
         let standing = match k.role {
             Role::Standard => "standard",
             Role::Alias => "alias: read, reported as non-standard",
-            Role::Ambiguous => "ambiguous: reported only when the text is a valid code",
+            Role::Ambiguous => {
+                "ambiguous: reported when the text has the shape of a code (valid or not)"
+            }
             Role::IfValid => "only when the text is a valid code",
+            Role::Labelled => {
+                "an `ISRC:CODE` entry in the text (FADGI convention), reported as non-standard"
+            }
         };
         s.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",

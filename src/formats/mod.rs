@@ -206,7 +206,7 @@ impl Collector {
         let mut notes = a.notes;
         match spec.role {
             Role::Standard => {}
-            Role::Alias => {
+            Role::Alias | Role::Labelled => {
                 location.standard = false;
                 notes.push(match keys::standard_key(location.tag, spec.kind) {
                     Some(std) => format!(
@@ -234,7 +234,7 @@ impl Collector {
                 });
             }
             Role::Ambiguous => {
-                if a.value.is_none() || !a.valid {
+                if !spec.holds_code(raw) {
                     return false;
                 }
                 location.standard = false;

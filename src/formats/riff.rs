@@ -191,6 +191,35 @@ pub(crate) fn list(
     Ok(chunks)
 }
 
+/// The parts of a `bext` chunk whose Description holds `ISRC:` entries:
+/// the chunk after the Description, then the Description's text around
+/// the entries; `false` (nothing pushed) when it holds none.
+fn bext_parts(src: &mut Source, ch: &Chunk, out: &mut Vec<Part>) -> Result<bool, FormatError> {
+    use crate::formats::wav::bext;
+    let len = ch.size.min(bext::DESCRIPTION_LEN);
+    let field = src.read("bext Description", ch.body(), len)?;
+    if bext::isrc_entries(&field).is_empty() {
+        return Ok(false);
+    }
+    let end = ch.body().saturating_add(ch.size).min(src.len());
+    out.push(Part {
+        name: "bext (after its Description)".into(),
+        size: ch.size,
+        content: (ch.body() + len).min(end)..end,
+    });
+    for (i, r) in bext::kept_text(&field).into_iter().enumerate() {
+        out.push(Part {
+            name: format!(
+                "bext Description text {} (outside the ISRC: entries)",
+                i + 1
+            ),
+            size: r.len() as u64,
+            content: ch.body() + r.start as u64..ch.body() + r.end as u64,
+        });
+    }
+    Ok(true)
+}
+
 /// A chunk's bytes: id, size in `endian`, body, and the pad byte when odd.
 pub(crate) fn chunk_bytes(id: &[u8; 4], body: &[u8], endian: Endian) -> Vec<u8> {
     let n = u32::try_from(body.len()).unwrap_or(u32::MAX);
@@ -210,6 +239,10 @@ pub(crate) fn chunk_bytes(id: &[u8; 4], body: &[u8], endian: Endian) -> Vec<u8> 
 /// The chunks of a WAV (RIFF/RF64/BW64) or AIFF file that a code write
 /// must keep (every chunk but the tag chunks: `id3 `/`ID3 `, iXML, aXML and
 /// LIST/INFO), by id and size, in order: the [`Format::structure`] of both.
+///
+/// A WAV `bext` chunk whose Description holds `ISRC:` entries (which a
+/// write updates) is kept less its Description, and the Description's
+/// text around those entries is listed as parts of its own.
 ///
 /// [`Format::structure`]: crate::formats::Format::structure
 pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<Part>, FormatError> {
@@ -239,6 +272,9 @@ pub(crate) fn structure(src: &mut Source, big: bool) -> Result<Vec<Part>, Format
             let mut kind = [0u8; 4];
             ch.size >= 4 && src.fill("LIST type", ch.body(), &mut kind).is_ok() && &kind == b"INFO"
         };
+        if !big && &ch.id == b"bext" && bext_parts(src, &ch, &mut out)? {
+            continue;
+        }
         if !tag && !info {
             out.push(Part {
                 name: named(&ch.id),

@@ -3,9 +3,13 @@
 //! - iXML: the `ASWG` block's `isrcId` (what sound-library tools read);
 //!   any other element whose name mentions ISRC, or names a barcode, is
 //!   reported as a non-standard site when its text is a valid code.
-//! - aXML: EBUCore `identifier` elements whose `typeLabel` (or
-//!   `typeDefinition`) is `ISRC`, the value in the element or in a nested
-//!   `dc:identifier`; other elements as for iXML.
+//! - aXML: EBUCore `identifier` elements marked as ISRCs, by `typeLabel`
+//!   (what isrckit writes) or by `formatLabel`, `typeDefinition`,
+//!   `formatDefinition` or a `typeLink`/`formatLink` (EBUCore lets either
+//!   the identifier's type or its format say "ISRC"; archives use both),
+//!   the value in the element or in a nested `dc:identifier`, stored as
+//!   found (an `ISRC:` prefix is reported as a non-canonical form); other
+//!   elements as for iXML.
 //!
 //! Free text (a description that mentions a code) is never a code site.
 
@@ -43,8 +47,15 @@ pub(crate) fn scan(body: &[u8], tag: TagFormat, chunk: &str, chunk_offset: u64, 
                 if name.eq_ignore_ascii_case("identifier") && isrc_identifier.is_none() {
                     let typed = e.attributes().flatten().any(|a| {
                         let key: &str = a.key.local_name().into_inner();
-                        matches!(key, "typeLabel" | "typeDefinition" | "typeLink")
-                            && a.value.trim().eq_ignore_ascii_case("ISRC")
+                        matches!(
+                            key,
+                            "typeLabel"
+                                | "typeDefinition"
+                                | "typeLink"
+                                | "formatLabel"
+                                | "formatDefinition"
+                                | "formatLink"
+                        ) && a.value.trim().eq_ignore_ascii_case("ISRC")
                     });
                     if typed {
                         isrc_identifier = Some(path.len());

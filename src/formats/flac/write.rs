@@ -13,7 +13,6 @@
 
 use super::blocks::{self, Block, CUESHEET, Lead, MAX_BLOCK_LEN, MAX_BLOCKS, PADDING, STREAMINFO};
 use super::blocks::{VORBIS_COMMENT, WalkError};
-use crate::codes::assess;
 use crate::formats::keys::{self, Role};
 use crate::formats::{Collector, id3v2};
 use crate::model::{CodeKind, Container, TagFormat};
@@ -475,15 +474,12 @@ impl Comments {
                 continue;
             };
             let old = String::from_utf8_lossy(value_bytes).into_owned();
-            match spec.role {
-                Role::Standard => have[slot(spec.kind)] = true,
-                Role::Alias => {}
-                // A catalogue number that is not a barcode is not a code.
-                Role::IfValid | Role::Ambiguous => {
-                    if !assess(spec.kind, &old).valid {
-                        continue;
-                    }
-                }
+            // A catalogue number that is not a barcode is not a code.
+            if !spec.holds_code(&old) {
+                continue;
+            }
+            if spec.role == Role::Standard {
+                have[slot(spec.kind)] = true;
             }
             if value_bytes == new.as_bytes() {
                 continue;

@@ -68,11 +68,8 @@ fn code_frame(major: u8, id: &str, body: &[u8]) -> Option<(CodeKind, bool)> {
             crate::model::TagFormat::Id3v2,
             &format!("{id}:{}", values.first()?),
         )?;
-        if spec.role == crate::formats::keys::Role::IfValid
-            && !values
-                .get(1)
-                .is_some_and(|v| crate::codes::assess(spec.kind, v).valid)
-        {
+        let conditional = spec.role == crate::formats::keys::Role::IfValid;
+        if values.get(1).map_or(conditional, |v| !spec.holds_code(v)) {
             return None;
         }
         return Some((spec.kind, spec.role == crate::formats::keys::Role::Standard));

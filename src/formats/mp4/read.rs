@@ -15,7 +15,7 @@
 
 use super::atoms::{self, Atom, Budget, Parent, Step, Tail, be_u32, be_u64};
 use crate::formats::{Collector, FormatError};
-use crate::model::TagFormat;
+use crate::model::{Location, TagFormat};
 use crate::source::Source;
 use sample_entry::sound_entry;
 
@@ -502,14 +502,13 @@ impl<'r, 's> Reader<'r, 's> {
             if let (Some(scheme), Some(code)) = (scheme, code)
                 && scheme.eq_ignore_ascii_case("isrc")
             {
-                let mut loc = self.c.loc(
+                let loc = self.c.loc(
                     Some(ilst.path.as_str()),
                     TagFormat::Xid,
                     "xid :isrc",
                     item.offset,
                 );
-                loc.encoding = Some(encoding.into());
-                self.c.field(code, loc);
+                self.text_field(code, encoding, loc);
             }
         }
         if let Some(e) = damage {
@@ -537,14 +536,13 @@ impl<'r, 's> Reader<'r, 's> {
             let wanted = self.c.wants(TagFormat::Ilst, &field);
             for d in list.iter().filter(|a| wanted && a.is(b"data")) {
                 if let Some((text, encoding)) = self.data_text(d) {
-                    let mut loc = self.c.loc(
+                    let loc = self.c.loc(
                         Some(ilst.path.as_str()),
                         TagFormat::Ilst,
                         &field,
                         item.offset,
                     );
-                    loc.encoding = Some(encoding.into());
-                    self.c.field(&text, loc);
+                    self.text_field(&text, encoding, loc);
                 }
             }
         } else if damage.is_none() && !item.cut {
@@ -576,12 +574,26 @@ impl<'r, 's> Reader<'r, 's> {
         Some(String::from_utf8_lossy(&b).into_owned())
     }
 
-    /// The text of a `data` atom with its encoding's name, or `None` when
-    /// the value is not text (binary, integer, image) or too long.
+    /// Offer the text of a `data` atom to the collector, with its encoding;
+    /// a value of implicit type gets a note saying so.
+    fn text_field(&mut self, text: &str, encoding: TextEncoding, mut loc: Location) {
+        loc.encoding = encoding.name().map(Into::into);
+        let before = self.c.sites.len();
+        self.c.field(text, loc);
+        if encoding == TextEncoding::Implicit
+            && self.c.sites.len() > before
+            && let Some(site) = self.c.sites.last_mut()
+        {
+            site.notes.push(IMPLICIT_NOTE.to_string());
+        }
+    }
+
+    /// The text of a `data` atom with its encoding, or `None` when the
+    /// value is not text (binary, integer, image) or too long.
     ///
     /// Layout: type indicator (4: a zero type-set byte and a 24-bit
     /// well-known type), locale (4), value.
-    fn data_text(&mut self, atom: &Atom) -> Option<(String, &'static str)> {
+    fn data_text(&mut self, atom: &Atom) -> Option<(String, TextEncoding)> {
         if atom.cut {
             // A value cut short by the file's end would pass for another.
             return None;
@@ -604,8 +616,11 @@ impl<'r, 's> Reader<'r, 's> {
             return None;
         }
         let b = self.body(atom, 8, len)?;
+        if !encoding.holds_text(&b) {
+            return None;
+        }
         let (text, _) = encoding.decode(&b);
-        Some((text, encoding.name()))
+        Some((text, encoding))
     }
 
     /// An `ilst` of QuickTime keyed metadata: each item's type is a 1-based
@@ -630,11 +645,10 @@ impl<'r, 's> Reader<'r, 's> {
             let (data, item_damage) = self.list(&inner);
             for d in data.iter().filter(|a| a.is(b"data")) {
                 if let Some((text, encoding)) = self.data_text(d) {
-                    let mut loc =
+                    let loc =
                         self.c
                             .loc(Some(ilst.path.as_str()), TagFormat::Mdta, key, item.offset);
-                    loc.encoding = Some(encoding.into());
-                    self.c.field(&text, loc);
+                    self.text_field(&text, encoding, loc);
                 }
             }
             if let Some(e) = item_damage {
@@ -655,32 +669,57 @@ pub(super) fn keyed(handler: Option<[u8; 4]>, has_keys: bool) -> bool {
     handler == Some(*b"mdta") || (handler.is_none() && has_keys)
 }
 
+/// The note on a code read from a `data` atom of implicit type.
+const IMPLICIT_NOTE: &str = "the 'data' atom has type 0 (implicit: no type given) instead of 1 (UTF-8 text); read as UTF-8. Some readers (kid3 / TagLib) show such a value as empty; isrckit writes type 1 when it updates the value";
+
 /// The encoding of a text `data` atom. The writer decodes with the same
 /// functions, so it finds the sites the reader reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TextEncoding {
     Utf8,
     Utf16Be,
+    /// Type 0, "implicit": the value's type is not given. Tools write it
+    /// for freeform text (mutagen's `AtomDataType.IMPLICIT`); read as UTF-8.
+    Implicit,
 }
 
 impl TextEncoding {
     /// The encoding a `data` atom's type indicator (a zero type-set byte
     /// and a 24-bit well-known type) names: UTF-8 for types 1 and 4,
-    /// UTF-16BE for 2 and 5; `None` when the value is not text.
+    /// UTF-16BE for 2 and 5, implicit (read as UTF-8) for 0; `None` when
+    /// the value is not text.
     pub(super) fn of(indicator: u32) -> Option<TextEncoding> {
         match indicator {
             1 | 4 => Some(TextEncoding::Utf8),
             2 | 5 => Some(TextEncoding::Utf16Be),
+            0 => Some(TextEncoding::Implicit),
             _ => None,
         }
     }
 
-    /// The name shown in a site's location.
-    pub(super) fn name(self) -> &'static str {
+    /// The name shown in a site's location; `None` for an implicit type,
+    /// which declares no encoding.
+    pub(super) fn name(self) -> Option<&'static str> {
         match self {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Utf8 => Some("UTF-8"),
+            TextEncoding::Utf16Be => Some("UTF-16BE"),
+            TextEncoding::Implicit => None,
         }
+    }
+
+    /// Whether a value of this type is text: always for the text types; for
+    /// the implicit type, when the bytes are UTF-8 with no control
+    /// characters (NUL padding at the end aside), so a binary value of
+    /// implicit type is still not taken for a code.
+    pub(super) fn holds_text(self, b: &[u8]) -> bool {
+        if self != TextEncoding::Implicit {
+            return true;
+        }
+        let end = b.len() - b.iter().rev().take_while(|&&c| c == 0).count();
+        std::str::from_utf8(&b[..end]).is_ok_and(|s| {
+            !s.chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        })
     }
 
     /// The text of a value, as the reader reports it, and whether a
@@ -689,7 +728,7 @@ impl TextEncoding {
     pub(super) fn decode(self, b: &[u8]) -> (String, bool) {
         match self {
             TextEncoding::Utf16Be => utf16be(b),
-            TextEncoding::Utf8 => match b.strip_prefix(b"\xEF\xBB\xBF") {
+            TextEncoding::Utf8 | TextEncoding::Implicit => match b.strip_prefix(b"\xEF\xBB\xBF") {
                 Some(rest) => (String::from_utf8_lossy(rest).into_owned(), true),
                 None => (String::from_utf8_lossy(b).into_owned(), false),
             },

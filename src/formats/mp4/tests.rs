@@ -215,7 +215,7 @@ fn utf16_text_is_read_and_binary_and_integer_data_skipped() {
         "com.apple.iTunes",
         "ISRC",
         &[
-            data(0, b"GBAYE0601498"),
+            data(0, b"\x01\x02GBAYE0601498"),
             data(21, &[0, 1]),
             data(2, &utf16be("USRC17607839")),
             data(1, b"QMDA71418090"),
@@ -249,6 +249,31 @@ fn utf16_text_is_read_and_binary_and_integer_data_skipped() {
         "UTF-8",
         at,
     );
+}
+
+#[test]
+fn implicit_type_text_is_read_as_utf8_with_a_note() {
+    // mutagen's MP4FreeForm(..., dataformat=AtomDataType.IMPLICIT): type 0.
+    let item = freeform(
+        "com.apple.iTunes",
+        "ISRC",
+        &[data(0, b"usrc17607839"), data(0, b"GBAYE0601498\0\0")],
+    );
+    let file = [ftyp(b"M4A "), moov(&[udta_meta(&[item])]), mdat(4)].concat();
+    let r = run(&file);
+    r.result.as_ref().expect("clean file");
+    assert_eq!(r.c.sites.len(), 2, "{:?}", r.c.sites);
+    let s = &r.c.sites[0];
+    assert_eq!(s.raw, "usrc17607839");
+    assert_eq!(s.value.as_deref(), Some("USRC17607839"));
+    assert!(s.valid && !s.canonical);
+    assert_eq!(s.location.encoding, None, "type 0 declares no encoding");
+    assert!(
+        s.notes.iter().any(|n| n.contains("type 0 (implicit")),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(r.c.sites[1].value.as_deref(), Some("GBAYE0601498"));
 }
 
 #[test]

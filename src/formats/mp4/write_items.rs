@@ -1,11 +1,12 @@
 //! The code items of an `ilst`: freeform `----` items whose `mean:name`
 //! is a code key, Apple's `xid ` item, and the items of a keyed (`mdta`)
 //! list. Each text `data` atom that is a code site gets the new code,
-//! keeping its type (UTF-8 or UTF-16), byte-order mark and locale.
+//! keeping its type (UTF-8 or UTF-16), byte-order mark and locale; a value
+//! of implicit type (0) is written as UTF-8 text (type 1), which every
+//! reader shows (kid3 / TagLib shows an implicit one as empty).
 
 use super::build::{Built, atom_bytes, wrap};
 use super::pass::Pass;
-use crate::codes;
 use crate::formats::keys::{self, Role};
 use crate::formats::mp4::atoms::{Atom, Listing, Parent};
 use crate::formats::mp4::read::{TEXT_CAP, TextEncoding};
@@ -27,6 +28,9 @@ impl Text {
     /// A `data` atom like this one holding `new`.
     fn with(&self, new: &str) -> Vec<u8> {
         let mut body = self.head.to_vec();
+        if self.encoding == TextEncoding::Implicit {
+            body[..4].copy_from_slice(&1u32.to_be_bytes());
+        }
         if self.encoding == TextEncoding::Utf16Be {
             if self.bom {
                 body.extend_from_slice(&[0xFE, 0xFF]);
@@ -39,15 +43,6 @@ impl Text {
             body.extend_from_slice(new.as_bytes());
         }
         atom_bytes(b"data", &body)
-    }
-}
-
-/// Whether a value of `kind` read from a key with `role` is a code site
-/// (as the collector decides).
-fn is_site(role: Role, kind: CodeKind, text: &str) -> bool {
-    match role {
-        Role::Standard | Role::Alias => true,
-        Role::IfValid | Role::Ambiguous => codes::assess(kind, text).valid,
     }
 }
 
@@ -122,7 +117,7 @@ impl Pass<'_, '_> {
         let location = format!("{} › ilst {field}", ilst.path);
         let mut edits = Vec::new();
         for (i, t) in self.texts(&listing)? {
-            if !is_site(spec.role, spec.kind, &t.text) {
+            if !spec.holds_code(&t.text) {
                 continue;
             }
             if main && spec.role == Role::Standard {
@@ -196,7 +191,7 @@ impl Pass<'_, '_> {
         let listing = self.list(&inner)?;
         let mut edits = Vec::new();
         for (i, t) in self.texts(&listing)? {
-            if !is_site(spec.role, spec.kind, &t.text) || t.text == new {
+            if !spec.holds_code(&t.text) || t.text == new {
                 continue;
             }
             self.changes.push(Change {
@@ -242,6 +237,9 @@ impl Pass<'_, '_> {
             return Ok(None);
         }
         let b = self.src.read("'data' text", d.body() + 8, len)?;
+        if !encoding.holds_text(&b) {
+            return Ok(None);
+        }
         let (text, bom) = encoding.decode(&b);
         Ok(Some(Text {
             head,

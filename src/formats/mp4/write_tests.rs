@@ -892,6 +892,21 @@ fn aliases_and_catalogue_numbers_that_are_barcodes_are_updated() {
 }
 
 #[test]
+fn an_implicit_type_value_is_rewritten_as_utf8_text() {
+    let file = build(&Spec {
+        moov_last: true,
+        udta: udta_meta(&[ff(ITUNES, "ISRC", &[data(0, b"usrc17607839")])], 0),
+        ..Spec::default()
+    });
+    let (out, changes) = write(&file, &codes(Some(NEW), None));
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].old.as_deref(), Some("usrc17607839"));
+    let d = nodes(&out, "moov/udta/meta/ilst/----/data")[0].offset as usize;
+    assert_eq!(&out[d + 8..d + 12], &1u32.to_be_bytes(), "type 1: UTF-8");
+    assert_eq!(&out[d + 16..d + 28], NEW.as_bytes());
+}
+
+#[test]
 fn track_level_lists_are_updated_too() {
     let file = build(&Spec {
         moov_last: true,

@@ -1,6 +1,7 @@
 //! WAV, BWF, RF64 and BW64 (RIFF chunks, little-endian): the ID3v2 chunk
 //! (`id3 `/`ID3 `), LIST/INFO, iXML, aXML and bext hold codes; `data` is
 //! the audio, never read.
+pub(crate) mod bext;
 mod read;
 pub(crate) mod write;
 

@@ -1,7 +1,8 @@
 //! WAV / BWF / RF64 / BW64: RIFF chunks, reading `id3 `/`ID3 `,
-//! `LIST`/`INFO`, `iXML`, `axml`; `fmt `, `ds64` and `data` headers for
-//! the audio properties. `data` is never read.
+//! `LIST`/`INFO`, `iXML`, `axml`, the `bext` Description; `fmt `, `ds64`
+//! and `data` headers for the audio properties. `data` is never read.
 
+use super::bext;
 use crate::formats::riff::{self, Chunk, Endian, u16_at, u32_at, u64_at};
 use crate::formats::{Collector, FormatError, id3v2, xml};
 use crate::model::TagFormat;
@@ -168,6 +169,11 @@ fn visit(
                 info(&body, ch.body() + 4, c);
             }
         }
+        b"bext" => {
+            let len = ch.size.min(bext::DESCRIPTION_LEN);
+            let field = src.read("bext Description", ch.body(), len)?;
+            description(&field, ch.body(), c);
+        }
         // The specs spell them `iXML` and `axml`; writers vary the case.
         id if id.eq_ignore_ascii_case(b"iXML") => {
             let body = src.read("iXML chunk", ch.body(), ch.size)?;
@@ -180,6 +186,22 @@ fn visit(
         _ => {}
     }
     Ok(true)
+}
+
+/// The `ISRC:` entries of a `bext` Description (the FADGI convention), each
+/// a site in field `Description` with a note saying so.
+fn description(field: &[u8], offset: u64, c: &mut Collector) {
+    for r in bext::isrc_entries(field) {
+        let raw = bext::decode(&field[r]);
+        let loc = c.loc(Some("bext"), TagFormat::Bext, "Description", offset);
+        let before = c.sites.len();
+        c.field(&raw, loc);
+        if c.sites.len() > before
+            && let Some(site) = c.sites.last_mut()
+        {
+            site.notes.push(bext::NOTE.to_string());
+        }
+    }
 }
 
 /// The sub-chunks of a `LIST`/`INFO` chunk: id, size, NUL-terminated text.

@@ -3,13 +3,16 @@
 //! Every chunk is carried across in order; only the chunks that hold codes
 //! are rebuilt: the ID3v2 chunk(s) (`id3 ` or `ID3 `, as found), LIST/INFO
 //! `ISRC` when it holds a code (or with `--targets wav:info`), iXML and
-//! aXML elements that hold a code (or with `wav:ixml` / `wav:axml`). A file
-//! without an ID3 chunk gets an `id3 ` chunk at the end, after `data`, so
-//! the audio does not move. The RIFF (or ds64) size is set to the new total.
+//! aXML elements that hold a code (or with `wav:ixml` / `wav:axml`), the
+//! `ISRC:` entries of a `bext` Description. A file without an ID3 chunk
+//! gets an `id3 ` chunk at the end, after `data`, so the audio does not
+//! move. The RIFF (or ds64) size is set to the new total.
 
+use super::bext;
 use crate::formats::id3v2::write::{edit, new_tag};
+use crate::formats::keys;
 use crate::formats::riff::{self, Chunk, Endian, chunk_bytes, u32_at, u64_at};
-use crate::model::CodeKind;
+use crate::model::{CodeKind, TagFormat};
 use crate::plan::Piece;
 use crate::plan::{Change, Codes};
 use crate::plan::{Plan, PlanError, Targets};
@@ -99,6 +102,7 @@ pub(crate) fn plan(
                     None
                 }
             }
+            b"bext" => bext_edit(src, ch, codes, &mut changes)?,
             id if id.eq_ignore_ascii_case(b"iXML") => {
                 seen_ixml = true;
                 let body = src.read("iXML chunk", ch.body(), ch.size)?;
@@ -157,6 +161,11 @@ pub(crate) fn plan(
             body_pieces.push(Piece::Bytes(chunk_bytes(b"iXML", &b, Endian::Little)));
         }
     }
+    // A new aXML chunk is spelled `aXML`, not `axml` as EBU Tech 3285
+    // supplement 5 has it: exiftool (12.57) reads only `aXML`, BWF MetaEdit
+    // reads both (and writes `axml` since it fixed the case), MediaInfo
+    // shows neither's EBUCore identifier, ffprobe reads neither (see
+    // docs/readers.md). An existing chunk keeps the id it has.
     if !seen_axml && targets.wav_axml {
         let doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ebucore:ebuCoreMain xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:ebucore=\"urn:ebu:metadata-schema:ebucore\">\n<ebucore:coreMetadata>\n</ebucore:coreMetadata>\n</ebucore:ebuCoreMain>\n";
         if let Some(b) = xml_edit(
@@ -164,10 +173,10 @@ pub(crate) fn plan(
             codes,
             XmlKind::Axml,
             true,
-            "chunk \"axml\"",
+            "chunk \"aXML\"",
             &mut changes,
         ) {
-            body_pieces.push(Piece::Bytes(chunk_bytes(b"axml", &b, Endian::Little)));
+            body_pieces.push(Piece::Bytes(chunk_bytes(b"aXML", &b, Endian::Little)));
         }
     }
     if changes.is_empty() {
@@ -228,7 +237,7 @@ fn info_edit(body: &[u8], codes: &Codes, add: bool, changes: &mut Vec<Change>) -
         let data = body.get(pos + 8..pos + 8 + size)?;
         let text = String::from_utf8_lossy(data.split(|&b| b == 0).next().unwrap_or_default())
             .into_owned();
-        if id == b"ISRC" && crate::codes::assess(CodeKind::Isrc, &text).valid {
+        if id == b"ISRC" && info_isrc_is_site(&text) {
             found = true;
             if text != new {
                 changed = true;
@@ -259,6 +268,45 @@ fn info_edit(body: &[u8], codes: &Codes, add: bool, changes: &mut Vec<Change>) -
         out.extend(info_entry(b"ISRC", &new));
     }
     changed.then_some(out)
+}
+
+/// Whether the text of an INFO `ISRC` entry is a code site, as the reader
+/// decides (the key table's ambiguous role: an ISRC's shape, valid or not).
+fn info_isrc_is_site(text: &str) -> bool {
+    keys::lookup(TagFormat::RiffInfo, "ISRC").is_some_and(|spec| spec.holds_code(text))
+}
+
+/// The `bext` chunk with the `ISRC:` entries of its Description holding the
+/// new ISRC (the FADGI convention the reader reports); `None` when it has
+/// none or they already hold it. The rest of the chunk is kept as it is.
+fn bext_edit(
+    src: &mut Source,
+    ch: &Chunk,
+    codes: &Codes,
+    changes: &mut Vec<Change>,
+) -> Result<Option<Vec<u8>>, PlanError> {
+    let Some(new) = codes.text(CodeKind::Isrc) else {
+        return Ok(None);
+    };
+    let len = ch.size.min(bext::DESCRIPTION_LEN);
+    let field = src.read("bext Description", ch.body(), len)?;
+    let Some(rewritten) = bext::rewrite(&field, &new).map_err(PlanError::Unsupported)? else {
+        return Ok(None);
+    };
+    for r in bext::isrc_entries(&field) {
+        let old = bext::decode(&field[r]);
+        if old != new {
+            changes.push(Change {
+                kind: CodeKind::Isrc,
+                location: "chunk \"bext\" › Description ISRC: entry".into(),
+                old: Some(old),
+                new: new.clone(),
+            });
+        }
+    }
+    let mut body = rewritten;
+    body.extend(src.read("bext chunk", ch.body() + len, ch.size - len)?);
+    Ok(Some(chunk_bytes(b"bext", &body, Endian::Little)))
 }
 
 fn info_entry(id: &[u8; 4], text: &str) -> Vec<u8> {
