@@ -155,8 +155,13 @@ pub(crate) fn check_homes(
 pub struct Targets {
     /// WAV: the ID3v2 chunk (default).
     pub wav_id3: bool,
-    /// WAV: LIST/INFO `ISRC` (read by some tools; "Source" by the RIFF spec).
+    /// WAV: LIST/INFO `ISRC` (read by some tools; "Source" by the RIFF spec),
+    /// always.
     pub wav_info: bool,
+    /// WAV: LIST/INFO `ISRC` where ffprobe needs it (default): a file with
+    /// a LIST/INFO or `bext` chunk, where ffprobe and every libavformat
+    /// tool drop the ID3 chunk (docs/readers.md).
+    pub wav_info_for_ffprobe: bool,
     /// WAV: iXML `ASWG/isrcId` (read by sound-library tools).
     pub wav_ixml: bool,
     /// WAV: aXML EBUCore `identifier typeLabel="ISRC"`.
@@ -168,6 +173,7 @@ impl Default for Targets {
         Targets {
             wav_id3: true,
             wav_info: false,
+            wav_info_for_ffprobe: true,
             wav_ixml: false,
             wav_axml: false,
         }
@@ -185,6 +191,10 @@ impl Targets {
         let on: Vec<&str> = [
             (self.wav_id3, "wav:id3"),
             (self.wav_info, "wav:info"),
+            (
+                self.wav_info_for_ffprobe && !self.wav_info,
+                "wav:info where ffprobe needs it",
+            ),
             (self.wav_ixml, "wav:ixml"),
             (self.wav_axml, "wav:axml"),
         ]
@@ -211,13 +221,17 @@ impl Targets {
             };
             match name {
                 "wav:id3" => t.wav_id3 = on,
-                "wav:info" => t.wav_info = on,
+                "wav:info" => {
+                    t.wav_info = on;
+                    t.wav_info_for_ffprobe = on;
+                }
                 "wav:ixml" => t.wav_ixml = on,
                 "wav:axml" => t.wav_axml = on,
                 "wav:all" => {
                     t = Targets {
                         wav_id3: on,
                         wav_info: on,
+                        wav_info_for_ffprobe: on,
                         wav_ixml: on,
                         wav_axml: on,
                     }

@@ -143,3 +143,61 @@ fn one_isrc_for_two_different_recordings_is_refused() {
         );
     }
 }
+
+/// After a default write, ffprobe shows the ISRC of a WAV that has a
+/// LIST/INFO chunk (as ffmpeg makes them) or a bext chunk (every BWF):
+/// ffprobe ignores the ID3 chunk in such files, so the ISRC also goes to
+/// INFO. `no-wav:info` leaves it out, and then ffprobe shows none.
+#[test]
+fn ffprobe_sees_the_isrc_after_a_default_write() {
+    if !common::require("ffprobe", &["-version"]) {
+        return;
+    }
+    let ffprobe_isrc = |f: &Path| -> String {
+        let out = Std::new("ffprobe")
+            .args(["-v", "error", "-show_entries", "format_tags", "-of", "flat"])
+            .arg(f)
+            .output()
+            .expect("ffprobe runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, extra) in [
+        ("info.wav", vec!["-metadata", "title=Intro"]),
+        (
+            "bwf.wav",
+            vec!["-write_bext", "1", "-metadata", "description=master"],
+        ),
+    ] {
+        let f = dir.path().join(name);
+        common::require("ffmpeg", &["-version"]);
+        let ok = Std::new("ffmpeg")
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i", "sine=duration=1"])
+            .args(["-ar", "8000", "-ac", "1"])
+            .args(&extra)
+            .arg(&f)
+            .status()
+            .expect("ffmpeg runs");
+        assert!(ok.success());
+        let bare = dir.path().join(format!("bare-{name}"));
+        std::fs::copy(&f, &bare).expect("copy");
+        let out = isrckit()
+            .args(["set", "--isrc", "USRC12600001"])
+            .arg(&f)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(
+            ffprobe_isrc(&f).contains("USRC12600001"),
+            "{name}: {}",
+            ffprobe_isrc(&f)
+        );
+        let out = isrckit()
+            .args(["set", "--isrc", "USRC12600001", "--targets", "no-wav:info"])
+            .arg(&bare)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(!ffprobe_isrc(&bare).contains("USRC12600001"), "{name}");
+    }
+}

@@ -139,7 +139,10 @@ pub struct EmbedArgs {
 #[derive(Debug, clap::Args)]
 pub struct WriteOptions {
     /// Where to write beyond the defaults: wav:info, wav:ixml, wav:axml, wav:all;
-    /// no-wav:id3 leaves the default ID3 chunk out (comma-separated).
+    /// no-wav:id3 leaves the default ID3 chunk out (comma-separated). By
+    /// default a WAV's ISRC also goes into LIST/INFO when the file has a
+    /// LIST/INFO or bext chunk, where ffprobe ignores the ID3 chunk;
+    /// no-wav:info leaves INFO out.
     #[arg(long, value_delimiter = ',', value_name = "TARGET")]
     pub targets: Vec<String>,
     /// Show what would change (file, location, old → new); write nothing.

@@ -69,6 +69,17 @@ pub(crate) fn plan(
         }
     })?;
 
+    // ffprobe (libavformat) drops a WAV's ID3 chunk when the file has a
+    // LIST/INFO or bext chunk (docs/readers.md): there the ISRC also goes
+    // into INFO, unless the targets say otherwise.
+    let mut has_info = false;
+    for c in chunks.iter().filter(|c| &c.id == b"LIST" && c.size >= 4) {
+        let mut kind = [0u8; 4];
+        src.fill("LIST type", c.body(), &mut kind)?;
+        has_info |= &kind == b"INFO";
+    }
+    let has_bext = chunks.iter().any(|c| &c.id == b"bext");
+    let add_info = targets.wav_info || (targets.wav_info_for_ffprobe && (has_info || has_bext));
     let mut body_pieces: Vec<Piece> = Vec::new();
     let mut changes = Vec::new();
     let mut seen_id3 = false;
@@ -96,7 +107,7 @@ pub(crate) fn plan(
                 if &kind == b"INFO" {
                     seen_info = true;
                     let body = src.read("LIST/INFO chunk", ch.body(), ch.size)?;
-                    info_edit(&body, codes, targets.wav_info, &mut changes)
+                    info_edit(&body, codes, add_info, &mut changes)
                         .map(|b| chunk_bytes(b"LIST", &b, Endian::Little))
                 } else {
                     None
@@ -143,7 +154,7 @@ pub(crate) fn plan(
         body_pieces.push(Piece::Bytes(chunk_bytes(b"id3 ", &e.bytes, Endian::Little)));
     }
     if !seen_info
-        && targets.wav_info
+        && add_info
         && let Some(body) = info_edit(b"INFO", codes, true, &mut changes)
     {
         body_pieces.push(Piece::Bytes(chunk_bytes(b"LIST", &body, Endian::Little)));
