@@ -126,6 +126,11 @@ pub struct WriteOptions {
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write a file that has other names (hard links) as a new file under
+    /// the name given; the other names keep the old codes. Without it such
+    /// a file is refused.
+    #[arg(long)]
+    pub break_hard_links: bool,
 }
 
 /// Arguments of `set`.
@@ -352,7 +357,11 @@ fn write_jobs(
     options: &WriteOptions,
 ) -> io::Result<ExitCode> {
     let (dry_run, format, color) = (options.dry_run, options.format, options.color);
-    let (results, validation_failed) = match crate::write::run::run(jobs, targets, dry_run) {
+    let policy = crate::write::Policy {
+        break_hard_links: options.break_hard_links,
+    };
+    let (results, validation_failed) = match crate::write::run::run(jobs, targets, dry_run, policy)
+    {
         Ok(r) => (r, false),
         Err(r) => (r, true),
     };

@@ -21,6 +21,14 @@ pub struct WriteSummary {
     pub planned: u64,
     /// Files not written.
     pub failed: u64,
+    /// Names of a file already listed under another name (written once):
+    /// present only when there are some.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub same_file: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl WriteSummary {
@@ -33,6 +41,7 @@ impl WriteSummary {
                 Status::Unchanged => s.unchanged += 1,
                 Status::Planned => s.planned += 1,
                 Status::Failed => s.failed += 1,
+                _ => s.same_file += 1,
             }
         }
         s
@@ -73,13 +82,24 @@ pub fn table(
             Status::Unchanged => ("unchanged", "2"),
             Status::Planned => ("would write", "36"),
             Status::Failed => ("NOT WRITTEN", "31;1"),
+            _ => ("same file", "2"),
         };
+        let real = r.real_path.as_ref().map_or(String::new(), |p| {
+            format!(" → {}", sanitize(&p.to_string_lossy()))
+        });
         writeln!(
             out,
-            "{:<12} {}",
+            "{:<12} {}{real}",
             style.paint(colour, word),
             sanitize(&r.path.to_string_lossy())
         )?;
+        if let Some(same) = &r.same_as {
+            writeln!(
+                out,
+                "             the file of {}, written once under that name",
+                sanitize(&same.to_string_lossy())
+            )?;
+        }
         for c in &r.changes {
             let kind = match c.kind {
                 CodeKind::Isrc => "ISRC",
@@ -100,10 +120,15 @@ pub fn table(
         }
     }
     let s = WriteSummary::of(results);
+    let same = match s.same_file {
+        0 => String::new(),
+        1 => "; 1 name was another name of a file above".into(),
+        n => format!("; {n} names were other names of files above"),
+    };
     if dry_run {
         writeln!(
             out,
-            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written; nothing was written",
+            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written{same}; nothing was written",
             s.planned,
             if s.planned == 1 { "" } else { "s" },
             s.unchanged,
@@ -112,7 +137,7 @@ pub fn table(
     } else {
         writeln!(
             out,
-            "\n{} written and verified, {} unchanged (already held the codes), {} not written",
+            "\n{} written and verified, {} unchanged (already held the codes), {} not written{same}",
             s.written, s.unchanged, s.failed
         )
     }
@@ -130,8 +155,15 @@ pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
             Status::Unchanged => "unchanged",
             Status::Planned => "planned",
             Status::Failed => "failed",
+            _ => "same-file",
         };
-        let error = r.error.as_deref().unwrap_or_default();
+        // A same-file row names the file's other name where a failed
+        // row says why.
+        let note = r
+            .same_as
+            .as_ref()
+            .map(|p| format!("same file as {}", p.to_string_lossy()));
+        let error = r.error.as_deref().or(note.as_deref()).unwrap_or_default();
         if r.changes.is_empty() {
             writeln!(out, "{},{status},,,,,{}", field(&path), field(error))?;
         }

@@ -7,10 +7,17 @@
 //! write, write it safely (a temp file renamed into place, or one
 //! in-place page patch), verify that the codes read back and that the
 //! audio and every other part are unchanged, and report what happened.
+//! `docs/reliability.md` lists what a write promises and how each promise
+//! is kept and tested.
 
 mod engine;
+mod hooks;
+mod leftovers;
+mod master;
 pub(crate) mod run;
 pub(crate) mod safe;
 
+pub(crate) use engine::Policy;
 pub use engine::{FileResult, Status, write_file};
+pub use leftovers::{Leftover, leftover_temps};
 pub use safe::{VerifyError, WriteError};
