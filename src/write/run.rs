@@ -197,3 +197,64 @@ pub fn run(
     }
     Ok(results)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::Isrc;
+
+    fn job(path: &Path, isrc: &str) -> Job {
+        Job {
+            path: path.to_path_buf(),
+            codes: Codes {
+                isrc: Some(Isrc::parse(isrc).expect("valid ISRC")),
+                barcode: None,
+            },
+        }
+    }
+
+    fn sample(dir: &Path) -> (PathBuf, PathBuf) {
+        let a = dir.join("a.wav");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/wav/no_tags.wav"),
+            &a,
+        )
+        .expect("copy");
+        let link = dir.join("link.wav");
+        std::os::unix::fs::symlink("a.wav", &link).expect("symlink");
+        (a, link)
+    }
+
+    #[test]
+    fn one_file_under_two_names_with_different_codes_is_refused_before_writing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (a, link) = sample(dir.path());
+        let before = std::fs::read(&a).expect("read");
+        let jobs = [job(&a, "USRC12600001"), job(&link, "USRC12600002")];
+        let failed =
+            run(&jobs, &Targets::default(), false, Policy::default()).expect_err("refused");
+        assert_eq!(failed.len(), 2);
+        for f in &failed {
+            assert_eq!(f.status, Status::Failed);
+            let e = f.error.as_deref().unwrap_or_default();
+            assert!(e.contains("are one file, given different codes"), "{e}");
+        }
+        assert_eq!(std::fs::read(&a).expect("read"), before);
+    }
+
+    #[test]
+    fn one_file_under_two_names_with_the_same_codes_is_written_once() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (a, link) = sample(dir.path());
+        let jobs = [job(&link, "USRC12600001"), job(&a, "USRC12600001")];
+        let done = run(&jobs, &Targets::default(), false, Policy::default()).expect("written");
+        assert_eq!(done[0].status, Status::Written);
+        assert_eq!(
+            done[0].real_path.as_deref(),
+            Some(a.canonicalize().expect("real").as_path())
+        );
+        assert_eq!(done[1].status, Status::SameFile);
+        assert_eq!(done[1].same_as.as_deref(), Some(link.as_path()));
+        assert!(done[1].changes.is_empty());
+    }
+}
