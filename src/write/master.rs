@@ -64,25 +64,27 @@ impl Master {
         let deadline = Instant::now() + wait;
         loop {
             let mut m = Master::open(real, true)?;
-            if platform::try_lock(&m.file).map_err(WriteError::io("cannot lock", real))? {
-                if m.folder.stat(&m.name).is_ok_and(|now| now.id == m.info.id) {
-                    m.info = m.now()?;
-                    return Ok(m);
-                }
-            } else if Instant::now() >= deadline {
-                return Err(WriteError::Locked {
-                    path: real.to_path_buf(),
-                    holder: platform::lock_holder(m.info.id),
-                    waited: wait.as_secs_f64(),
+            let got = platform::try_lock(&m.file).map_err(WriteError::io("cannot lock", real))?;
+            // The name may have moved on to a new file while this waited.
+            if got && m.folder.stat(&m.name).is_ok_and(|now| now.id == m.info.id) {
+                m.info = m.now()?;
+                return Ok(m);
+            }
+            if Instant::now() >= deadline {
+                return Err(if got {
+                    WriteError::Changed {
+                        path: real.to_path_buf(),
+                        what: "the file kept being replaced while isrckit waited to write it",
+                    }
+                } else {
+                    WriteError::Locked {
+                        path: real.to_path_buf(),
+                        holder: platform::lock_holder(m.info.id),
+                        waited: wait.as_secs_f64(),
+                    }
                 });
             }
             drop(m);
-            if Instant::now() >= deadline {
-                return Err(WriteError::Changed {
-                    path: real.to_path_buf(),
-                    what: "the file kept being replaced while isrckit waited to write it",
-                });
-            }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }

@@ -78,7 +78,15 @@ pub enum WriteError {
 }
 
 fn holder_text(holder: &Option<(u32, String)>) -> String {
-    match holder {
+    // A command name is whatever the process set: printable ASCII only.
+    let holder = holder.as_ref().map(|(pid, comm)| {
+        let comm: String = comm
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .collect();
+        (*pid, comm)
+    });
+    match &holder {
         Some((pid, comm)) if comm == "isrckit" => {
             format!("locked by another isrckit (pid {pid}) writing it")
         }
