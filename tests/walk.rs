@@ -39,7 +39,13 @@ fn album() -> Album {
     let source = testdata().join("mp3/id3v2_tool_v23_with_v1.mp3");
     let master = root.join("01 Intro.mp3");
     std::fs::copy(&source, &master).expect("copy master");
-    let leftover = root.join(".isrckit-tmp-4242-01 Intro.mp3-0");
+    // Named for a writer still at work (this process): `set` and `embed`
+    // remove leftovers whose writer is gone (docs/reliability.md), but
+    // never this one, and never write into it.
+    let leftover = root.join(format!(
+        ".isrckit-tmp-{}-01 Intro.mp3-0",
+        std::process::id()
+    ));
     std::fs::copy(&source, &leftover).expect("copy leftover");
     let in_git = root.join(".git/lfs/objects/ab/abcdef");
     std::fs::copy(&source, &in_git).expect("copy into .git");

@@ -1,7 +1,12 @@
 //! Writes that cannot complete leave the original as it was: a read-only
 //! file, a read-only file system, a full disk, a process killed at random
-//! points. (File-system cases mount a small tmpfs: root only; elsewhere they
-//! are skipped with a reason, and under CI they fail instead.)
+//! points, a failure injected at each step of a write (debug builds'
+//! `ISRCKIT_TEST_FAULT`). (File-system cases mount a small tmpfs: root
+//! only; elsewhere they are skipped with a reason, and under CI they fail
+//! instead.)
+//!
+//! `ISRCKIT_TEST_BIN` runs them against another build of the binary
+//! (that is how the new ones were seen to fail before the fix).
 
 mod common;
 
@@ -10,8 +15,23 @@ use common::testdata;
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
+fn bin() -> PathBuf {
+    std::env::var_os("ISRCKIT_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("isrckit"))
+}
+
+/// Whether the binary has the test hooks (debug builds); otherwise the
+/// test is skipped with a reason (`cargo test --release`).
+fn hooks() -> bool {
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: the test hooks exist in debug builds only");
+    }
+    cfg!(debug_assertions)
+}
+
 fn isrckit() -> Command {
-    Command::cargo_bin("isrckit").expect("binary built")
+    Command::new(bin())
 }
 
 fn leftovers(dir: &Path) -> Vec<PathBuf> {
@@ -177,7 +197,7 @@ fn big_wav(path: &Path, mb: usize) {
 /// Run `isrckit set --isrc code path` to the end; how long it took.
 fn timed_set(path: &Path, code: &str) -> std::time::Duration {
     let started = std::time::Instant::now();
-    let out = Std::new(assert_cmd::cargo::cargo_bin("isrckit"))
+    let out = Std::new(bin())
         .args(["set", "--isrc", code])
         .arg(path)
         .output()
@@ -205,21 +225,55 @@ enum Left {
     New,
 }
 
-#[test]
-fn killed_at_random_points_leaves_old_or_new_never_torn() {
+/// Whether the process `pid` has a temp copy of a master in `dir` under
+/// way: a named temp file there, or an open file without a name in that
+/// folder (`O_TMPFILE`: `/proc/PID/fd` shows `DIR/#INODE (deleted)`; the
+/// old master, once replaced, shows its last name instead).
+fn copying(pid: u32, dir: &Path) -> (bool, bool) {
+    let unnamed = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .any(|to| {
+            let unnamed = to
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('#'));
+            to.starts_with(dir) && unnamed && to.to_string_lossy().ends_with(" (deleted)")
+        });
+    (unnamed, !leftovers(dir).is_empty())
+}
+
+/// One kill: what was left, whether a copy was under way (unnamed,
+/// named) when the kill came, and the temp files left.
+struct Killed {
+    label: String,
+    left: Left,
+    unnamed: bool,
+    named: bool,
+    temps: Vec<PathBuf>,
+}
+
+/// Kill `isrckit set` on a 48 MiB master at times spread over a whole
+/// write (and, if an outcome is missing, aimed at it); `env` drives the
+/// test hooks. Checks after each kill: old or new file, never torn; any
+/// temp file left is no wider than the master (0600). Returns every kill.
+fn kills(env: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Vec<Killed>) {
+    use std::os::unix::fs::PermissionsExt;
     const CODE: &str = "FRZ032400416";
     const MB: usize = 48;
     let dir = tempfile::tempdir().expect("tmp");
     let f = dir.path().join("master.wav");
     big_wav(&f, MB);
+    // Not readable by others: a copy must not be either.
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let old = std::fs::read(&f).expect("read");
 
     // The new file, written whole (twice: the write is deterministic, so
     // "new" is one exact byte string), and how long a write takes here
     // (the shorter of the two: the first may read a cold cache).
     // The master has no ID3 chunk: the write adds one, the file grows, so
-    // it cannot be done in place and goes through a temp copy
-    // (engine::commit_then).
+    // it cannot be done in place and goes through a temp copy.
     let refs = tempfile::tempdir().expect("tmp");
     let reference = refs.path().join("new.wav");
     let mut span = std::time::Duration::MAX;
@@ -234,12 +288,7 @@ fn killed_at_random_points_leaves_old_or_new_never_torn() {
         );
         new = written;
     }
-    assert!(
-        new.len() > old.len(),
-        "the write must grow the file ({} -> {}), so that it goes through the temp copy",
-        old.len(),
-        new.len()
-    );
+    assert!(new.len() > old.len(), "the write must grow the file");
     let r = isrckit::read_file(&reference);
     let a = r.audio.as_ref().expect("audio");
     let (o, l) = (
@@ -250,33 +299,30 @@ fn killed_at_random_points_leaves_old_or_new_never_torn() {
     assert!(new[o..o + l] == old[44..44 + l], "audio moved or changed");
     assert_eq!(r.distinct(isrckit::CodeKind::Isrc), [CODE]);
 
-    let bin = assert_cmd::cargo::cargo_bin("isrckit");
-    // One temp file a kill left is kept, to show a scan skips it.
-    let mut kept: Option<PathBuf> = None;
-    let fresh_temps = |kept: &Option<PathBuf>| -> Vec<PathBuf> {
-        leftovers(dir.path())
-            .into_iter()
-            .filter(|p| Some(p) != kept.as_ref())
-            .collect()
-    };
-    // One run: reset the master, start a write, kill it when `kill_when`
-    // says so, and check what is on disk. Returns what was left and
-    // whether the kill caught a temp copy under way.
-    let run = |kept: &mut Option<PathBuf>,
-               label: &str,
-               kill_when: &dyn Fn(&std::time::Instant) -> bool|
-     -> (Left, bool) {
+    let bin = bin();
+    let run = |label: String, kill_when: &dyn Fn(&std::time::Instant, u32) -> bool| -> Killed {
         std::fs::write(&f, &old).expect("reset master");
-        let mut child = Std::new(&bin)
-            .args(["set", "--isrc", CODE])
+        let mut cmd = Std::new(&bin);
+        cmd.args(["set", "--isrc", CODE])
             .arg(&f)
             .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("spawn");
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let before: Vec<PathBuf> = leftovers(dir.path());
+        let mut child = cmd.spawn().expect("spawn");
         let started = std::time::Instant::now();
-        while !kill_when(&started) {
+        let (mut unnamed, mut named) = (false, false);
+        while !kill_when(&started, child.id()) {
+            let (u, n) = copying(child.id(), dir.path());
+            unnamed |= u;
+            named |= n && leftovers(dir.path()) != before;
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
+        let (u, n) = copying(child.id(), dir.path());
+        unnamed |= u;
+        named |= n && leftovers(dir.path()) != before;
         let _ = child.kill();
         let _ = child.wait();
         let now = std::fs::read(&f).expect("read master");
@@ -297,96 +343,280 @@ fn killed_at_random_points_leaves_old_or_new_never_torn() {
         assert!(r.error.is_none(), "{label}: {:?}", r.error);
         let want: &[&str] = if left == Left::New { &[CODE] } else { &[] };
         assert_eq!(r.distinct(isrckit::CodeKind::Isrc), want, "{label}");
-        let temps = fresh_temps(kept);
-        let mid_copy = !temps.is_empty();
-        for t in temps {
-            if kept.is_none() {
-                *kept = Some(t);
-            } else {
-                std::fs::remove_file(&t).expect("remove temp");
-            }
+        let temps: Vec<PathBuf> = leftovers(dir.path())
+            .into_iter()
+            .filter(|t| !before.contains(t))
+            .collect();
+        for t in &temps {
+            let mode = std::fs::metadata(t).expect("meta").permissions().mode() & 0o7777;
+            assert_eq!(
+                mode & !0o600,
+                0,
+                "{label}: {} is mode {mode:04o}, wider than the master's 0600",
+                t.display()
+            );
         }
-        (left, mid_copy)
+        Killed {
+            label,
+            left,
+            unnamed,
+            named,
+            temps,
+        }
     };
 
     // Kills spread over 0 .. 1.2 times a whole write: before the copy,
     // during it, during the check, after the rename.
-    let mut seen: Vec<(String, Left, bool)> = Vec::new();
+    let mut seen: Vec<Killed> = Vec::new();
     const RUNS: u32 = 16;
     for i in 0..RUNS {
         let at = span.mul_f64(1.2 * f64::from(i) / f64::from(RUNS - 1));
-        let label = format!("kill at {at:?}");
-        let (left, mid) = run(&mut kept, &label, &|t| t.elapsed() >= at);
-        seen.push((label, left, mid));
+        seen.push(run(format!("kill at {at:?}"), &|t, _| t.elapsed() >= at));
     }
     // On a loaded machine the spread can miss an outcome: then aim at it.
     // A kill as soon as the temp copy exists interrupts a real copy and
     // leaves the old file; a kill well after the measured span leaves the
     // new one.
-    let count = |seen: &[(String, Left, bool)], pred: &dyn Fn(Left, bool) -> bool| {
-        seen.iter().filter(|(_, l, m)| pred(*l, *m)).count()
-    };
     for extra in 0..8u32 {
-        let (olds, news, mids) = (
-            count(&seen, &|l, _| l == Left::Old),
-            count(&seen, &|l, _| l == Left::New),
-            count(&seen, &|_, m| m),
-        );
+        let olds = seen.iter().filter(|k| k.left == Left::Old).count();
+        let news = seen.iter().filter(|k| k.left == Left::New).count();
+        let mids = seen.iter().filter(|k| k.unnamed || k.named).count();
         if olds > 0 && news > 0 && mids > 0 {
             break;
         }
         if news == 0 {
             let at = span.mul_f64(2.0 + f64::from(extra));
-            let label = format!("extra kill at {at:?}");
-            let (left, mid) = run(&mut kept, &label, &|t| t.elapsed() >= at);
-            seen.push((label, left, mid));
+            seen.push(run(format!("extra kill at {at:?}"), &|t, _| {
+                t.elapsed() >= at
+            }));
         } else {
-            let label = "extra kill once the temp copy exists".to_string();
-            let kept_now = kept.clone();
             let limit = span.mul_f64(3.0);
-            let (left, mid) = run(&mut kept, &label, &|t| {
-                !fresh_temps(&kept_now).is_empty() || t.elapsed() > limit
-            });
-            seen.push((label, left, mid));
+            let d = dir.path().to_path_buf();
+            seen.push(run(
+                "extra kill once the temp copy is under way".into(),
+                &|t, pid| {
+                    let (u, n) = copying(pid, &d);
+                    u || n || t.elapsed() > limit
+                },
+            ));
         }
     }
     let summary: Vec<String> = seen
         .iter()
-        .map(|(label, l, m)| {
+        .map(|k| {
             format!(
-                "{label}: {l:?}{}",
-                if *m { " (temp copy under way)" } else { "" }
+                "{}: {:?}{}{}{}",
+                k.label,
+                k.left,
+                if k.unnamed {
+                    " (unnamed temp copy under way)"
+                } else {
+                    ""
+                },
+                if k.named {
+                    " (named temp copy under way)"
+                } else {
+                    ""
+                },
+                if k.temps.is_empty() {
+                    String::new()
+                } else {
+                    format!(" left {} temp file(s)", k.temps.len())
+                }
             )
         })
         .collect();
     eprintln!("a whole write took {span:?}\n{}", summary.join("\n"));
+    let text = summary.join("\n");
     assert!(
-        count(&seen, &|l, _| l == Left::Old) > 0 && count(&seen, &|l, _| l == Left::New) > 0,
-        "both outcomes must occur:\n{}",
-        summary.join("\n")
+        seen.iter().any(|k| k.left == Left::Old) && seen.iter().any(|k| k.left == Left::New),
+        "both outcomes must occur:\n{text}"
     );
     assert!(
-        count(&seen, &|_, m| m) > 0,
-        "no kill interrupted a temp copy:\n{}",
-        summary.join("\n")
+        seen.iter().any(|k| k.unnamed || k.named),
+        "no kill interrupted a temp copy:\n{text}"
     );
+    (dir, f, seen)
+}
 
-    // A temp file left by a kill is never taken for a master by a scan.
-    let kept = kept.expect("a kill mid-copy leaves its temp file");
-    assert!(kept.exists());
+/// The next `set` in the folder removes the temp files killed writes left
+/// (their writers are gone) and says so; an audit never counts them.
+fn next_run_cleans_up(dir: &Path, f: &Path, seen: &[Killed]) {
+    let left = leftovers(dir);
+    if !left.is_empty() {
+        // A scan skips them; the library lists them with their writer gone.
+        let out = isrckit()
+            .args(["audit", "--format", "json", "--no-config"])
+            .arg(dir)
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(doc["summary"]["files"], 1, "temp files: {left:?}");
+        assert_eq!(doc["files"][0]["path"], f.to_string_lossy().as_ref());
+        let listed = isrckit::write::leftover_temps(dir);
+        assert_eq!(listed.len(), left.len(), "{listed:?}");
+        assert!(listed.iter().all(|l| !l.owner_alive), "{listed:?}");
+    }
     let out = isrckit()
-        .args(["audit", "--format", "json", "--no-config"])
-        .arg(dir.path())
+        .args(["set", "--isrc", "FRZ032400417"])
+        .arg(f)
         .output()
         .expect("runs");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(
-        doc["summary"]["files"],
-        1,
-        "temp files: {:?}",
-        leftovers(dir.path())
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
-    let files = doc["files"].as_array().expect("files");
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0]["path"], f.to_string_lossy().as_ref());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        said.matches("isrckit: removed ").count(),
+        left.len(),
+        "{said}"
+    );
+    assert!(
+        leftovers(dir).is_empty(),
+        "left after the next run: {:?}; kills: {}",
+        leftovers(dir),
+        seen.len()
+    );
+}
+
+/// Issue 9, item 5. Before: the temp file had a name from the start and
+/// was made with the umask's mode (0644) and chmod-ed only at the end, so
+/// a kill left a world-readable full copy of a 0600 master, for ever (no
+/// run removed it). Now the copy has no name until it is verified
+/// (`O_TMPFILE`): a kill during the copy leaves nothing; a kill in the
+/// instant between linking it and renaming it over the master leaves a
+/// file with the master's mode, which the next run removes.
+#[test]
+fn killed_at_random_points_leaves_old_or_new_never_torn() {
+    let (dir, f, seen) = kills(&[]);
+    for k in &seen {
+        if k.unnamed && !k.named {
+            assert!(
+                k.temps.is_empty(),
+                "{}: a kill during an unnamed copy left {:?}",
+                k.label,
+                k.temps
+            );
+        }
+    }
+    next_run_cleans_up(dir.path(), &f, &seen);
+}
+
+/// The same where the file system has no `O_TMPFILE` (the debug hook
+/// `no-tmpfile`): the temp file is named, mode 0600 from the start; what a
+/// kill leaves the next run removes.
+#[test]
+fn killed_with_named_temp_files_leaves_nothing_the_next_run_keeps() {
+    if !hooks() {
+        return;
+    }
+    let (dir, f, seen) = kills(&[("ISRCKIT_TEST_FAULT", "no-tmpfile")]);
+    assert!(
+        seen.iter().any(|k| !k.temps.is_empty()),
+        "no kill left a named temp file"
+    );
+    next_run_cleans_up(dir.path(), &f, &seen);
+}
+
+/// A failure injected at each step of a write (debug builds:
+/// `ISRCKIT_TEST_FAULT`): the write fails, the file is byte for byte the
+/// original (so is its audio), and no temp file is left. Before: there
+/// were no such hooks; a failed sync after an in-place write was reported
+/// as a failure while the new bytes stayed.
+#[test]
+fn a_failure_at_any_step_leaves_the_original_and_no_temp_file() {
+    if !hooks() {
+        return;
+    }
+    let cases = [
+        ("wav/no_tags.wav", "USRC17607839", "temp-sync"),
+        ("wav/no_tags.wav", "USRC17607839", "link"),
+        ("wav/no_tags.wav", "USRC17607839", "rename"),
+        ("wav/no_tags.wav", "USRC17607839", "no-tmpfile,temp-sync"),
+        ("wav/no_tags.wav", "USRC17607839", "no-tmpfile,rename"),
+        ("mp3/kid3_v23.mp3", "GBAYE6800011", "in-place-sync"),
+        ("mp3/kid3_v23.mp3", "GBAYE6800011", "in-place-readback"),
+    ];
+    for (sample, code, fault) in cases {
+        let dir = tempfile::tempdir().expect("tmp");
+        let f = dir.path().join(sample.replace('/', "_"));
+        std::fs::copy(testdata().join(sample), &f).expect("copy");
+        let before = std::fs::read(&f).expect("read");
+        let out = isrckit()
+            .args(["set", "--isrc", code])
+            .arg(&f)
+            .env("ISRCKIT_TEST_FAULT", fault)
+            .output()
+            .expect("runs");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{fault}: {said}");
+        assert!(said.contains("injected fault"), "{fault}: {said}");
+        if fault.starts_with("in-place") {
+            assert!(
+                said.contains("the old bytes were put back"),
+                "{fault}: {said}"
+            );
+        }
+        assert!(
+            std::fs::read(&f).expect("read") == before,
+            "{fault}: changed"
+        );
+        assert!(leftovers(dir.path()).is_empty(), "{fault}: temp left");
+    }
+}
+
+/// An in-place write whose read-back fails puts the old bytes back only
+/// if the bytes there are still the ones it wrote. Here another program
+/// (this test, which takes no lock) writes those bytes while isrckit is
+/// paused between its write and its read-back: its bytes stay, and
+/// isrckit says so. Before: the old bytes were put back over whatever was
+/// there (and a second isrckit's write was undone while it reported
+/// success: tests/concurrency.rs).
+#[test]
+fn a_failed_in_place_write_never_restores_over_another_programs_bytes() {
+    if !hooks() {
+        return;
+    }
+    use std::io::{BufRead, Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("m.mp3");
+    std::fs::copy(testdata().join("mp3/kid3_v23.mp3"), &f).expect("copy");
+    let mut child = Std::new(bin())
+        .args(["set", "--isrc", "GBAYE6800011"])
+        .arg(&f)
+        .env("ISRCKIT_TEST_FAULT", "in-place-readback")
+        .env("ISRCKIT_TEST_PAUSE", "in-place-written:1000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let err = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(err).lines();
+    let paused = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("test pause at in-place-written"));
+    assert!(paused, "the write did not pause after writing");
+    let bytes = std::fs::read(&f).expect("read");
+    let at = bytes
+        .windows(12)
+        .position(|w| w == b"GBAYE6800011")
+        .expect("isrckit's bytes are there");
+    let mut w = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&f)
+        .expect("open");
+    w.seek(SeekFrom::Start(at as u64)).expect("seek");
+    w.write_all(b"USRC17600001").expect("write");
+    drop(w);
+    let out = child.wait_with_output().expect("ends");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("changed again by another program"), "{said}");
+    assert_eq!(
+        isrckit::read_file(&f).distinct(isrckit::CodeKind::Isrc),
+        ["USRC17600001"]
+    );
 }

@@ -154,6 +154,11 @@ pub struct WriteOptions {
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write a file that has other names (hard links) as a new file under
+    /// the name given; the other names keep the old codes. Without it such
+    /// a file is refused.
+    #[arg(long)]
+    pub break_hard_links: bool,
 }
 
 /// Arguments of `set`.
@@ -430,12 +435,15 @@ fn write_jobs(
     options: &WriteOptions,
 ) -> io::Result<ExitCode> {
     let (dry_run, format, color) = (options.dry_run, options.format, options.color);
+    let policy = crate::write::Policy {
+        break_hard_links: options.break_hard_links,
+    };
     let blocked = extra.iter().any(|r| r.status == Status::Failed);
     let (mut results, validation_failed) = if blocked {
         // A walked file that could not be read: nothing is written.
         (Vec::new(), true)
     } else {
-        match crate::write::run::run(jobs, targets, dry_run) {
+        match crate::write::run::run(jobs, targets, dry_run, policy) {
             Ok(r) => (r, false),
             Err(r) => (r, true),
         }
@@ -446,10 +454,10 @@ fn write_jobs(
         let shown: std::collections::HashSet<PathBuf> =
             results.iter().map(|r| r.path.clone()).collect();
         for j in jobs.iter().filter(|j| !shown.contains(&j.path)) {
-            results.push(FileResult::new(
+            results.push(FileResult::with_error(
                 j.path.clone(),
                 Status::Failed,
-                Some("not written: nothing is written until every file can be".into()),
+                "not written: nothing is written until every file can be".into(),
             ));
         }
     }
@@ -543,7 +551,7 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                             crate::platform::path_text(p),
                             crate::platform::path_text(&real)
                         );
-                        extra.push(FileResult::new(f, Status::Failed, Some(why)));
+                        extra.push(FileResult::with_error(f, Status::Failed, why));
                         continue;
                     }
                     let r = crate::read_file(&f);
@@ -552,17 +560,17 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                     } else {
                         // Not audio (a cover, a PDF): shown, left alone.
                         let why = r.error.unwrap_or_else(|| "not audio".into());
-                        extra.push(FileResult::new(f, Status::Skipped, Some(why)));
+                        extra.push(FileResult::with_error(f, Status::Skipped, why));
                     }
                 }
                 for (f, why) in walked.errors {
-                    extra.push(FileResult::new(f, Status::Failed, Some(why)));
+                    extra.push(FileResult::with_error(f, Status::Failed, why));
                 }
             }
             Ok(_) => match crate::walk::regular_file(p) {
                 Ok(_) => files.push(p.clone()),
                 // A FIFO, a device: never opened; shown with its reason.
-                Err(why) => extra.push(FileResult::new(p.clone(), Status::Failed, Some(why))),
+                Err(why) => extra.push(FileResult::with_error(p.clone(), Status::Failed, why)),
             },
             Err(e) => return usage(format!("{}: {e}", p.display())),
         }

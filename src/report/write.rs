@@ -21,8 +21,17 @@ pub struct WriteSummary {
     pub planned: u64,
     /// Files not written.
     pub failed: u64,
-    /// Files left alone: not audio.
+    /// Files left alone: not audio (present only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
     pub skipped: u64,
+    /// Names of a file already listed under another name (written once):
+    /// present only when there are some.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub same_file: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl WriteSummary {
@@ -36,6 +45,7 @@ impl WriteSummary {
                 Status::Planned => s.planned += 1,
                 Status::Failed => s.failed += 1,
                 Status::Skipped => s.skipped += 1,
+                _ => s.same_file += 1,
             }
         }
         s
@@ -77,13 +87,24 @@ pub fn table(
             Status::Planned => ("would write", "36"),
             Status::Failed => ("NOT WRITTEN", "31;1"),
             Status::Skipped => ("skipped", "2"),
+            _ => ("same file", "2"),
         };
+        let real = r.real_path.as_ref().map_or(String::new(), |p| {
+            format!(" → {}", terminal(&crate::platform::path_text(p)))
+        });
         writeln!(
             out,
-            "{:<12} {}",
+            "{:<12} {}{real}",
             style.paint(colour, word),
             terminal(&crate::platform::path_text(&r.path))
         )?;
+        if let Some(same) = &r.same_as {
+            writeln!(
+                out,
+                "             the file of {}, written once under that name",
+                terminal(&crate::platform::path_text(same))
+            )?;
+        }
         for c in &r.changes {
             let kind = match c.kind {
                 CodeKind::Isrc => "ISRC",
@@ -109,10 +130,15 @@ pub fn table(
     } else {
         String::new()
     };
+    let same = match s.same_file {
+        0 => String::new(),
+        1 => "; 1 name was another name of a file above".into(),
+        n => format!("; {n} names were other names of files above"),
+    };
     if dry_run {
         writeln!(
             out,
-            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written{skipped}; nothing was written",
+            "\ndry run: {} file{} would be written, {} already hold the codes, {} cannot be written{skipped}{same}; nothing was written",
             s.planned,
             if s.planned == 1 { "" } else { "s" },
             s.unchanged,
@@ -121,7 +147,7 @@ pub fn table(
     } else {
         writeln!(
             out,
-            "\n{} written and verified, {} unchanged (already held the codes), {} not written{skipped}",
+            "\n{} written and verified, {} unchanged (already held the codes), {} not written{skipped}{same}",
             s.written, s.unchanged, s.failed
         )
     }
@@ -140,8 +166,15 @@ pub fn csv(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
             Status::Planned => "planned",
             Status::Failed => "failed",
             Status::Skipped => "skipped",
+            _ => "same-file",
         };
-        let error = r.error.as_deref().unwrap_or_default();
+        // A same-file row names the file's other name where a failed
+        // row says why.
+        let note = r
+            .same_as
+            .as_ref()
+            .map(|p| format!("same file as {}", p.to_string_lossy()));
+        let error = r.error.as_deref().or(note.as_deref()).unwrap_or_default();
         if r.changes.is_empty() {
             writeln!(out, "{},{status},,,,,{}", field(&path), field(error))?;
         }
@@ -169,6 +202,8 @@ mod tests {
     fn hostile() -> Vec<FileResult> {
         vec![FileResult {
             path: "=1+1\x1b[2J.wav".into(),
+            real_path: None,
+            same_as: None,
             status: Status::Planned,
             changes: vec![Change {
                 kind: CodeKind::Barcode,

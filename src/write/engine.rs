@@ -1,13 +1,17 @@
-//! Writing one file: plan, write a temp copy, verify it, replace.
+//! Writing one file: plan it, then under its lock check the plan still
+//! holds (planning again if the file changed), write (one in-place page,
+//! or a temp copy), verify, replace.
 
+use super::hooks;
+use super::master::Master;
 use super::safe::{self, VerifyError, WriteError};
 use crate::formats::{self, Part};
-use crate::model::{CodeKind, FileReport};
+use crate::model::{CodeKind, FileReport, FileStatus};
 use crate::plan::{Change, Codes, Piece, Plan, PlanError, Targets};
-use crate::source::Source;
+use crate::platform::{self, FileInfo};
+use crate::source::{ReadAt, Source};
 use serde::Serialize;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// What became of one file.
@@ -26,6 +30,10 @@ pub enum Status {
     /// Not a file codes go into (a file in a folder given to `set` that is
     /// not audio): left alone; `error` says what it is.
     Skipped,
+    /// Another name of a file given earlier in the same run (a symlink to
+    /// it, the same path spelt otherwise): the file was written (or
+    /// planned) once, under that name (`same_as`), which shows the outcome.
+    SameFile,
 }
 
 /// The result for one file.
@@ -35,24 +43,66 @@ pub struct FileResult {
     /// The file (as given).
     #[serde(serialize_with = "crate::model::path_text")]
     pub path: PathBuf,
+    /// When the path given is a symlink: the file it leads to, which is
+    /// the file written.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "optional_path"
+    )]
+    pub real_path: Option<PathBuf>,
     /// What happened.
     pub status: Status,
+    /// For [`Status::SameFile`]: the name the file was written under.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "optional_path"
+    )]
+    pub same_as: Option<PathBuf>,
     /// The changes made (or planned).
     pub changes: Vec<Change>,
     /// Why it failed.
     pub error: Option<String>,
 }
 
+fn optional_path<S: serde::Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => crate::model::path_text(p, s),
+        None => s.serialize_none(),
+    }
+}
+
 impl FileResult {
-    /// A result with no changes.
-    pub(crate) fn new(path: PathBuf, status: Status, error: Option<String>) -> FileResult {
+    /// A result with no changes and no error.
+    pub(crate) fn new(path: &Path, status: Status) -> FileResult {
         FileResult {
-            path,
+            path: path.to_path_buf(),
+            real_path: None,
             status,
+            same_as: None,
             changes: Vec::new(),
-            error,
+            error: None,
         }
     }
+
+    /// A result with no changes, and why (a failure, or what a skipped
+    /// file is).
+    pub(crate) fn with_error(path: PathBuf, status: Status, error: String) -> FileResult {
+        FileResult {
+            error: Some(error),
+            ..FileResult::new(&path, status)
+        }
+    }
+}
+
+/// What a run allows beyond the defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Write a file that has other names (hard links) as a new file under
+    /// the name given, leaving the other names with the old content.
+    /// Without it such a file is refused: an in-place edit would change
+    /// every name, a rewrite only one, and which happens must not depend
+    /// on the length of a code.
+    pub break_hard_links: bool,
 }
 
 /// A file's plan, ready to write.
@@ -63,55 +113,159 @@ pub struct Prepared {
     pub plan: Option<Plan>,
     /// The file as read before writing.
     pub before: FileReport,
+    /// The file when it was planned: the write plans again if it changed.
+    pub(crate) info: FileInfo,
+    /// Whether the path given is a symlink (to `target`).
+    pub(crate) via_symlink: bool,
+    targets: Targets,
+    policy: Policy,
 }
 
-/// Read `path` and plan the write of `codes`. Nothing is written.
-pub fn prepare(path: &Path, codes: &Codes, targets: &Targets) -> Result<Prepared, PlanError> {
+/// A file as read through an open handle.
+pub(crate) struct At<'a>(pub &'a File);
+
+impl ReadAt for At<'_> {
+    fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        platform::read_exact_at(self.0, buf, offset)
+    }
+
+    fn windowed(&self) -> bool {
+        true
+    }
+}
+
+/// Read `path` and plan the write of `codes`. Nothing is written. The
+/// path is resolved once (symlinks followed); the file is then opened in
+/// its folder without following a link, and read and planned through
+/// that handle.
+pub fn prepare(
+    path: &Path,
+    codes: &Codes,
+    targets: &Targets,
+    policy: Policy,
+) -> Result<Prepared, PlanError> {
     // Before anything opens it: a FIFO would block the open for ever.
     crate::walk::regular_file(path).map_err(PlanError::Unsupported)?;
     let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
-    let before = crate::read_file(&target);
-    let container = before.container.ok_or_else(|| {
-        PlanError::Unsupported(
-            before
-                .error
-                .clone()
-                .unwrap_or_else(|| "not an audio file".into()),
-        )
-    })?;
+    let via_symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let m = Master::open(&target, false).map_err(|e| PlanError::Unsupported(e.to_string()))?;
+    let (before, plan) = plan_open(&m, codes, targets, policy)?;
+    Ok(Prepared {
+        target,
+        plan,
+        before,
+        info: m.info,
+        via_symlink,
+        targets: *targets,
+        policy,
+    })
+}
+
+/// Why a file that is not audio is not written, without quoting its bytes
+/// (it may be anything: a key, a password file a symlink led to).
+fn not_audio(report: &FileReport) -> String {
+    match (report.status, &report.error) {
+        (FileStatus::NotAudio, _) | (_, None) => {
+            "not an audio file isrckit writes (expected WAV, AIFF, FLAC, MP3 or MP4)".into()
+        }
+        (_, Some(e)) => e.clone(),
+    }
+}
+
+/// Read and plan an open master; every check a write depends on is made
+/// here, so planning again under the lock makes them all again.
+fn plan_open(
+    m: &Master,
+    codes: &Codes,
+    targets: &Targets,
+    policy: Policy,
+) -> Result<(FileReport, Option<Plan>), PlanError> {
+    let len = m.info.len;
+    let before = crate::engine::read_reader(&m.path, &mut At(&m.file), len);
+    let container = before
+        .container
+        .ok_or_else(|| PlanError::Unsupported(not_audio(&before)))?;
     if let Some(e) = &before.error {
         return Err(PlanError::Damaged(format!(
             "the file is damaged ({e}); isrckit does not write into damaged files"
         )));
     }
-    let mut file =
-        File::open(&target).map_err(|e| PlanError::Unsupported(format!("cannot open: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| PlanError::Unsupported(format!("cannot read its size: {e}")))?;
-    if meta.permissions().readonly() {
+    if m.info.mode & 0o222 == 0 {
         return Err(PlanError::Unsupported(
             "the file is read-only; make it writable (chmod u+w) if it should be changed".into(),
         ));
     }
-    let len = meta.len();
-    let mut src = Source::new(&mut file, len);
+    // The kernel decides, with this process's ids: not the mode bits.
+    if let Err(e) = m.folder.may_write(&m.name) {
+        return Err(PlanError::Unsupported(format!(
+            "cannot write it: {e} (it belongs to user {} group {}, mode {:04o}; isrckit writes only what the user running it may write)",
+            m.info.uid, m.info.gid, m.info.mode
+        )));
+    }
+    if m.info.nlink > 1 && !policy.break_hard_links {
+        let others = m.info.nlink - 1;
+        return Err(PlanError::Unsupported(format!(
+            "the file has {others} other name{} (hard link{}): writing it would either change every name or split them, so it is refused; --break-hard-links writes this name as a new file and leaves the other name{} with the old codes",
+            if others == 1 { "" } else { "s" },
+            if others == 1 { "" } else { "s" },
+            if others == 1 { "" } else { "s" },
+        )));
+    }
+    let mut at = At(&m.file);
+    let mut src = Source::new(&mut at, len);
     let plan = formats::format(container).plan(&mut src, codes, targets)?;
     crate::plan::check_homes(codes, &before, plan.as_ref(), targets)?;
-    Ok(Prepared {
-        target,
-        plan,
-        before,
-    })
+    if let Some(p) = &plan
+        && in_place(m, &before, p).is_none()
+    {
+        // Through a temp file: a new file in the folder, renamed over
+        // this one, which must end up with this one's owner.
+        if let Err(e) = m.folder.may_write(".".as_ref()) {
+            return Err(PlanError::Unsupported(format!(
+                "cannot create a file in its folder: {e} (the change does not fit in place, so it goes through a temp file there)"
+            )));
+        }
+        if !platform::may_give(m.info.uid, m.info.gid) {
+            return Err(PlanError::Unsupported(format!(
+                "it belongs to user {} group {}: rewriting it makes a new file, which only root could give back to them; refused rather than take the file over",
+                m.info.uid, m.info.gid
+            )));
+        }
+    }
+    Ok((before, plan))
 }
 
-/// Write a prepared plan: temp copy, verify, replace.
+/// The outcome of a write that did not fail.
+#[derive(Debug)]
+pub(crate) enum Done {
+    /// Written and verified, with these changes.
+    Written(Vec<Change>),
+    /// The file held the codes when its lock was taken.
+    Unchanged,
+}
+
+/// A write that failed: what it would have changed, and why not.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// The changes planned.
+    pub changes: Vec<Change>,
+    /// Why.
+    pub error: WriteError,
+}
+
+/// Write a prepared plan: in place, or temp copy, verify, replace.
+#[cfg(test)]
 pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
-    commit_then(p, codes, true)
+    commit_then(p, codes, true).map(|_| ()).map_err(|f| f.error)
 }
 
 /// [`commit`]; with `sync_folder` false the caller syncs the folder later
 /// ([`safe::sync_dir`]), once for all the files written into it.
+///
+/// The file is opened in its folder (no symlink followed) and locked: a
+/// second isrckit writing it waits (a bounded time) until this write has
+/// ended. If the file changed since it was planned, it is planned again
+/// under the lock, and the changes reported are the ones made.
 ///
 /// When the new file has the old one's layout and the bytes that differ
 /// lie in one 4 KiB page outside the audio (a code replaced by one of the
@@ -120,61 +274,102 @@ pub fn commit(p: &Prepared, codes: &Codes) -> Result<(), WriteError> {
 /// and then written in place with one `pwrite` and synced: a kill lands
 /// before or after that one write (the kernel stops a killed write only
 /// between pages), and current disks write a 4 KiB block whole. Anything
-/// else goes through a temp file.
-pub fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<(), WriteError> {
-    let Some(plan) = &p.plan else { return Ok(()) };
-    if let Some((at, patch)) = in_place_patch(&p.target, &plan.pieces) {
-        // Only a patch wholly outside the audio: even an identical rewrite
-        // of audio bytes is not done.
-        let audio = p.before.audio.as_ref();
-        let (off, len) = (
-            audio.and_then(|a| a.payload_offset).unwrap_or(0),
-            audio.and_then(|a| a.payload_len).unwrap_or(u64::MAX),
-        );
-        if at + patch.len() as u64 <= off || at >= off.saturating_add(len) {
-            return write_in_place(p, codes, at, &patch);
+/// else goes through a temp file ([`safe`]).
+pub(crate) fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Result<Done, Failure> {
+    let Some(planned) = &p.plan else {
+        return Ok(Done::Unchanged);
+    };
+    let failure = |changes: &[Change]| {
+        let changes = changes.to_vec();
+        move |error| Failure { changes, error }
+    };
+    let m = Master::open_locked(&p.target).map_err(failure(&planned.changes))?;
+    hooks::pause("locked");
+    let replanned;
+    let (before, plan) = if m.info == p.info {
+        (&p.before, planned)
+    } else {
+        replanned = plan_open(&m, codes, &p.targets, p.policy)
+            .map_err(|e| failure(&planned.changes)(WriteError::Replanned(e)))?;
+        match &replanned.1 {
+            Some(plan) => (&replanned.0, plan),
+            None => return Ok(Done::Unchanged),
         }
-    }
-    safe::replace_then(
-        &p.target,
-        &plan.pieces,
-        &mut |temp| verify(&p.target, temp, &p.before, codes),
-        sync_folder,
-    )
+    };
+    let written = match in_place(&m, before, plan) {
+        Some((at, patch)) => write_in_place(&m, before, codes, at, &patch),
+        None => safe::replace(
+            &m,
+            &plan.pieces,
+            &mut |temp| verify(&m.file, temp, &m.path, before, codes),
+            sync_folder,
+        ),
+    };
+    written
+        .map(|()| Done::Written(plan.changes.clone()))
+        .map_err(failure(&plan.changes))
 }
 
 /// Prepare and commit one file, as a result line.
 pub fn write_file(path: &Path, codes: &Codes, targets: &Targets, dry_run: bool) -> FileResult {
-    let result = |status, changes, error| FileResult {
-        path: path.to_path_buf(),
-        status,
-        changes,
-        error,
-    };
-    let prepared = match prepare(path, codes, targets) {
+    let mut result = FileResult::new(path, Status::Failed);
+    let prepared = match prepare(path, codes, targets, Policy::default()) {
         Ok(p) => p,
-        Err(e) => return result(Status::Failed, Vec::new(), Some(e.to_string())),
+        Err(e) => {
+            result.error = Some(e.to_string());
+            return result;
+        }
     };
+    if prepared.via_symlink {
+        result.real_path = Some(prepared.target.clone());
+    }
     let Some(plan) = &prepared.plan else {
-        return result(Status::Unchanged, Vec::new(), None);
+        result.status = Status::Unchanged;
+        return result;
     };
     if dry_run {
-        return result(Status::Planned, plan.changes.clone(), None);
+        result.status = Status::Planned;
+        result.changes = plan.changes.clone();
+        return result;
     }
-    match commit(&prepared, codes) {
-        Ok(()) => result(Status::Written, plan.changes.clone(), None),
-        Err(e) => result(Status::Failed, plan.changes.clone(), Some(e.to_string())),
+    match commit_then(&prepared, codes, true) {
+        Ok(Done::Written(changes)) => {
+            result.status = Status::Written;
+            result.changes = changes;
+        }
+        Ok(Done::Unchanged) => result.status = Status::Unchanged,
+        Err(f) => {
+            result.changes = f.changes;
+            result.error = Some(f.error.to_string());
+        }
     }
+    result
+}
+
+/// The in-place patch for a plan, when it applies: the bytes change in
+/// one page outside the audio, and the file has no other names (with
+/// `--break-hard-links` such a file is written as a new file, as any
+/// other change to it would be: the outcome must not depend on the path).
+fn in_place(m: &Master, before: &FileReport, plan: &Plan) -> Option<(u64, Vec<u8>)> {
+    if m.info.nlink > 1 {
+        return None;
+    }
+    let (at, patch) = in_place_patch(&m.file, m.info.len, &plan.pieces)?;
+    // Only a patch wholly outside the audio: even an identical rewrite
+    // of audio bytes is not done.
+    let audio = before.audio.as_ref();
+    let (off, len) = (
+        audio.and_then(|a| a.payload_offset).unwrap_or(0),
+        audio.and_then(|a| a.payload_len).unwrap_or(u64::MAX),
+    );
+    (at + patch.len() as u64 <= off || at >= off.saturating_add(len)).then_some((at, patch))
 }
 
 /// The bytes a plan changes (from the first changed byte to the last) and
 /// where, when the plan keeps the file's layout (same length, every copied
 /// range in place) and all the bytes it changes lie in one 4 KiB page.
-fn in_place_patch(target: &Path, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
-    use std::os::unix::fs::FileExt;
+fn in_place_patch(file: &File, len: u64, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
     const PAGE: u64 = 4096;
-    let file = File::open(target).ok()?;
-    let len = file.metadata().ok()?.len();
     let mut at = 0u64;
     let (mut first, mut last) = (u64::MAX, 0u64);
     for piece in pieces {
@@ -187,7 +382,7 @@ fn in_place_patch(target: &Path, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
             }
             Piece::Bytes(new) => {
                 let mut old = vec![0u8; new.len()];
-                file.read_exact_at(&mut old, at).ok()?;
+                platform::read_exact_at(file, &mut old, at).ok()?;
                 for (i, (a, b)) in old.iter().zip(new).enumerate() {
                     if a != b {
                         first = first.min(at + i as u64);
@@ -206,7 +401,7 @@ fn in_place_patch(target: &Path, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
     // The range from the first changed byte to the last: the original's
     // bytes with the plan's laid over them (copied ranges in between stay).
     let mut bytes = vec![0u8; (last - first + 1) as usize];
-    file.read_exact_at(&mut bytes, first).ok()?;
+    platform::read_exact_at(file, &mut bytes, first).ok()?;
     let mut out_at = 0u64;
     for piece in pieces {
         let n = piece.len();
@@ -224,15 +419,15 @@ fn in_place_patch(target: &Path, pieces: &[Piece]) -> Option<(u64, Vec<u8>)> {
 }
 
 /// A file with one pending patch laid over it, for reading before writing.
-struct Patched {
-    file: File,
+struct Patched<'a> {
+    file: &'a File,
     at: u64,
-    bytes: Vec<u8>,
+    bytes: &'a [u8],
 }
 
-impl crate::source::ReadAt for Patched {
+impl ReadAt for Patched<'_> {
     fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
-        std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, offset)?;
+        platform::read_exact_at(self.file, buf, offset)?;
         let (start, end) = (self.at, self.at + self.bytes.len() as u64);
         for (i, b) in buf.iter_mut().enumerate() {
             let pos = offset + i as u64;
@@ -244,32 +439,31 @@ impl crate::source::ReadAt for Patched {
     }
 }
 
-/// Check a patch as if written, then write it in place.
-fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<(), WriteError> {
-    use std::os::unix::fs::FileExt;
-    let io = |action: &'static str| {
-        let path = p.target.clone();
-        move |source| WriteError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let file = File::open(&p.target).map_err(io("cannot open"))?;
-    let len = file
-        .metadata()
-        .map_err(io("cannot read the size of"))?
-        .len();
+/// Check a patch as if written, then write it in place through the locked
+/// handle, sync, and read the file back through it. A failed sync or
+/// read-back puts the old bytes back, but only if the bytes there are
+/// still exactly the ones this run wrote: under the lock no other isrckit
+/// writes the file, so they differ only if another program wrote them
+/// since, and then its bytes stay.
+fn write_in_place(
+    m: &Master,
+    before: &FileReport,
+    codes: &Codes,
+    at: u64,
+    patch: &[u8],
+) -> Result<(), WriteError> {
+    let path = m.path.as_path();
+    let len = m.info.len;
     let mut patched = Patched {
-        file,
+        file: &m.file,
         at,
-        bytes: patch.to_vec(),
+        bytes: patch,
     };
-    let after = crate::engine::read_reader(&p.target, &mut patched, len);
-    check_codes(&p.before, &after, codes)?;
+    let after = crate::engine::read_reader(path, &mut patched, len);
+    check_codes(before, &after, codes)?;
     // The audio is untouched when the patch lies outside it and the
     // payload has not moved.
-    let (Some(a), Some(b)) = (&p.before.audio, &after.audio) else {
+    let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
         return Err(VerifyError::NoAudioProperties.into());
     };
     let (off, plen) = (a.payload_offset.unwrap_or(0), a.payload_len.unwrap_or(0));
@@ -278,37 +472,74 @@ fn write_in_place(p: &Prepared, codes: &Codes, at: u64, patch: &[u8]) -> Result<
         return Err(VerifyError::TouchesAudio.into());
     }
     let mut old = vec![0u8; patch.len()];
-    patched
-        .file
-        .read_exact_at(&mut old, at)
-        .map_err(io("cannot read"))?;
-    let out = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&p.target)
-        .map_err(io("cannot open for writing"))?;
-    out.write_all_at(patch, at).map_err(io("cannot write"))?;
-    out.sync_data().map_err(io("cannot sync"))?;
-    // Read back what is on disk now; a mismatch puts the old bytes back.
-    let now = crate::read_file(&p.target);
-    if let Err(e) = check_codes(&p.before, &now, codes) {
-        out.write_all_at(&old, at).map_err(io("cannot restore"))?;
-        out.sync_data().map_err(io("cannot sync"))?;
-        return Err(VerifyError::InPlace(Box::new(e)).into());
+    platform::read_exact_at(&m.file, &mut old, at).map_err(WriteError::io("cannot read", path))?;
+    if m.now()? != m.info {
+        return Err(WriteError::Changed {
+            path: path.to_path_buf(),
+            what: "another program changed the file while isrckit was writing it; its version was kept",
+        });
+    }
+    platform::write_all_at(&m.file, patch, at).map_err(WriteError::io("cannot write", path))?;
+    hooks::pause("in-place-written");
+    if let Err(e) = hooks::fault("in-place-sync").and_then(|()| m.file.sync_data()) {
+        let action = match restore(m, at, patch, &old) {
+            Ok(true) => "cannot sync (the old bytes were put back)",
+            Ok(false) => {
+                "cannot sync (another program has written those bytes since; they were left as they are)"
+            }
+            Err(_) => "cannot sync, nor put the old bytes back into,",
+        };
+        return Err(WriteError::Io {
+            action,
+            path: path.to_path_buf(),
+            source: e,
+        });
+    }
+    // Read back what is on disk now, through the same handle.
+    let now = crate::engine::read_reader(path, &mut At(&m.file), len);
+    let check = match hooks::fault("in-place-readback") {
+        Ok(()) => check_codes(before, &now, codes),
+        Err(e) => Err(VerifyError::Unreadable(e.to_string())),
+    };
+    if let Err(e) = check {
+        return Err(match restore(m, at, patch, &old) {
+            Ok(true) => VerifyError::InPlace(Box::new(e)).into(),
+            Ok(false) => VerifyError::InPlaceOverwritten(Box::new(e)).into(),
+            Err(io) => WriteError::io("cannot put the old bytes back into", path)(io),
+        });
     }
     Ok(())
 }
 
-/// The checks a temp file must pass before it replaces the original:
-/// it reads cleanly, every site of a kind written holds the new code, the
-/// audio payload is byte-for-byte the original's, the audio properties
-/// and the container's other structures are unchanged.
-fn verify(
-    original: &Path,
-    temp: &Path,
+/// Put `old` back at `at` if the bytes there are still `patch` (what this
+/// run wrote); `false` when they are not (left as they are).
+fn restore(m: &Master, at: u64, patch: &[u8], old: &[u8]) -> std::io::Result<bool> {
+    let mut there = vec![0u8; patch.len()];
+    platform::read_exact_at(&m.file, &mut there, at)?;
+    if there != patch {
+        return Ok(false);
+    }
+    platform::write_all_at(&m.file, old, at)?;
+    m.file.sync_data()?;
+    Ok(true)
+}
+
+/// The checks a temp file must pass before it replaces the original (both
+/// read through their handles; `name` is the original's path, for the
+/// reader's notes): it reads cleanly, every site of a kind written holds
+/// the new code, the audio payload is byte-for-byte the original's, the
+/// audio properties and the container's other structures are unchanged.
+pub(crate) fn verify(
+    original: &File,
+    temp: &File,
+    name: &Path,
     before: &FileReport,
     codes: &Codes,
 ) -> Result<(), VerifyError> {
-    let after = crate::read_file(temp);
+    let len = platform::file_info(temp)
+        .map_err(VerifyError::AudioUnreadable)?
+        .len;
+    let after = crate::engine::read_reader(name, &mut At(temp), len);
     check_codes(before, &after, codes)?;
     let (Some(a), Some(b)) = (&before.audio, &after.audio) else {
         return Err(VerifyError::NoAudioProperties);
@@ -335,14 +566,14 @@ fn verify(
 }
 
 /// The file's parts other than its tags (`Format::structure`).
-fn layout(path: &Path, report: &FileReport) -> Result<Vec<Part>, VerifyError> {
+fn layout(file: &File, report: &FileReport) -> Result<Vec<Part>, VerifyError> {
     let Some(container) = report.container else {
         return Err(VerifyError::Layout("not audio".into()));
     };
     let layout_err = |e: &dyn std::fmt::Display| VerifyError::Layout(e.to_string());
-    let mut f = File::open(path).map_err(|e| layout_err(&e))?;
-    let len = f.metadata().map_err(|e| layout_err(&e))?.len();
-    let mut src = Source::new(&mut f, len);
+    let len = platform::file_info(file).map_err(|e| layout_err(&e))?.len;
+    let mut at = At(file);
+    let mut src = Source::new(&mut at, len);
     formats::format(container)
         .structure(&mut src)
         .map_err(|e| layout_err(&e))
@@ -405,22 +636,14 @@ pub(crate) fn check_codes(
 }
 
 /// Compare `len` bytes of two files, streaming.
-fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<(), VerifyError> {
-    let open = |p: &Path, off: u64| -> Result<File, VerifyError> {
-        let mut f = File::open(p).map_err(VerifyError::AudioUnreadable)?;
-        f.seek(SeekFrom::Start(off))
-            .map_err(VerifyError::AudioUnreadable)?;
-        Ok(f)
-    };
-    let (mut fa, mut fb) = (open(a, off_a)?, open(b, off_b)?);
+fn same_bytes(a: &File, off_a: u64, b: &File, off_b: u64, len: u64) -> Result<(), VerifyError> {
     let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
-    let mut left = len;
     let mut at = 0u64;
-    while left > 0 {
-        let n = left.min(ba.len() as u64) as usize;
-        fa.read_exact(&mut ba[..n])
+    while at < len {
+        let n = (len - at).min(ba.len() as u64) as usize;
+        platform::read_exact_at(a, &mut ba[..n], off_a + at)
             .map_err(VerifyError::AudioUnreadable)?;
-        fb.read_exact(&mut bb[..n])
+        platform::read_exact_at(b, &mut bb[..n], off_b + at)
             .map_err(VerifyError::AudioUnreadable)?;
         if ba[..n] != bb[..n] {
             let i = ba[..n]
@@ -430,7 +653,6 @@ fn same_bytes(a: &Path, off_a: u64, b: &Path, off_b: u64, len: u64) -> Result<()
                 .unwrap_or(0);
             return Err(VerifyError::AudioDiffers(at + i as u64));
         }
-        left -= n as u64;
         at += n as u64;
     }
     Ok(())

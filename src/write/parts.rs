@@ -6,8 +6,8 @@
 
 use super::safe::VerifyError;
 use crate::formats::Part;
+use std::fs::File;
 use std::ops::Range;
-use std::path::Path;
 
 /// `range` less the payload `pay` (which may lie inside it): the ranges
 /// before and after the payload.
@@ -24,8 +24,8 @@ fn around(range: &Range<u64>, pay: &Range<u64>) -> [Range<u64>; 2] {
 /// `pay_a` and `pay_b` left out. The two lists have the same names and
 /// sizes already.
 pub(super) fn same_content(
-    original: &Path,
-    temp: &Path,
+    original: &File,
+    temp: &File,
     old: &[Part],
     new: &[Part],
     (pay_a, pay_b, pay_len): (u64, u64, u64),

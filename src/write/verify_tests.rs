@@ -5,10 +5,12 @@
 //! the same through `commit`: a plan that would write such a file is
 //! refused and leaves the original byte for byte and no temp file.
 
-use super::{Prepared, commit, prepare, verify};
+use super::{Policy, Prepared, commit, prepare, verify};
 use crate::codes::{Gtin, Isrc};
 use crate::plan::{Codes, Piece, Targets};
+use crate::write::master::Master;
 use crate::write::safe::{self, VerifyError};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// Codes every sample below lacks, so each write has something to do.
@@ -28,7 +30,8 @@ fn prepared(sample: &str) -> (tempfile::TempDir, Prepared) {
     let name = from.file_name().expect("sample name");
     let path = dir.path().join(name);
     std::fs::copy(&from, &path).expect("copy sample");
-    let p = prepare(&path, &codes(), &Targets::default()).expect("plan the write");
+    let p =
+        prepare(&path, &codes(), &Targets::default(), Policy::default()).expect("plan the write");
     assert!(p.plan.is_some(), "{sample}: nothing to write");
     (dir, p)
 }
@@ -36,13 +39,19 @@ fn prepared(sample: &str) -> (tempfile::TempDir, Prepared) {
 /// The temp file the safe writer assembles from the plan, kept aside
 /// (the writer's own check is told to refuse it, so the original stays).
 fn temp_copy(p: &Prepared, dir: &Path) -> PathBuf {
+    use std::io::{Seek, SeekFrom};
     let copy = dir.join("assembled.copy");
     let plan = p.plan.as_ref().expect("plan");
-    let e = safe::replace_then(
-        &p.target,
+    let m = Master::open_locked(&p.target).expect("open the master");
+    let e = safe::replace(
+        &m,
         &plan.pieces,
         &mut |temp| {
-            std::fs::copy(temp, &copy).map_err(|e| VerifyError::Layout(e.to_string()))?;
+            let fail = |e: std::io::Error| VerifyError::Layout(e.to_string());
+            let mut temp = temp;
+            temp.seek(SeekFrom::Start(0)).map_err(fail)?;
+            let mut out = File::create(&copy).map_err(fail)?;
+            std::io::copy(&mut temp, &mut out).map_err(fail)?;
             Err(VerifyError::Layout("kept aside".into()))
         },
         true,
@@ -62,6 +71,13 @@ fn flip(path: &Path, at: usize) {
     let mut b = std::fs::read(path).expect("read copy");
     b[at] ^= 0x5a;
     std::fs::write(path, b).expect("write copy");
+}
+
+/// `verify` of two files named by path.
+fn check(p: &Prepared, copy: &Path) -> Result<(), VerifyError> {
+    let original = File::open(&p.target).expect("open the original");
+    let copy = File::open(copy).expect("open the copy");
+    verify(&original, &copy, &p.target, &p.before, &codes())
 }
 
 /// The middle byte of a file's audio payload.
@@ -106,8 +122,7 @@ fn a_correct_copy_passes() {
     {
         let (dir, p) = prepared(sample);
         let copy = temp_copy(&p, dir.path());
-        verify(&p.target, &copy, &p.before, &codes())
-            .unwrap_or_else(|e| panic!("{sample}: a correct copy is refused: {e}"));
+        check(&p, &copy).unwrap_or_else(|e| panic!("{sample}: a correct copy is refused: {e}"));
     }
 }
 
@@ -120,8 +135,8 @@ fn one_changed_audio_byte_is_refused() {
         let (dir, p) = prepared(sample);
         let copy = temp_copy(&p, dir.path());
         flip(&copy, audio_byte(&copy));
-        let e = verify(&p.target, &copy, &p.before, &codes())
-            .expect_err(&format!("{sample}: a changed audio byte must be refused"));
+        let e =
+            check(&p, &copy).expect_err(&format!("{sample}: a changed audio byte must be refused"));
         assert!(matches!(e, VerifyError::AudioDiffers(_)), "{sample}: {e}");
     }
 }
@@ -138,7 +153,7 @@ fn one_changed_byte_of_another_part_is_refused() {
         // other parts can catch it.
         let r = crate::read_file(&copy);
         assert!(r.error.is_none(), "{sample}: {:?}", r.error);
-        verify(&p.target, &copy, &p.before, &codes()).expect_err(&format!(
+        check(&p, &copy).expect_err(&format!(
             "{sample}: a changed byte at {at}, outside tags and audio, must be refused"
         ));
     }
