@@ -125,6 +125,9 @@ pub struct Walked {
     pub errors: Vec<(PathBuf, String)>,
     /// What was skipped.
     pub skipped: Skipped,
+    /// The isrckit temp files met on the way (a write at work, or one that
+    /// was killed): the commands report those whose writer is gone.
+    pub temp_files: Vec<PathBuf>,
 }
 
 /// Whether a file's name promises audio (`.wav`, `.flac`, `.m4a`, …): a
@@ -247,6 +250,7 @@ fn walk_folder(
                 let name = last_name(e.path());
                 if name.starts_with(TEMP_PREFIX.as_bytes()) {
                     done.skipped.temp_files += 1;
+                    done.temp_files.push(e.into_path());
                     continue;
                 }
                 if name.starts_with(b"._") || name == b".DS_Store" {

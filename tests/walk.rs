@@ -533,3 +533,41 @@ fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
         "not written"
     );
 }
+
+/// A temp file left by a killed write (its process is gone) is reported
+/// on stderr by `inspect` and `audit`, with its size, instead of being
+/// skipped without a word; one whose writer is alive is not.
+#[test]
+fn leftover_temp_files_of_dead_writers_are_reported_with_their_size() {
+    let a = album();
+    // A pid that is not running: a child that has exited.
+    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    let dead = child.id();
+    child.wait().expect("wait");
+    let leftover = a.root.join(format!(".isrckit-tmp-{dead}-7"));
+    std::fs::write(&leftover, vec![0u8; 12345]).expect("write");
+    for args in [
+        vec!["inspect", "--format", "json"],
+        vec![
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ],
+    ] {
+        let out = isrckit().args(&args).arg(&a.root).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(".isrckit-tmp-{dead}-7")) && err.contains("12345 bytes"),
+            "{args:?}: {err}"
+        );
+        // The fixture's own leftover belongs to this (living) process.
+        assert!(!err.contains(&name(&a.leftover)), "{args:?}: {err}");
+        assert_eq!(
+            paths(&json(&out)["files"]),
+            [a.master.display().to_string()]
+        );
+    }
+}

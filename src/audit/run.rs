@@ -44,6 +44,8 @@ pub struct Outcome {
     /// What the walk left out (version-control folders, temp files, files
     /// the include/exclude globs dropped), for a run that audited nothing.
     pub skipped: crate::walk::Skipped,
+    /// The isrckit temp files the walk met (see [`crate::walk::Walked`]).
+    pub temp_files: Vec<std::path::PathBuf>,
 }
 
 impl Outcome {
@@ -162,6 +164,7 @@ pub fn run(
         summary,
         failed,
         skipped: walked.skipped,
+        temp_files: walked.temp_files,
     })
 }
 

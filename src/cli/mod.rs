@@ -8,7 +8,7 @@ use crate::sanitize;
 use crate::write::{FileResult, Status};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Read, write and audit the ISRC and UPC/EAN codes of music masters.
 #[derive(Debug, Parser)]
@@ -746,6 +746,7 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         }
     };
     let outcome = audit::run(&args.paths, &settings, sink.as_mut(), &mut progress)?;
+    report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -766,6 +767,27 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// Tell, on standard error, of the temp files a killed write left (their
+/// writer is gone), with their sizes: walks skip them, and they can hold a
+/// whole copy of a master. The next `set` or `embed` in the folder removes
+/// them.
+fn report_leftovers(temp_files: &[PathBuf]) {
+    let folders: std::collections::BTreeSet<&Path> =
+        temp_files.iter().filter_map(|p| p.parent()).collect();
+    for folder in folders {
+        for l in crate::write::leftover_temps(folder) {
+            if l.owner_alive || !temp_files.contains(&l.path) {
+                continue;
+            }
+            eprintln!(
+                "isrckit: {}: a temp file left by an interrupted isrckit write ({} bytes); not audited; the next set or embed in this folder removes it, or delete it",
+                sanitize::terminal(&crate::platform::path_text(&l.path)),
+                l.size
+            );
+        }
+    }
 }
 
 /// Paths named on the command line that do not exist: the same usage
@@ -886,6 +908,7 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
         return Ok(code);
     }
     let (files, mut walked) = crate::walk::collect(&args.paths, &crate::walk::Filter::default());
+    report_leftovers(&walked.temp_files);
     let mut reports = engine::read_files(&files);
     // Walked files that are not audio and not named like audio (a cover,
     // the manifest) are counted, not reported; a file named on the command
