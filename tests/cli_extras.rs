@@ -90,3 +90,97 @@ fn colour_follows_no_color_clicolor_force_and_term() {
     assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]));
     assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]));
 }
+
+/// The audit under a terminal (`script` gives it one): a quick run draws
+/// no progress bar at all; a run past the bar's delay (set to 0 through a
+/// debug-build hook) draws it on stderr and clears it before the first
+/// result, so no result line starts with bar text.
+#[test]
+fn the_progress_bar_shows_only_when_slow_and_is_cleared_before_results() {
+    if !common::require("script", &["--version"]) {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_isrckit");
+    let run = |delay: Option<&str>| -> String {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec"])
+            .arg(format!(
+                "{bin} audit --year 2026 --color never {}",
+                testdata().join("flac").display()
+            ))
+            .arg("/dev/null");
+        cmd.env_remove("ISRCKIT_TEST_PROGRESS_AFTER_MS")
+            .env("TERM", "xterm");
+        if let Some(ms) = delay {
+            cmd.env("ISRCKIT_TEST_PROGRESS_AFTER_MS", ms);
+        }
+        let out = cmd.output().expect("script runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let is_bar = |seg: &str| {
+        let words: Vec<&str> = seg.split_whitespace().collect();
+        words.windows(2).any(|w| {
+            w[1] == "files"
+                && w[0].split('/').count() == 2
+                && w[0].chars().all(|c| c.is_ascii_digit() || c == '/')
+        })
+    };
+    let segments = |text: &str| -> Vec<String> {
+        text.split(['\r', '\n'])
+            .map(|s| {
+                // Drop ANSI sequences (ESC [ … letter).
+                let mut out = String::new();
+                let mut chars = s.chars().peekable();
+                while let Some(c) = chars.next() {
+                    if c == '\u{1b}' {
+                        for d in chars.by_ref() {
+                            if d.is_ascii_alphabetic() {
+                                break;
+                            }
+                        }
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            })
+            .collect()
+    };
+    let quick = run(None);
+    assert!(quick.contains("isrc-missing"), "{quick}");
+    assert!(!segments(&quick).iter().any(|s| is_bar(s)), "{quick:?}");
+    let slow = run(Some("0"));
+    let segs = segments(&slow);
+    assert!(
+        segs.iter().any(|s| is_bar(s)),
+        "the bar was drawn: {slow:?}"
+    );
+    for s in segs
+        .iter()
+        .filter(|s| s.contains("testdata/") || s.contains("error"))
+    {
+        assert!(!is_bar(s), "a result line mixed with the bar: {s:?}");
+    }
+    assert!(slow.contains("isrc-missing"), "{slow}");
+}
+
+#[test]
+fn quiet_prints_nothing_and_keeps_the_exit_status() {
+    let flac = testdata().join("flac");
+    for args in [
+        vec!["audit", "-q", "--year", "2026"],
+        vec!["inspect", "--quiet"],
+        vec!["set", "--quiet", "--dry-run", "--barcode", "075678164125"],
+    ] {
+        let out = isrckit().args(&args).arg(&flac).output().expect("runs");
+        assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
+        let code = out.status.code();
+        let loud = isrckit()
+            .args(args.iter().filter(|a| !["-q", "--quiet"].contains(a)))
+            .arg(&flac)
+            .output()
+            .expect("runs");
+        assert!(!loud.stdout.is_empty(), "{args:?}");
+        assert_eq!(code, loud.status.code(), "{args:?}");
+    }
+}

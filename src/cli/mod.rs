@@ -159,6 +159,10 @@ pub struct WriteOptions {
     /// a file is refused.
     #[arg(long)]
     pub break_hard_links: bool,
+    /// Print nothing on standard output: the exit status says it all
+    /// (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `set`.
@@ -235,9 +239,14 @@ pub struct AuditArgs {
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// No progress bar (it only ever shows on a terminal, on stderr).
+    /// No progress bar (it shows only on a terminal, on stderr, for runs
+    /// that take over half a second, and is cleared before results).
     #[arg(long)]
     pub no_progress: bool,
+    /// Print nothing on standard output: the exit status says it all
+    /// (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `inspect`.
@@ -252,6 +261,10 @@ pub struct InspectArgs {
     /// When to colour the table: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print nothing on standard output: the exit status says it all
+    /// (errors still go to stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Output formats of `inspect`.
@@ -471,8 +484,11 @@ fn write_jobs(
         results.extend(extra);
         results.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out: Box<dyn Write> = if options.quiet {
+        Box::new(io::sink())
+    } else {
+        Box::new(io::BufWriter::new(io::stdout().lock()))
+    };
     match format {
         WriteFormat::Json => report::write::json(&mut out, &results, dry_run)?,
         WriteFormat::Csv => report::write::csv(&mut out, &results)?,
@@ -726,26 +742,31 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     };
     // Large writes: a JSON report of thousands of files is megabytes. A
     // reader that goes away (`| head`) ends the output, not the audit.
-    let out: Box<dyn Write + Send> = Box::new(io::BufWriter::with_capacity(
-        1 << 16,
-        UntilClosed::new(io::stdout()),
-    ));
-    let mut sink = report::audit::sink(args.format, out, style);
-    let bar = (!args.no_progress && io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(0);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let out: Box<dyn Write + Send> = if args.quiet {
+        Box::new(io::sink())
+    } else {
+        Box::new(io::BufWriter::with_capacity(
+            1 << 16,
+            UntilClosed::new(io::stdout()),
+        ))
+    };
+    let bar = progress_bar(args.no_progress || args.quiet);
+    let mut sink = ClearFirst {
+        inner: report::audit::sink(args.format, out, style),
+        bar: bar.clone(),
+    };
+    let started = std::time::Instant::now();
     let mut progress = |done: u64, total: u64| {
         if let Some(b) = &bar {
             b.set_length(total);
             b.set_position(done);
+            // Shown only once the run takes noticeable time.
+            if b.is_hidden() && started.elapsed() > progress_delay() {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
         }
     };
-    let outcome = audit::run(&args.paths, &settings, sink.as_mut(), &mut progress)?;
+    let outcome = audit::run(&args.paths, &settings, &mut sink, &mut progress)?;
     report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -767,6 +788,68 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// The audit's progress bar: on stderr, only when stderr is a terminal
+/// that can draw one (not `TERM=dumb`), hidden until the run has taken
+/// half a second, and cleared before any result is printed.
+fn progress_bar(off: bool) -> Option<indicatif::ProgressBar> {
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if off || dumb || !io::stderr().is_terminal() {
+        return None;
+    }
+    let b = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(b)
+}
+
+/// How long a run goes before its progress bar shows: half a second
+/// (debug builds: `ISRCKIT_TEST_PROGRESS_AFTER_MS`, for the tests).
+fn progress_delay() -> std::time::Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("ISRCKIT_TEST_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return std::time::Duration::from_millis(ms);
+    }
+    std::time::Duration::from_millis(500)
+}
+
+/// A sink that clears the progress bar before the results are written
+/// (the table and the summary come at the end) and keeps it out of the
+/// way of files streamed to the same terminal.
+struct ClearFirst {
+    inner: Box<dyn audit::Sink + Send>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl audit::Sink for ClearFirst {
+    fn file_renderer(&self) -> Option<audit::FileRenderer> {
+        self.inner.file_renderer()
+    }
+
+    fn file(&mut self, rendered: &[u8]) -> io::Result<()> {
+        match &self.bar {
+            Some(b) if !b.is_hidden() => b.suspend(|| self.inner.file(rendered)),
+            _ => self.inner.file(rendered),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        records: &[audit::Record],
+        findings: &[audit::Finding],
+        summary: &audit::Summary,
+    ) -> io::Result<()> {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        self.inner.finish(records, findings, summary)
+    }
 }
 
 /// Tell, on standard error, of the temp files a killed write left (their
@@ -927,8 +1010,11 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
         reports.push(r);
     }
     reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out: Box<dyn Write> = if args.quiet {
+        Box::new(io::sink())
+    } else {
+        Box::new(io::BufWriter::new(io::stdout().lock()))
+    };
     match args.format {
         Format::Json => report::json::write(&mut out, &reports, &walked.skipped)?,
         Format::Table => {
