@@ -214,3 +214,52 @@ mod transcripts {
         }
     }
 }
+
+/// Every flag of every command (as `--help` lists them) is in the README's
+/// synopsis of that command.
+#[test]
+fn readme_synopses_list_every_flag() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    for cmd in ["inspect", "audit", "set", "embed"] {
+        let help = std::process::Command::new(env!("CARGO_BIN_EXE_isrckit"))
+            .args([cmd, "--help"])
+            .output()
+            .expect("runs");
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        // The synopsis: from "isrckit CMD [" to the end of its block.
+        let at = readme
+            .find(&format!("isrckit {cmd} ["))
+            .or_else(|| readme.find(&format!("isrckit {cmd} --manifest FILE [")))
+            .unwrap_or_else(|| panic!("no synopsis for {cmd}"));
+        let end = readme[at..]
+            .find("```")
+            .map_or(readme.len(), |e| at + e)
+            .min(readme[at..].find("\n\n").map_or(readme.len(), |e| at + e));
+        let synopsis = &readme[at..end];
+        let mut missing = Vec::new();
+        for line in help.lines() {
+            let line = line.trim_start();
+            let Some(rest) = line.strip_prefix("--").or_else(|| {
+                line.strip_prefix('-')
+                    .and_then(|l| l.split_once(", --").map(|(_, r)| r))
+            }) else {
+                continue;
+            };
+            let flag: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if flag.is_empty() || flag == "help" || flag == "version" {
+                continue;
+            }
+            if !synopsis.contains(&format!("--{flag}")) {
+                missing.push(flag);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "README's {cmd} synopsis lacks {missing:?}"
+        );
+    }
+}
