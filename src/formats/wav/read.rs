@@ -15,6 +15,8 @@ struct State {
     ds64_data: Option<u64>,
     ds64_table: Vec<([u8; 4], u64)>,
     data: Option<(u64, u64)>,
+    /// A LIST/INFO or bext chunk: ffprobe then drops the ID3 chunk.
+    info_or_bext: bool,
 }
 
 pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
@@ -111,6 +113,7 @@ pub(crate) fn read(src: &mut Source, c: &mut Collector) -> Result<(), FormatErro
             c.audio.duration_ms = Some(len.saturating_mul(1000) / u64::from(st.byte_rate));
         }
     }
+    readers_notes(c, st.info_or_bext);
     // Some taggers append an ID3v2 tag after the RIFF form.
     if result.is_ok() && form_len + (form_len & 1) < file_len {
         let at = form_len + (form_len & 1);
@@ -165,11 +168,13 @@ fn visit(
                 src.fill("LIST chunk type", ch.body(), &mut kind)?;
             }
             if &kind == b"INFO" {
+                st.info_or_bext = true;
                 let body = src.read("LIST/INFO chunk", ch.body() + 4, ch.size.saturating_sub(4))?;
                 info(&body, ch.body() + 4, c);
             }
         }
         b"bext" => {
+            st.info_or_bext = true;
             let len = ch.size.min(bext::DESCRIPTION_LEN);
             let field = src.read("bext Description", ch.body(), len)?;
             description(&field, ch.body(), c);
@@ -244,5 +249,48 @@ fn info(body: &[u8], base: u64, c: &mut Collector) {
             c.field(&text, loc);
         }
         pos = end + (size as usize & 1);
+    }
+}
+
+/// Notes on the codes that common readers will not show where they sit
+/// (what was found with exiftool, ffprobe, mutagen, kid3-cli and
+/// MediaInfo: docs/readers.md), so a code that isrckit sees is not taken
+/// for one every tool sees.
+fn readers_notes(c: &mut Collector, info_or_bext: bool) {
+    use crate::model::{CodeKind, TagFormat};
+    let info_isrcs: Vec<String> = c
+        .sites
+        .iter()
+        .filter(|s| s.location.tag == TagFormat::RiffInfo && s.valid)
+        .filter_map(|s| s.value.clone())
+        .collect();
+    for site in &mut c.sites {
+        let chunk = site.location.chunk.as_deref().unwrap_or_default();
+        match site.location.tag {
+            TagFormat::Id3v2 => {
+                if chunk == "ID3 " {
+                    site.notes.push(
+                        "exiftool does not read an \"ID3 \" chunk (it reads \"id3 \"); ffprobe, mutagen, kid3 and MediaInfo do".into(),
+                    );
+                }
+                let in_info = site.kind == CodeKind::Isrc
+                    && site.value.as_ref().is_some_and(|v| info_isrcs.contains(v));
+                if info_or_bext && (chunk == "id3 " || chunk == "ID3 ") && !in_info {
+                    site.notes.push(
+                        "ffprobe (and every tool built on libavformat) does not show it: it ignores the ID3 chunk of a WAV that has a LIST/INFO or bext chunk".into(),
+                    );
+                }
+            }
+            TagFormat::Ixml => site
+                .notes
+                .push("only exiftool shows iXML: ffprobe, mutagen, kid3 and MediaInfo do not".into()),
+            TagFormat::Axml if chunk == "axml" => site.notes.push(
+                "exiftool reads this chunk only when it is spelled \"aXML\"; ffprobe, mutagen, kid3 and MediaInfo do not read aXML".into(),
+            ),
+            TagFormat::Axml => site
+                .notes
+                .push("only exiftool shows aXML: ffprobe, mutagen, kid3 and MediaInfo do not".into()),
+            _ => {}
+        }
     }
 }
