@@ -8,6 +8,7 @@ use crate::model::{FileReport, FileStatus};
 use crate::recording::Recording;
 use crate::sanitize::{message, terminal, value};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -129,7 +130,9 @@ pub(super) struct Files<'a> {
     /// planned.
     real_root: Option<PathBuf>,
     pub(super) found: Vec<Found>,
-    /// Canonical path to index in `found`.
+    /// Canonical path to index in `found`. The walk may find one file at
+    /// several paths, through symlinks: the path that is not a symlink is
+    /// kept, else the first found.
     by_key: HashMap<PathBuf, usize>,
     /// The audio files the walk found (indexes in `found`) by track number
     /// and by folded title, for `track` and `title` rows: a row is
@@ -158,8 +161,21 @@ impl<'a> Files<'a> {
     fn add(&mut self, path: PathBuf, rel: PathBuf, report: FileReport) -> usize {
         let i = self.found.len();
         let real = std::fs::canonicalize(&path).ok();
-        self.by_key
-            .insert(real.clone().unwrap_or_else(|| path.clone()), i);
+        match self
+            .by_key
+            .entry(real.clone().unwrap_or_else(|| path.clone()))
+        {
+            Entry::Vacant(e) => {
+                e.insert(i);
+            }
+            Entry::Occupied(mut e) => {
+                let link =
+                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                if !link {
+                    e.insert(i);
+                }
+            }
+        }
         self.found.push(Found {
             path,
             rel,
@@ -222,6 +238,16 @@ impl<'a> Files<'a> {
             }
         }
         Ok(Some(found))
+    }
+
+    /// The path file `i` is planned at, when it was found at several
+    /// (see `by_key`).
+    fn the_path_of(&self, i: usize) -> usize {
+        let f = &self.found[i];
+        self.by_key
+            .get(f.real.as_ref().unwrap_or(&f.path))
+            .copied()
+            .unwrap_or(i)
     }
 
     /// Why file `i` cannot be written: its real path is outside ROOT's.
@@ -310,7 +336,12 @@ impl<'a> Files<'a> {
             });
             match checked {
                 Ok(hits) => {
-                    for i in hits {
+                    // One file reached at several paths is one file: rows
+                    // naming it are merged, or conflict, as for one path.
+                    let mut files: Vec<usize> = hits.iter().map(|&i| self.the_path_of(i)).collect();
+                    files.sort_unstable();
+                    files.dedup();
+                    for i in files {
                         let g = *group_of.entry(i).or_insert_with(|| {
                             groups.push((i, Vec::new()));
                             groups.len() - 1

@@ -1025,6 +1025,37 @@ fn files_outside_root_are_not_planned() {
     );
 }
 
+/// A file the walk finds at two paths (one a symlink to the other) is one
+/// file: rows naming it by either path merge or conflict, and it is
+/// planned once, at the path that is not a symlink.
+#[cfg(unix)]
+#[test]
+fn one_file_at_two_paths_is_one_file() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("album")).unwrap();
+    fs::write(root.join("in.wav"), wav(None, 250)).unwrap();
+    symlink("../in.wav", root.join("album/01 A.wav")).unwrap();
+    let text = "path,release,track,isrc\n\
+                in.wav,,,USRC17607839\n\
+                ,album,1,GBAYE2400301\n";
+    let e = errors_of(run(root, text));
+    assert_error(
+        &e,
+        3,
+        &["names the same file as line 2, \"in.wav\", with other codes"],
+    );
+    let text = "path,release,track,isrc\n\
+                ,album,1,USRC17607839\n\
+                in.wav,,,USRC17607839\n";
+    let plan = run(root, text).unwrap();
+    assert_eq!(
+        summary(root, &plan),
+        vec![entry("in.wav", "USRC17607839", "", &[2, 3])]
+    );
+}
+
 #[test]
 fn two_barcodes_in_one_release_folder() {
     let dir = fixture();
