@@ -91,7 +91,7 @@ mod transcripts {
 
     /// The manifests the README shows.
     const CODES_CSV: &str = "release;track;isrc;barcode\r\nalbum;1;US-RC1-26-00001;075678164125\r\nalbum;2;US-RC1-26-00002;075678164125\r\nalbum;3;US-RC1-26-00003;075678164125\r\n";
-    const BAD_CSV: &str = "release;track;isrc;upc\r\nalbum;1;US-RC1-26-0000;075678164125\r\n";
+    const BAD_CSV: &str = "release;track;isrc;Barcodes\r\nalbum;1;US-RC1-26-0000;075678164125\r\n";
 
     fn tool(cmd: &mut Command) {
         let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -230,7 +230,7 @@ fn readme_synopses_list_every_flag() {
         // The synopsis: from "isrckit CMD [" to the end of its block.
         let at = readme
             .find(&format!("isrckit {cmd} ["))
-            .or_else(|| readme.find(&format!("isrckit {cmd} --manifest FILE [")))
+            .or_else(|| readme.find(&format!("isrckit {cmd} --manifest FILE|- [")))
             .unwrap_or_else(|| panic!("no synopsis for {cmd}"));
         let end = readme[at..]
             .find("```")

@@ -84,13 +84,20 @@ pub enum Command {
     /// The manifest has a header row and a row per track: `path` (relative
     /// to ROOT, default the manifest's folder) and `isrc`, optionally
     /// `barcode`; or `release` + `track` (the number a file name starts
-    /// with), or `title` (the title tag) instead of `path`. Excel-saved CSV
-    /// (BOM, `;`, CRLF) and a JSON list of objects with the same keys work.
+    /// with), or `title` (the title tag) instead of `path`; the names
+    /// distributors use (UPC, EAN, ISRC Code, Track #, File Name, Album,
+    /// Track Title, ...) are read too. Excel-saved CSV (BOM, `;`, CRLF),
+    /// Excel's "Unicode text" (UTF-16, TAB-separated) and a JSON list of
+    /// objects with the same keys work; a CSV that is not UTF-8 is read as
+    /// Windows-1252, with a note. A row whose `track` or `title` matches the
+    /// copies of one recording in several formats gives its codes to all.
     ///
     /// The whole manifest is checked before anything is written: one bad row
     /// (an invalid code, a missing file, a file matched twice, one ISRC on two
     /// different recordings, two barcodes in one release, an unknown column)
-    /// writes nothing, and every bad row is listed with its line number. Each
+    /// writes nothing, and every bad row is listed with its line number (with
+    /// `--format json`, also as a JSON document on stdout). Only files inside
+    /// ROOT are written: a symlink leading out of it is a bad row. Each
     /// file is then written as `isrckit set` writes it, checked before it
     /// replaces the original; files that already hold their codes are left
     /// alone.
@@ -124,10 +131,12 @@ pub enum Command {
 /// Arguments of `embed`.
 #[derive(Debug, clap::Args)]
 pub struct EmbedArgs {
-    /// The manifest: CSV (`,` or `;`) or JSON.
+    /// The manifest: CSV (`,`, `;` or TAB) or JSON; `-` reads it from standard
+    /// input.
     #[arg(long, value_name = "FILE")]
     pub manifest: PathBuf,
-    /// The folder the manifest's paths are relative to [default: the manifest's folder].
+    /// The folder the manifest's paths are relative to [default: the manifest's
+    /// folder; the current folder when the manifest is read from standard input].
     #[arg(value_name = "ROOT")]
     pub root: Option<PathBuf>,
     /// Where, how and what to show.
@@ -401,20 +410,48 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let text = match std::fs::read(&args.manifest) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) => return fail(format!("{}: {e}", args.manifest.display())),
+    let stdin = args.manifest.as_os_str() == "-";
+    let bytes = if stdin {
+        let mut b = Vec::new();
+        match io::Read::read_to_end(&mut io::stdin().lock(), &mut b) {
+            Ok(_) => b,
+            Err(e) => return fail(format!("standard input: {e}")),
+        }
+    } else {
+        match std::fs::read(&args.manifest) {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{}: {e}", args.manifest.display())),
+        }
     };
     let root = args.root.clone().unwrap_or_else(|| {
-        args.manifest
-            .parent()
+        Some(&args.manifest)
+            .filter(|_| !stdin)
+            .and_then(|m| m.parent())
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
-    let m = args.manifest.display();
-    let assignments = match manifest::check(&text, &root) {
+    let m = if stdin {
+        "standard input".to_string()
+    } else {
+        args.manifest.display().to_string()
+    };
+    let (decoded, note) = match manifest::decode(&bytes) {
+        Ok(d) => (Ok(d.text), d.note),
+        Err(e) => (Err(manifest::ManifestErrors { errors: vec![e] }), None),
+    };
+    if let Some(note) = &note {
+        eprintln!("isrckit: note: {}: {}", sanitize::terminal(&m), note);
+    }
+    let checked = decoded.and_then(|text| manifest::check(&text, &root));
+    let assignments = match checked {
         Ok(a) => a,
         Err(errors) => {
+            if args.write.format == WriteFormat::Json {
+                let stdout = io::stdout();
+                let mut out = io::BufWriter::new(stdout.lock());
+                manifest::problems_json(&mut out, &args.manifest, &errors, note.as_deref())?;
+                out.flush()?;
+            }
             return fail(format!(
                 "{m}: the manifest has {} problem{}; nothing was written:\n{errors}",
                 errors.errors.len(),

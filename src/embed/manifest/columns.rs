@@ -16,23 +16,64 @@ pub(super) enum Col {
 }
 
 impl Col {
-    const ALL: [Col; 6] = [
-        Col::Path,
-        Col::Isrc,
-        Col::Barcode,
-        Col::Track,
-        Col::Release,
-        Col::Title,
-    ];
-
     pub(super) fn name(self) -> &'static str {
         COLUMNS[self as usize]
     }
 
-    /// The column of a trimmed, lowercased name.
+    /// The column a header name (or JSON key) names: its own name or one
+    /// of its [`ALIASES`], compared by [`squash`].
     pub(super) fn from_name(name: &str) -> Option<Col> {
-        Col::ALL.into_iter().find(|c| c.name() == name)
+        let key = squash(name);
+        ALIASES
+            .iter()
+            .find(|(_, names)| names.contains(&key.as_str()))
+            .map(|(c, _)| *c)
     }
+}
+
+/// The names each column is known by, as [`squash`] leaves them: its own
+/// name first, then the names labels' and distributors' sheets use. The
+/// README's embed section lists them; keep the two the same.
+pub(super) const ALIASES: [(Col, &[&str]); 6] = [
+    (Col::Path, &["path", "file", "filename", "filepath"]),
+    (Col::Isrc, &["isrc", "isrccode", "isrcnumber", "trackisrc"]),
+    (
+        Col::Barcode,
+        &[
+            "barcode", "upc", "ean", "gtin", "upcean", "eanupc", "upccode", "eancode", "upca",
+            "ean13",
+        ],
+    ),
+    (
+        Col::Track,
+        &[
+            "track",
+            "track#",
+            "trackno",
+            "tracknr",
+            "tracknumber",
+            "no",
+            "nr",
+            "#",
+        ],
+    ),
+    (
+        Col::Release,
+        &["release", "album", "folder", "releasefolder", "albumfolder"],
+    ),
+    (
+        Col::Title,
+        &["title", "tracktitle", "songtitle", "trackname", "songname"],
+    ),
+];
+
+/// A header name as compared: lower case, without white space and the
+/// separators `_ - . /` (`Track No.` and `track_no` are `trackno`).
+pub(super) fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '/'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A row's values as read: trimmed, only the non-empty ones.
@@ -77,12 +118,12 @@ fn hint(name: &str) -> Option<&'static str> {
         return Some(c.name());
     }
     Some(match squashed.as_str() {
-        "upc" | "ean" | "gtin" | "upca" | "ean13" | "upcean" | "eanupc" | "barcodes" => "barcode",
-        "isrcs" | "isrccode" => "isrc",
-        "file" | "files" | "filename" | "filepath" | "paths" => "path",
-        "tracknumber" | "trackno" | "tracknr" | "tracks" | "no" | "nr" | "number" => "track",
-        "album" | "folder" | "releasefolder" | "albumfolder" | "directory" | "dir" => "release",
-        "name" | "song" | "songtitle" | "tracktitle" | "titles" => "title",
+        "barcodes" | "upcs" | "eans" | "gtin13" | "gtin12" | "upcnumber" | "eannumber" => "barcode",
+        "isrcs" | "isrcno" => "isrc",
+        "files" | "paths" | "filenames" => "path",
+        "tracks" | "number" | "position" | "trackposition" => "track",
+        "directory" | "dir" | "releases" | "albums" => "release",
+        "name" | "song" | "titles" => "title",
         _ => return None,
     })
 }

@@ -133,7 +133,7 @@ pub(super) fn one_barcode_per_folder(
 
 /// Why two files with one ISRC are different recordings, if they are
 /// (the audit's test, [`crate::recording`]).
-fn different_recordings(this: &Found, other: &Found, same: &Sameness) -> Option<String> {
+pub(super) fn different_recordings(this: &Found, other: &Found, same: &Sameness) -> Option<String> {
     match same.differs(&other.recording(), &this.recording())? {
         Difference::Titles(a, b) => Some(format!(
             "their titles differ: \"{}\" and \"{}\"",

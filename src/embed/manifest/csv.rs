@@ -38,9 +38,10 @@ fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-/// The separator, from the header line: `,` or `;`, whichever occurs
-/// more often outside quotes (`,` on a tie). A first line `sep=X` (Excel's
-/// hint) sets it; its 1-based line is returned so it can be skipped.
+/// The separator, from the header line: `,`, `;` or TAB, whichever occurs
+/// most often outside quotes (on a tie `,` before `;` before TAB). A first
+/// line `sep=X` (Excel's hint) sets it; its 1-based line is returned so it
+/// can be skipped.
 fn separator(text: &str) -> (char, Option<usize>) {
     let lines = split_lines(text);
     let mut non_blank = lines
@@ -60,16 +61,24 @@ fn separator(text: &str) -> (char, Option<usize>) {
         let c = tail.chars().next().unwrap_or(',');
         return (c, Some(i + 1));
     }
-    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    let (mut commas, mut semis, mut tabs, mut quoted) = (0, 0, 0, false);
     for c in first.chars() {
         match c {
             '"' => quoted = !quoted,
             ',' if !quoted => commas += 1,
             ';' if !quoted => semis += 1,
+            '\t' if !quoted => tabs += 1,
             _ => {}
         }
     }
-    (if semis > commas { ';' } else { ',' }, None)
+    let sep = if tabs > commas && tabs > semis {
+        '\t'
+    } else if semis > commas {
+        ';'
+    } else {
+        ','
+    };
+    (sep, None)
 }
 
 /// One CSV record: its first line and its fields (untrimmed).
@@ -200,18 +209,28 @@ pub(super) fn csv_rows(text: &str, errors: &mut Vec<RowError>) -> (Vec<RawRow>, 
             slots.push(Slot::Unnamed);
             continue;
         }
-        match Col::from_name(&name.to_lowercase()) {
+        match Col::from_name(name) {
             Some(c) => {
                 if let Some(&j) = seen.get(&c) {
-                    errors.push(err(
-                        hl,
+                    let first = header.fields[j].trim();
+                    let message = if first.eq_ignore_ascii_case(name) {
                         format!(
                             "column \"{}\" appears twice in the header (columns {} and {}); keep one",
                             c.name(),
                             j + 1,
                             i + 1
-                        ),
-                    ));
+                        )
+                    } else {
+                        format!(
+                            "\"{}\" (column {}) and \"{}\" (column {}) both name the {} column; keep one",
+                            value(first),
+                            j + 1,
+                            value(name),
+                            i + 1,
+                            c.name()
+                        )
+                    };
+                    errors.push(err(hl, message));
                     slots.push(Slot::Ignored);
                 } else {
                     seen.insert(c, i);
@@ -285,10 +304,14 @@ pub(super) fn csv_rows(text: &str, errors: &mut Vec<RowError>) -> (Vec<RawRow>, 
             errors.push(err(
                 rec.line,
                 format!(
-                    "has {} values but the header names {} columns; a value containing \"{}\" must be in double quotes",
+                    "has {} values but the header names {} columns; a value containing {} must be in double quotes",
                     rec.fields.len(),
                     slots.len(),
-                    terminal(&sep.to_string())
+                    if sep == '\t' {
+                        "a TAB".to_string()
+                    } else {
+                        format!("\"{}\"", terminal(&sep.to_string()))
+                    }
                 ),
             ));
             continue;

@@ -8,7 +8,10 @@ use crate::model::{FileReport, FileStatus};
 use crate::recording::Recording;
 use crate::sanitize::{message, terminal, value};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
 
 /// The track number a file name gives (see the [module docs](super)): the
 /// leading digits, or for a disc-track name (`1-07 Title.flac`) the digits
@@ -50,12 +53,42 @@ pub(super) fn show(rel: &Path) -> String {
     }
 }
 
+/// A title as rows and tags are matched: in NFC, then folded (case and
+/// runs of white space, [`crate::recording::fold_title`]).
+fn title_key(t: &str) -> String {
+    crate::recording::fold_title(&t.nfc().collect::<String>())
+}
+
+/// Whether two names (of a file or folder) are one name: equal, or equal
+/// once both are in NFC (macOS writes names in NFD, most other systems
+/// and spreadsheets in NFC).
+fn same_name(a: &OsStr, b: &OsStr) -> bool {
+    a == b
+        || match (a.to_str(), b.to_str()) {
+            (Some(x), Some(y)) => x.nfc().eq(y.nfc()),
+            _ => false,
+        }
+}
+
+/// Whether `path` lies in `folder` (both relative to ROOT), names
+/// compared by [`same_name`].
+fn within(path: &Path, folder: &Path) -> bool {
+    let mut parts = path.components();
+    folder.components().all(|f| {
+        parts
+            .next()
+            .is_some_and(|p| same_name(p.as_os_str(), f.as_os_str()))
+    })
+}
+
 /// A file found under ROOT.
 pub(super) struct Found {
     /// ROOT joined with `rel`.
     pub(super) path: PathBuf,
-    /// Relative to ROOT.
+    /// Relative to ROOT, as the names are on disk.
     pub(super) rel: PathBuf,
+    /// Where `path` really is (symlinks resolved), when that is known.
+    real: Option<PathBuf>,
     report: FileReport,
 }
 
@@ -72,10 +105,7 @@ impl Found {
     }
 
     fn title_key(&self) -> Option<String> {
-        self.report
-            .title
-            .as_deref()
-            .map(crate::recording::fold_title)
+        self.report.title.as_deref().map(title_key)
     }
 
     fn duration(&self) -> Option<u64> {
@@ -96,8 +126,13 @@ impl Found {
 /// The files of one resolution: those walked, and those named by path.
 pub(super) struct Files<'a> {
     root: &'a Path,
+    /// Where ROOT really is (symlinks resolved): no file outside it is
+    /// planned.
+    real_root: Option<PathBuf>,
     pub(super) found: Vec<Found>,
-    /// Canonical path to index in `found`.
+    /// Canonical path to index in `found`. The walk may find one file at
+    /// several paths, through symlinks: the path that is not a symlink is
+    /// kept, else the first found.
     by_key: HashMap<PathBuf, usize>,
     /// The audio files the walk found (indexes in `found`) by track number
     /// and by folded title, for `track` and `title` rows: a row is
@@ -105,29 +140,142 @@ pub(super) struct Files<'a> {
     /// files costs rows + files, not rows × files.
     by_track: HashMap<u32, Vec<usize>>,
     by_title: HashMap<String, Vec<usize>>,
-}
-
-/// How a file is known, whatever path reached it.
-fn identity(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    /// The entries of each folder (relative to ROOT) listed so far for
+    /// [`Files::on_disk`], by their names in NFC: listed once each.
+    by_nfc: HashMap<PathBuf, HashMap<String, Vec<OsString>>>,
 }
 
 impl<'a> Files<'a> {
     pub(super) fn new(root: &'a Path) -> Files<'a> {
         Files {
             root,
+            real_root: std::fs::canonicalize(root).ok(),
             found: Vec::new(),
             by_key: HashMap::new(),
             by_track: HashMap::new(),
             by_title: HashMap::new(),
+            by_nfc: HashMap::new(),
         }
     }
 
     fn add(&mut self, path: PathBuf, rel: PathBuf, report: FileReport) -> usize {
         let i = self.found.len();
-        self.by_key.insert(identity(&path), i);
-        self.found.push(Found { path, rel, report });
+        let real = std::fs::canonicalize(&path).ok();
+        match self
+            .by_key
+            .entry(real.clone().unwrap_or_else(|| path.clone()))
+        {
+            Entry::Vacant(e) => {
+                e.insert(i);
+            }
+            Entry::Occupied(mut e) => {
+                let link =
+                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                if !link {
+                    e.insert(i);
+                }
+            }
+        }
+        self.found.push(Found {
+            path,
+            rel,
+            real,
+            report,
+        });
         i
+    }
+
+    /// The path a relative path names on disk: each name as given when
+    /// there is an entry of that name, else the one entry of its folder
+    /// that is the same name in another Unicode normalisation. `None` when
+    /// some name has no entry.
+    ///
+    /// # Errors
+    ///
+    /// A name that matches several entries (names that differ only in
+    /// their normalisation), as a sentence.
+    fn on_disk(&mut self, rel: &Path) -> Result<Option<PathBuf>, String> {
+        let mut found = PathBuf::new();
+        for part in rel.components() {
+            let name = part.as_os_str();
+            let folder = self.root.join(&found);
+            if std::fs::symlink_metadata(folder.join(name)).is_ok() {
+                found.push(name);
+                continue;
+            }
+            let Some(key) = name.to_str().map(|n| n.nfc().collect::<String>()) else {
+                return Ok(None);
+            };
+            // Each folder is listed once, however many rows miss in it.
+            let names = self.by_nfc.entry(found.clone()).or_insert_with(|| {
+                let mut names: HashMap<String, Vec<OsString>> = HashMap::new();
+                for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                    let n = entry.file_name();
+                    if let Some(k) = n.to_str().map(|s| s.nfc().collect::<String>()) {
+                        names.entry(k).or_default().push(n);
+                    }
+                }
+                for v in names.values_mut() {
+                    v.sort();
+                }
+                names
+            });
+            let hits = names.get(&key).map_or(&[][..], Vec::as_slice);
+            match hits {
+                [] => return Ok(None),
+                [one] => found.push(one),
+                _ => {
+                    let names: Vec<String> = hits
+                        .iter()
+                        .map(|n| format!("\"{}\"", show(&found.join(n))))
+                        .collect();
+                    return Err(format!(
+                        "\"{}\" could be any of {}, names that differ only in their Unicode normalisation; rename all but one",
+                        show(rel),
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(Some(found))
+    }
+
+    /// The path file `i` is planned at, when it was found at several
+    /// (see `by_key`).
+    fn the_path_of(&self, i: usize) -> usize {
+        let f = &self.found[i];
+        self.by_key
+            .get(f.real.as_ref().unwrap_or(&f.path))
+            .copied()
+            .unwrap_or(i)
+    }
+
+    /// Why file `i` cannot be written: its real path is outside ROOT's.
+    fn outside_root(&self, i: usize) -> Option<String> {
+        let f = &self.found[i];
+        self.leads_out(&f.shown(), &f.path, f.real.as_deref())
+    }
+
+    /// Why the file at `path` (shown as `shown`, really at `real`) cannot
+    /// be written: its real path is not inside ROOT's, or is not known.
+    fn leads_out(&self, shown: &str, path: &Path, real: Option<&Path>) -> Option<String> {
+        let real = match (real, &self.real_root) {
+            (Some(real), Some(root)) if real.starts_with(root) => return None,
+            (Some(real), _) => real,
+            (None, _) => {
+                return Some(format!(
+                    "file \"{shown}\": where it really is (symlinks resolved) cannot be found, so it is not written; give a file that is inside ROOT"
+                ));
+            }
+        };
+        let what = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => "is a symlink to a file outside ROOT",
+            _ => "is reached through a symlinked folder and lies outside ROOT",
+        };
+        Some(format!(
+            "file \"{shown}\" {what} (\"{}\"); isrckit embed writes only files inside ROOT: copy the file in, or give a ROOT that holds its real path",
+            terminal(&real.to_string_lossy())
+        ))
     }
 
     /// Read every audio file under ROOT; returns the folders that could
@@ -152,11 +300,13 @@ impl<'a> Files<'a> {
         walked.errors
     }
 
-    /// Find each row's file, in line order: the rows grouped by the file
+    /// Find each row's files, in line order: the rows grouped by the file
     /// they name (its index in `found`), files in the order first named.
-    /// A row whose file is not found, or does not agree with the row, is
-    /// reported instead. Also whether a row without a `path` found no file
-    /// (the folders the walk could not read then matter).
+    /// A row names one file, or several that are one recording (its
+    /// copies in other formats). A row whose file is not found, or does
+    /// not agree with the row, is reported instead. Also whether a row
+    /// without a `path` found no file (the folders the walk could not read
+    /// then matter).
     pub(super) fn group_rows<'m>(
         &mut self,
         rows: &'m [Row],
@@ -179,13 +329,25 @@ impl<'a> Files<'a> {
             if found.is_err() && row.path.is_none() {
                 missed = true;
             }
-            match found.and_then(|i| self.check(row, i).map(|()| i)) {
-                Ok(i) => {
-                    let g = *group_of.entry(i).or_insert_with(|| {
-                        groups.push((i, Vec::new()));
-                        groups.len() - 1
-                    });
-                    groups[g].1.push(row);
+            let checked = found.and_then(|hits| {
+                hits.iter()
+                    .try_for_each(|&i| self.check(row, i))
+                    .map(|()| hits)
+            });
+            match checked {
+                Ok(hits) => {
+                    // One file reached at several paths is one file: rows
+                    // naming it are merged, or conflict, as for one path.
+                    let mut files: Vec<usize> = hits.iter().map(|&i| self.the_path_of(i)).collect();
+                    files.sort_unstable();
+                    files.dedup();
+                    for i in files {
+                        let g = *group_of.entry(i).or_insert_with(|| {
+                            groups.push((i, Vec::new()));
+                            groups.len() - 1
+                        });
+                        groups[g].1.push(row);
+                    }
                 }
                 Err(message) => errors.push(err(row.line, message)),
             }
@@ -193,18 +355,30 @@ impl<'a> Files<'a> {
         (groups, missed)
     }
 
-    /// The file a row names, or why none.
-    fn locate(&mut self, row: &Row) -> Result<usize, String> {
+    /// The files a row names (one, or the copies of one recording in
+    /// several formats), or why none.
+    fn locate(&mut self, row: &Row) -> Result<Vec<usize>, String> {
         if let Some(p) = &row.path {
-            return self.by_path(p);
+            return self.by_path(p).map(|i| vec![i]);
         }
         let release = match &row.release {
             Some(r) => {
-                let rel = relative(r);
+                let given = relative(r);
+                let rel = self.on_disk(&given)?.unwrap_or(given);
                 let r = value(r);
                 let full = self.root.join(&rel);
                 match std::fs::metadata(&full) {
-                    Ok(m) if m.is_dir() => {}
+                    Ok(m) if m.is_dir() => {
+                        if let (Ok(real), Some(root)) =
+                            (std::fs::canonicalize(&full), &self.real_root)
+                            && !real.starts_with(root)
+                        {
+                            return Err(format!(
+                                "release \"{r}\" leads through a symlink to a folder outside ROOT (\"{}\"); isrckit embed writes only files inside ROOT: copy the folder in, or give a ROOT that holds its real path",
+                                terminal(&real.to_string_lossy())
+                            ));
+                        }
+                    }
                     Ok(_) => {
                         return Err(format!(
                             "release \"{r}\" is a file, not a folder; give the release's folder, relative to ROOT"
@@ -220,11 +394,7 @@ impl<'a> Files<'a> {
             }
             None => None,
         };
-        let in_release = |f: &Found| {
-            release
-                .as_ref()
-                .is_none_or(|(_, rel)| f.rel.starts_with(rel))
-        };
+        let in_release = |f: &Found| release.as_ref().is_none_or(|(_, rel)| within(&f.rel, rel));
         let scope = match &release {
             Some((r, _)) => format!("in release \"{r}\""),
             None => "under ROOT".to_string(),
@@ -242,16 +412,18 @@ impl<'a> Files<'a> {
                 [] => Err(format!(
                     "no audio file in release \"{r}\" has track number {n} (the number its name starts with, e.g. \"{n:02} Title.wav\" or \"1-{n:02} Title.flac\"); check the track, or give path"
                 )),
-                [i] => Ok(*i),
-                _ => Err(format!(
-                    "track {n} matches {} files in release \"{r}\": {}; give the subfolder as release, or give path",
-                    hits.len(),
-                    self.list(&hits)
-                )),
+                _ => match self.not_one_recording(&hits) {
+                    None => Ok(hits),
+                    Some(why) => Err(format!(
+                        "track {n} matches {} files in release \"{r}\": {}, which are not one recording ({why}); give the subfolder as release, or give path",
+                        hits.len(),
+                        self.list(&hits)
+                    )),
+                },
             };
         }
         if let Some(t) = &row.title {
-            let key = crate::recording::fold_title(t);
+            let key = title_key(t);
             let t = value(t);
             let hits: Vec<usize> = self
                 .by_title
@@ -265,20 +437,37 @@ impl<'a> Files<'a> {
                 [] => Err(format!(
                     "no audio file {scope} has the title \"{t}\" in its tags (compared ignoring case and spacing); check the title, or give path"
                 )),
-                [i] => Ok(*i),
-                _ => Err(format!(
-                    "title \"{t}\" matches {} files {scope}: {}; give release or path to tell them apart",
-                    hits.len(),
-                    self.list(&hits)
-                )),
+                _ => match self.not_one_recording(&hits) {
+                    None => Ok(hits),
+                    Some(why) => Err(format!(
+                        "title \"{t}\" matches {} files {scope}: {}, which are not one recording ({why}); give release or path to tell them apart",
+                        hits.len(),
+                        self.list(&hits)
+                    )),
+                },
             };
         }
         Err("names no file; give path (relative to ROOT), or release and track, or title".into())
     }
 
+    /// Why files a `track` or `title` matched are not one recording (the
+    /// audit's test, [`crate::recording::Sameness::default`], for every
+    /// pair): the first pair that differs, and how.
+    fn not_one_recording(&self, hits: &[usize]) -> Option<String> {
+        let same = crate::recording::Sameness::default();
+        hits.iter().enumerate().find_map(|(k, &a)| {
+            hits[k + 1..].iter().find_map(|&b| {
+                let (fa, fb) = (&self.found[a], &self.found[b]);
+                super::cross::different_recordings(fb, fa, &same)
+                    .map(|why| format!("\"{}\" and \"{}\": {why}", fa.shown(), fb.shown()))
+            })
+        })
+    }
+
     /// The file at a row's `path`, read now unless the walk read it.
     fn by_path(&mut self, p: &str) -> Result<usize, String> {
-        let rel = relative(p);
+        let given = relative(p);
+        let rel = self.on_disk(&given)?.unwrap_or(given);
         let p = value(p);
         let full = self.root.join(&rel);
         match std::fs::metadata(&full) {
@@ -298,7 +487,11 @@ impl<'a> Files<'a> {
                 ))
             }
             Ok(_) => {
-                if let Some(&i) = self.by_key.get(&identity(&full)) {
+                let real = std::fs::canonicalize(&full).ok();
+                if let Some(why) = self.leads_out(&show(&rel), &full, real.as_deref()) {
+                    return Err(why);
+                }
+                if let Some(&i) = self.by_key.get(real.as_ref().unwrap_or(&full)) {
                     return Ok(i);
                 }
                 let report = crate::engine::read_file(&full);
@@ -319,6 +512,9 @@ impl<'a> Files<'a> {
     /// Whether the file found can be planned, and agrees with every
     /// identifying value the row gives.
     fn check(&self, row: &Row, i: usize) -> Result<(), String> {
+        if let Some(why) = self.outside_root(i) {
+            return Err(why);
+        }
         let f = &self.found[i];
         let shown = f.shown();
         if f.report.status == FileStatus::Damaged {
@@ -328,7 +524,7 @@ impl<'a> Files<'a> {
             ));
         }
         if let Some(r) = &row.release
-            && !f.rel.starts_with(relative(r))
+            && !within(&f.rel, &relative(r))
         {
             let r = value(r);
             return Err(format!(
@@ -343,7 +539,7 @@ impl<'a> Files<'a> {
             ));
         }
         if let (Some(t), Some(tag)) = (&row.title, &f.report.title)
-            && crate::recording::fold_title(t) != crate::recording::fold_title(tag)
+            && title_key(t) != title_key(tag)
         {
             let (t, tag) = (value(t), value(tag));
             return Err(format!(

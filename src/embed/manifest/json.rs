@@ -4,7 +4,7 @@
 use super::columns::{Col, RawRow, describe_unknown, known_list};
 use super::{RowError, err};
 use crate::sanitize::value as quoted;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The entries of a JSON manifest as raw rows; the problems of the
 /// document and of entries that cannot be read go to `errors`.
@@ -70,10 +70,10 @@ pub(super) fn json_rows(text: &str, errors: &mut Vec<RowError>) -> Vec<RawRow> {
             continue;
         };
         let mut raw = RawRow::new(line);
-        let mut seen = HashSet::new();
+        let mut seen: HashMap<Col, String> = HashMap::new();
         let mut bad = false;
         for (key, v) in map {
-            let Some(c) = Col::from_name(&key.trim().to_lowercase()) else {
+            let Some(c) = Col::from_name(key.trim()) else {
                 if reported.insert(key.clone()) {
                     errors.push(err(
                         line,
@@ -86,14 +86,22 @@ pub(super) fn json_rows(text: &str, errors: &mut Vec<RowError>) -> Vec<RawRow> {
                 }
                 continue;
             };
-            if !seen.insert(c) {
-                errors.push(err(
-                    line,
-                    format!("has the key \"{}\" twice; keep one", c.name()),
-                ));
+            if let Some(first) = seen.get(&c) {
+                let message = if first.trim().eq_ignore_ascii_case(key.trim()) {
+                    format!("has the key \"{}\" twice; keep one", c.name())
+                } else {
+                    format!(
+                        "has the keys \"{}\" and \"{}\", which both name the {} column; keep one",
+                        quoted(first.trim()),
+                        quoted(key.trim()),
+                        c.name()
+                    )
+                };
+                errors.push(err(line, message));
                 bad = true;
                 continue;
             }
+            seen.insert(c, key.clone());
             let text = match v {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),

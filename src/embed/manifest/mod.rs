@@ -9,16 +9,21 @@
 //!
 //! # Columns
 //!
-//! Header names are compared trimmed and ignoring case:
+//! Header names (and JSON keys) are compared ignoring case, white space
+//! and the separators `_ - . /`; each column also answers to the names
+//! labels' and distributors' sheets use for it (`columns.rs`, `ALIASES`):
 //!
-//! | column    | meaning |
-//! | --------- | ------- |
-//! | `path`    | the file, relative to ROOT (`/` or `\` between folders) |
-//! | `isrc`    | the recording's ISRC |
-//! | `barcode` | the release's UPC-A (12 digits) or EAN-13 (13 digits) |
-//! | `track`   | a track number, matched within `release` (see below) |
-//! | `release` | the release's folder, relative to ROOT |
-//! | `title`   | matched against the file's title tag |
+//! | column    | also read as | meaning |
+//! | --------- | ------------ | ------- |
+//! | `path`    | File, Filename, File Name, File Path | the file, relative to ROOT (`/` or `\` between folders) |
+//! | `isrc`    | ISRC Code, ISRC Number, Track ISRC | the recording's ISRC |
+//! | `barcode` | UPC, EAN, GTIN, UPC/EAN, EAN/UPC, UPC Code, EAN Code, UPC-A, EAN-13 | the release's UPC-A (12 digits) or EAN-13 (13 digits) |
+//! | `track`   | Track #, Track No, Track Nr, Track Number, No., Nr, # | a track number, matched within `release` (see below) |
+//! | `release` | Album, Folder, Release Folder, Album Folder | the release's folder, relative to ROOT |
+//! | `title`   | Track Title, Song Title, Track Name, Song Name | matched against the file's title tag |
+//!
+//! Two names for one column in one header are an error; any other name is
+//! an unknown column, reported with the column it probably meant.
 //!
 //! A row names its file by `path`; or else by `release` and `track`; or
 //! else by `title` (within `release` when given, else anywhere under
@@ -28,16 +33,52 @@
 //! has no number, or that has no title tag, cannot disagree. A row gives
 //! an ISRC, a barcode or both; one with neither is an error.
 //!
+//! Names of files and folders (`path`, `release`) and titles are compared
+//! in Unicode NFC: a row saying `Café` (NFC, as typed on most systems)
+//! finds a file named `Café` in NFD (as macOS writes names), and the other
+//! way round. A name that exists exactly as given is taken as it is.
+//!
+//! # Format copies
+//!
+//! A `track` or `title` row that matches several files gives its codes to
+//! all of them when they are one recording by the audit's test
+//! ([`crate::recording::Sameness::default`]: no two of them have
+//! different title tags or durations more than 1 s apart): a release
+//! delivered as `WAV/`, `FLAC/`, `MP3/` and `M4A/` folders needs one row
+//! per track. When they are not one recording the row is an error that
+//! lists them and says which two differ, and how.
+//!
+//! # Only files inside ROOT
+//!
+//! A file whose real path (symlinks resolved) is not inside ROOT's real
+//! path is never planned: a row that leads to one, through a symlinked
+//! file or folder, is a problem naming the real path, found before
+//! anything is written. So is a `release` that is a symlink to a folder
+//! outside ROOT.
+//!
+//! # Encodings
+//!
+//! [`decode`] turns the manifest's bytes into text: UTF-8, with or
+//! without a byte order mark; UTF-16 LE or BE with a byte order mark (what
+//! Excel's "Unicode text" saves); and bytes that are not UTF-8 are read as
+//! Windows-1252 (Latin-1; Excel's "CSV (Comma delimited)" on Western
+//! Windows), with a note saying so, unless they hold one of the five bytes
+//! Windows-1252 leaves undefined, when the manifest is refused with what
+//! to do. Nothing is read lossily: a UTF-16 file cut short or with a lone
+//! surrogate, a UTF-8 byte order mark followed by bytes that are not
+//! UTF-8, and NUL bytes (UTF-16 without a byte order mark) are refused.
+//!
 //! Codes may be in display form (`US-RC1-76-07839`, `isrc usrc17607839`,
 //! `5 012345 678900`, `5012-3456-78900`): they are normalised by
 //! [`Isrc::parse`] and [`Gtin::parse`], whose sentences explain a bad one.
 //!
 //! # CSV
 //!
-//! UTF-8, with or without a byte order mark; lines end in LF, CRLF or CR.
-//! The separator is `,` or `;`, whichever the header line has more of
-//! outside quotes (Excel in many locales saves `;`); a first line
-//! `sep=;` (as Excel writes) sets it explicitly. Fields may be in double
+//! Text (see Encodings); lines end in LF, CRLF or CR. The separator is
+//! `,`, `;` or TAB, whichever the header line has most of outside quotes
+//! (`,` before `;` before TAB on a tie; Excel in many locales saves `;`,
+//! and TAB in "Unicode text"); a first line `sep=;` (as Excel writes)
+//! sets it explicitly. Fields may be in double
 //! quotes, with `""` for a quote and separators or line breaks inside;
 //! spaces around a quoted field are ignored; a quote inside an unquoted
 //! field is kept as it is (`12" Mix`). Every value is trimmed, and an
@@ -78,8 +119,9 @@
 //!
 //! # How it is built
 //!
-//! The caller reads the manifest's bytes as UTF-8 text; from there, each
-//! step has its own file in this folder:
+//! The caller reads the manifest's bytes and turns them into text with
+//! [`decode`] (`encoding.rs`); from there, each step has its own file in
+//! this folder:
 //!
 //! 1. text to rows as read (`csv.rs`: separator, line ends, quoting, the
 //!    header; or `json.rs`), in the column vocabulary of `columns.rs`;
@@ -107,11 +149,14 @@
 mod columns;
 mod cross;
 mod csv;
+mod encoding;
 mod files;
 mod json;
 mod rows;
 #[cfg(test)]
 mod tests;
+
+pub use encoding::decode;
 
 #[cfg(test)]
 use files::track_number;
@@ -221,6 +266,55 @@ impl ManifestErrors {
         errors.sort_by_key(|e| e.line);
         ManifestErrors { errors }
     }
+}
+
+/// The `schema` of [`problems_json`]'s document.
+pub const PROBLEMS_SCHEMA: &str = "isrckit/embed-problems/1";
+
+/// A manifest's problems as the JSON document `embed --format json`
+/// writes on stdout (README, "isrckit embed"): `{"schema":
+/// "isrckit/embed-problems/1", "manifest", "problems": [{"line",
+/// "message"}], "notes"}`. `line` is `null` for a problem of the whole
+/// manifest or ROOT; `manifest` is the path as given (`-` for standard
+/// input); `notes` holds the note of [`decode`], if any.
+///
+/// # Errors
+///
+/// Those of writing to `out`.
+pub fn problems_json(
+    out: &mut dyn std::io::Write,
+    manifest: &Path,
+    errors: &ManifestErrors,
+    note: Option<&str>,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Problem<'a> {
+        line: Option<usize>,
+        message: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        schema: &'static str,
+        manifest: std::borrow::Cow<'a, str>,
+        problems: Vec<Problem<'a>>,
+        notes: Vec<&'a str>,
+    }
+    let mut sorted: Vec<&RowError> = errors.errors.iter().collect();
+    sorted.sort_by_key(|e| e.line);
+    let doc = Doc {
+        schema: PROBLEMS_SCHEMA,
+        manifest: manifest.to_string_lossy(),
+        problems: sorted
+            .into_iter()
+            .map(|e| Problem {
+                line: (e.line > 0).then_some(e.line),
+                message: &e.message,
+            })
+            .collect(),
+        notes: note.into_iter().collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
 }
 
 fn err(line: usize, message: impl Into<String>) -> RowError {

@@ -152,7 +152,7 @@ fn display_form_codes_are_normalised() {
 
 #[test]
 fn unknown_columns_are_reported_once_on_the_header() {
-    let text = "path,ISRC,UPC,Notes\n\
+    let text = "path,ISRC,Barcodes,Notes\n\
                 a.wav,USRC17607839,5012345678900,first\n\
                 b.wav,GBAYE2400301,5012345678900,second\n";
     let e = errors_of(parse(text));
@@ -160,21 +160,154 @@ fn unknown_columns_are_reported_once_on_the_header() {
         e,
         vec![(
             1,
-            "unknown columns \"UPC\" (did you mean \"barcode\"?), \"Notes\"; the known columns are \
+            "unknown columns \"Barcodes\" (did you mean \"barcode\"?), \"Notes\"; the known columns are \
              path, isrc, barcode, track, release, title: rename them or remove them"
                 .to_string()
         )]
     );
-    let e = errors_of(parse("path,isrc,Track Number\na.wav,USRC17607839,1\n"));
+    let e = errors_of(parse("path,isrc,Track (Position)\na.wav,USRC17607839,1\n"));
     assert_eq!(
         e,
         vec![(
             1,
-            "unknown column \"Track Number\" (did you mean \"track\"?); the known columns are \
+            "unknown column \"Track (Position)\" (did you mean \"track\"?); the known columns are \
              path, isrc, barcode, track, release, title: rename it or remove it"
                 .to_string()
         )]
     );
+}
+
+#[test]
+fn column_aliases() {
+    let m = parse(
+        "File Name;ISRC Code;UPC/EAN;Track #;Album;Song Title\n\
+         a.wav;US-RC1-76-07839;5012345678900;3;rel;Intro\n",
+    )
+    .unwrap();
+    let r = &m.rows[0];
+    assert_eq!(r.path.as_deref(), Some("a.wav"));
+    assert_eq!(r.isrc, Some(isrc("USRC17607839")));
+    assert_eq!(r.barcode, Some(gtin("5012345678900")));
+    assert_eq!(r.track, Some(3));
+    assert_eq!(r.release.as_deref(), Some("rel"));
+    assert_eq!(r.title.as_deref(), Some("Intro"));
+    for (header, col) in [
+        ("isrc_code", "isrc"),
+        ("  ISRC-code ", "isrc"),
+        ("EAN", "barcode"),
+        ("gtin", "barcode"),
+        ("Barcode", "barcode"),
+        ("Track No.", "track"),
+        ("track_number", "track"),
+        ("No.", "track"),
+        ("#", "track"),
+        ("Filename", "path"),
+        ("FILE", "path"),
+        ("Release Folder", "release"),
+        ("Folder", "release"),
+        ("Track Title", "title"),
+        ("TITLE", "title"),
+    ] {
+        assert_eq!(
+            columns::Col::from_name(header).map(columns::Col::name),
+            Some(col),
+            "{header}"
+        );
+    }
+    for other in ["Artist", "Notes", "Release Date", "Song", "Name", ""] {
+        assert_eq!(columns::Col::from_name(other), None, "{other}");
+    }
+    // Two names of one column.
+    let e = errors_of(parse(
+        "isrc,UPC,EAN,path\nUSRC17607839,5012345678900,5012345678900,a.wav\n",
+    ));
+    assert_eq!(
+        e,
+        vec![(
+            1,
+            "\"UPC\" (column 2) and \"EAN\" (column 3) both name the barcode column; keep one"
+                .to_string()
+        )]
+    );
+    let e = errors_of(parse(
+        r#"[{"path": "a.wav", "File": "b.wav", "isrc": "USRC17607839"}]"#,
+    ));
+    assert_eq!(
+        e,
+        vec![(
+            1,
+            "has the keys \"File\" and \"path\", which both name the path column; keep one"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn tab_separated_text() {
+    let m = parse("path\tisrc\r\n\"a, b.wav\"\tUSRC17607839\r\nc;d.wav\tGBAYE2400301\r\n").unwrap();
+    let paths: Vec<_> = m.rows.iter().map(|r| r.path.as_deref().unwrap()).collect();
+    assert_eq!(paths, ["a, b.wav", "c;d.wav"]);
+    // A row with more values than the header names.
+    let e = errors_of(parse("path\tisrc\na.wav\tUSRC17607839\tx\n"));
+    assert_eq!(
+        e,
+        vec![(
+            2,
+            "has 3 values but the header names 2 columns; a value containing a TAB must be in double quotes"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn decoding_bytes() {
+    let ok = |b: &[u8]| decode(b).unwrap();
+    assert_eq!(
+        ok(b"path,isrc\n"),
+        encoding::Decoded {
+            text: "path,isrc\n".into(),
+            note: None
+        }
+    );
+    assert_eq!(ok(b"\xef\xbb\xbfa\xc3\xa9").text, "a\u{e9}");
+    let mut le = vec![0xff, 0xfe];
+    let mut be = vec![0xfe, 0xff];
+    for u in "a\u{e9}\u{1f3b5}\r\n".encode_utf16() {
+        le.extend(u.to_le_bytes());
+        be.extend(u.to_be_bytes());
+    }
+    assert_eq!(ok(&le).text, "a\u{e9}\u{1f3b5}\r\n");
+    assert_eq!(ok(&be).text, "a\u{e9}\u{1f3b5}\r\n");
+    let d = ok(b"path\r\n\x80 Caf\xe9 \x9f.wav\r\n");
+    assert_eq!(d.text, "path\r\n\u{20ac} Caf\u{e9} \u{178}.wav\r\n");
+    assert!(
+        d.note.as_deref().unwrap().starts_with(
+            "the manifest is not UTF-8 (line 2 has the byte 0x80); it was read as Windows-1252 (Latin-1)"
+        ),
+        "{d:?}"
+    );
+    let bad = |b: &[u8]| decode(b).unwrap_err();
+    let e = bad(b"path\nCaf\xe9\r\nx\x81\n");
+    assert_eq!(e.line, 3);
+    assert!(
+        e.message.starts_with(
+            "the manifest is not UTF-8, nor Windows-1252 (Latin-1) (it has the byte 0x81)"
+        ),
+        "{e:?}"
+    );
+    let e = bad(b"\xef\xbb\xbfpath\n\xe9\n");
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("UTF-8 byte order mark"), "{e:?}");
+    let e = bad(b"p\0a\0t\0h\0");
+    assert!(e.message.contains("NUL bytes"), "{e:?}");
+    let e = bad(&le[..le.len() - 1]);
+    assert!(
+        e.message.contains("UTF-16 LE") && e.message.contains("cut short"),
+        "{e:?}"
+    );
+    let e = bad(&[0xff, 0xfe, b'a', 0, b'\n', 0, 0x00, 0xdc]);
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("lone surrogate"), "{e:?}");
 }
 
 #[test]
@@ -322,11 +455,11 @@ fn json_array_and_tracks_object() {
 #[test]
 fn json_errors_name_the_entry() {
     let text = r#"{"tracks": [
-        {"path": "a.wav", "isrc": "USRC17607839", "upc": "5012345678900"},
+        {"path": "a.wav", "isrc": "USRC17607839", "upcs": "5012345678900"},
         {"path": "b.wav", "isrc": "USRC1760783"},
         "c.wav",
         {"path": "d.wav", "isrc": ["USRC17607839"]},
-        {"path": "e.wav", "upc": "5012345678900"}
+        {"path": "e.wav", "upcs": "5012345678900"}
     ]}"#;
     let e = errors_of(parse(text));
     assert_eq!(lines(&e), vec![1, 2, 3, 4, 5], "{e:#?}");
@@ -334,7 +467,7 @@ fn json_errors_name_the_entry() {
         &e,
         1,
         &[
-            "unknown key \"upc\" (did you mean \"barcode\"?)",
+            "unknown key \"upcs\" (did you mean \"barcode\"?)",
             "path, isrc, barcode",
         ],
     );
@@ -556,6 +689,16 @@ fn title_rows() {
 fn rows_that_find_no_file_or_too_many() {
     let dir = fixture();
     let root = dir.path();
+    // Another track 1 in "masters", and another "Intro": 2.5 s long, so
+    // not the recording the others are.
+    fs::create_dir_all(root.join("masters/LONG")).unwrap();
+    fs::copy(
+        root.join("long/01 Long.wav"),
+        root.join("masters/LONG/01.wav"),
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("extended")).unwrap();
+    fs::write(root.join("extended/Intro.wav"), wav(Some("Intro"), 2500)).unwrap();
     let text = "path,release,track,title,isrc\n\
                 rel/09 Z.wav,,,,USRC17607839\n\
                 rel/notes.txt,,,,USRC17607839\n\
@@ -590,17 +733,20 @@ fn rows_that_find_no_file_or_too_many() {
         &e,
         7,
         &[
-            "track 1 matches 2 files in release \"masters\"",
-            "\"masters/FLAC/01.flac\", \"masters/WAV/01.wav\"",
-            "give the subfolder as release",
+            "track 1 matches 3 files in release \"masters\": \"masters/FLAC/01.flac\", \
+             \"masters/LONG/01.wav\", \"masters/WAV/01.wav\", which are not one recording \
+             (\"masters/FLAC/01.flac\" and \"masters/LONG/01.wav\": their durations differ by \
+             more than 1 s: 0:00.250 and 0:02.500); give the subfolder as release",
         ],
     );
     assert_error(
         &e,
         8,
         &[
-            "title \"Intro\" matches 2 files under ROOT",
-            "\"dupes/Intro.wav\", \"titled/01 Intro.wav\"",
+            "title \"Intro\" matches 3 files under ROOT: \"dupes/Intro.wav\", \
+             \"extended/Intro.wav\", \"titled/01 Intro.wav\", which are not one recording \
+             (\"dupes/Intro.wav\" and \"extended/Intro.wav\": their durations differ by more \
+             than 1 s: 0:00.250 and 0:02.500); give release or path",
         ],
     );
     assert_error(
@@ -730,6 +876,183 @@ fn one_recording_in_two_formats_shares_its_isrc() {
             .filter(|a| a.codes.isrc == Some(isrc("USRC17607839")))
             .count(),
         2
+    );
+}
+
+#[test]
+fn a_row_applies_to_every_copy_of_one_recording() {
+    let dir = fixture();
+    let root = dir.path();
+    // masters/WAV/01.wav and masters/FLAC/01.flac: one recording; so are
+    // titled/01 Intro.wav and dupes/Intro.wav ("Intro", "INTRO", 0.25 s).
+    let text = "release,track,title,isrc,barcode\n\
+                masters,1,,USRC17607839,5012345678900\n\
+                ,,intro,GBAYE2400301,\n\
+                titled,,intro,GBAYE2400301,\n";
+    let plan = run(root, text).unwrap();
+    assert_eq!(
+        summary(root, &plan),
+        vec![
+            entry("dupes/Intro.wav", "GBAYE2400301", "", &[3]),
+            entry(
+                "masters/FLAC/01.flac",
+                "USRC17607839",
+                "5012345678900",
+                &[2]
+            ),
+            entry("masters/WAV/01.wav", "USRC17607839", "5012345678900", &[2]),
+            entry("titled/01 Intro.wav", "GBAYE2400301", "", &[3, 4]),
+        ]
+    );
+    // A copy also named by another row with other codes is a conflict.
+    let text = "release,track,path,isrc\n\
+                masters,1,,USRC17607839\n\
+                ,,masters/FLAC/01.flac,GBAYE2400301\n";
+    let e = errors_of(run(root, text));
+    assert_error(
+        &e,
+        3,
+        &["names the same file as line 2, \"masters/FLAC/01.flac\", with other codes"],
+    );
+}
+
+#[test]
+fn names_are_compared_in_nfc() {
+    let dir = fixture();
+    let root = dir.path();
+    let nfd = "Cafe\u{301}";
+    fs::create_dir_all(root.join(nfd)).unwrap();
+    fs::write(
+        root.join(format!("{nfd}/01 {nfd}.wav")),
+        wav(Some(nfd), 250),
+    )
+    .unwrap();
+    let text = "path,release,title,isrc\n\
+                Caf\u{e9}/01 Caf\u{e9}.wav,,,USRC17607839\n\
+                ,Caf\u{e9},CAF\u{c9},USRC17607839\n\
+                Caf\u{e9}/01 Caf\u{e9}.wav,Caf\u{e9},caf\u{e9},USRC17607839\n";
+    let plan = run(root, text).unwrap();
+    assert_eq!(
+        summary(root, &plan),
+        vec![entry(
+            &format!("{nfd}/01 {nfd}.wav"),
+            "USRC17607839",
+            "",
+            &[2, 3, 4]
+        )]
+    );
+    // Two names that differ only in normalisation (the same marks in
+    // another order), neither as the row gives it: not guessed. A name as
+    // the row gives it is taken as it is.
+    fs::create_dir_all(root.join("twins")).unwrap();
+    fs::write(root.join("twins/a\u{323}\u{302}.wav"), wav(None, 250)).unwrap();
+    fs::write(root.join("twins/a\u{302}\u{323}.wav"), wav(None, 250)).unwrap();
+    let e = errors_of(run(
+        root,
+        "path,isrc\ntwins/a\u{302}\u{323}.wav,USRC17607839\ntwins/\u{1ead}.wav,USRC17607839\n",
+    ));
+    assert_eq!(
+        e,
+        [(
+            3,
+            "\"twins/\u{1ead}.wav\" could be any of \"twins/a\u{302}\u{323}.wav\", \
+             \"twins/a\u{323}\u{302}.wav\", names that differ only in their Unicode \
+             normalisation; rename all but one"
+                .to_string()
+        )]
+    );
+    let e = errors_of(run(root, "path,isrc\ntwins/\u{1ead}x.wav,USRC17607839\n"));
+    assert_error(&e, 2, &["does not exist under ROOT"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_outside_root_are_not_planned() {
+    use std::os::unix::fs::symlink;
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("root");
+    fs::create_dir_all(root.join("in")).unwrap();
+    fs::create_dir_all(outer.path().join("out")).unwrap();
+    fs::write(outer.path().join("out/01 X.wav"), wav(Some("X"), 250)).unwrap();
+    fs::write(root.join("in/01 Y.wav"), wav(Some("Y"), 250)).unwrap();
+    symlink(outer.path().join("out"), root.join("away")).unwrap();
+    symlink(outer.path().join("out/01 X.wav"), root.join("in/02 X.wav")).unwrap();
+    // A symlink that stays inside ROOT is fine.
+    symlink(root.join("in/01 Y.wav"), root.join("in/03 Y.wav")).unwrap();
+    let real = fs::canonicalize(outer.path().join("out")).unwrap();
+    let text = "path,release,track,title,isrc\n\
+                away/01 X.wav,,,,USRC17607839\n\
+                ,away,1,,USRC17607839\n\
+                ,in,2,,USRC17607839\n\
+                ,,,x,USRC17607839\n\
+                in/03 Y.wav,,,,GBAYE2400301\n";
+    let e = errors_of(run(&root, text));
+    assert_eq!(lines(&e), [2, 3, 4, 5], "{e:#?}");
+    let x = real.join("01 X.wav").display().to_string();
+    assert_error(
+        &e,
+        2,
+        &[&format!(
+            "file \"away/01 X.wav\" is reached through a symlinked folder and lies outside ROOT (\"{x}\")"
+        )],
+    );
+    assert_error(
+        &e,
+        3,
+        &[&format!(
+            "release \"away\" leads through a symlink to a folder outside ROOT (\"{}\")",
+            real.display()
+        )],
+    );
+    assert_error(
+        &e,
+        4,
+        &[&format!(
+            "file \"in/02 X.wav\" is a symlink to a file outside ROOT (\"{x}\")"
+        )],
+    );
+    assert_error(
+        &e,
+        5,
+        &[&format!(
+            "file \"in/02 X.wav\" is a symlink to a file outside ROOT (\"{x}\")"
+        )],
+    );
+    let plan = run(&root, "path,isrc\nin/03 Y.wav,GBAYE2400301\n").unwrap();
+    assert_eq!(
+        summary(&root, &plan),
+        vec![entry("in/03 Y.wav", "GBAYE2400301", "", &[2])]
+    );
+}
+
+/// A file the walk finds at two paths (one a symlink to the other) is one
+/// file: rows naming it by either path merge or conflict, and it is
+/// planned once, at the path that is not a symlink.
+#[cfg(unix)]
+#[test]
+fn one_file_at_two_paths_is_one_file() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("album")).unwrap();
+    fs::write(root.join("in.wav"), wav(None, 250)).unwrap();
+    symlink("../in.wav", root.join("album/01 A.wav")).unwrap();
+    let text = "path,release,track,isrc\n\
+                in.wav,,,USRC17607839\n\
+                ,album,1,GBAYE2400301\n";
+    let e = errors_of(run(root, text));
+    assert_error(
+        &e,
+        3,
+        &["names the same file as line 2, \"in.wav\", with other codes"],
+    );
+    let text = "path,release,track,isrc\n\
+                ,album,1,USRC17607839\n\
+                in.wav,,,USRC17607839\n";
+    let plan = run(root, text).unwrap();
+    assert_eq!(
+        summary(root, &plan),
+        vec![entry("in.wav", "USRC17607839", "", &[2, 3])]
     );
 }
 
