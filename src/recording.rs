@@ -95,12 +95,20 @@ pub fn same_title(a: &str, b: &str) -> bool {
     a == b || fold_title(a) == fold_title(b)
 }
 
-/// A title folded for comparison: lower case, white space runs as one space.
+/// A title folded for comparison: lower case, white space runs as one
+/// space, in Unicode NFC (a macOS tagger may store `Café` decomposed).
 pub fn fold_title(t: &str) -> String {
-    t.split_whitespace()
+    use unicode_normalization::UnicodeNormalization;
+    let folded = t
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase()
+        .to_lowercase();
+    if folded.is_ascii() {
+        folded
+    } else {
+        folded.nfc().collect()
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +121,13 @@ mod tests {
             duration_ms: ms,
             ..Recording::default()
         }
+    }
+
+    #[test]
+    fn titles_compare_in_nfc() {
+        let s = Sameness::default();
+        let nfd = "Cafe\u{301} Noir";
+        assert!(s.same(&rec(Some(nfd), None), &rec(Some("café noir"), None)));
     }
 
     #[test]
