@@ -270,7 +270,7 @@ impl Isrc {
     /// latest year ending in its two digits that is not after `this_year`
     /// (`76` is 1976 in 2026, `24` is 2024); `None` when both 19YY and
     /// 20YY are after `this_year` (only possible for a `this_year` before
-    /// 2000). Meant for `this_year` in [`ISRC_ERA`]; a code carries no
+    /// 2000). Meant for `this_year` in [`Isrc::ERA`]; a code carries no
     /// century, so nothing here says which reading is right.
     ///
     /// Why the latest year not after `this_year`, and not "1986 or later":
