@@ -201,3 +201,55 @@ fn ffprobe_sees_the_isrc_after_a_default_write() {
         assert!(!ffprobe_isrc(&bare).contains("USRC12600001"), "{name}");
     }
 }
+
+/// `set --dry-run` (and `embed --dry-run`, through the same writer) says
+/// which common readers will not show a code where it would be written.
+#[test]
+fn a_dry_run_says_which_readers_will_not_see_a_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wav = dir.path().join("bwf.wav");
+    std::fs::copy(testdata().join("wav/bwf_bext_id3.wav"), &wav).expect("copy");
+    let run = |targets: &[&str]| -> serde_json::Value {
+        let out = isrckit()
+            .args([
+                "set",
+                "--isrc",
+                "USRC12600001",
+                "--dry-run",
+                "--format",
+                "json",
+            ])
+            .args(targets)
+            .arg(&wav)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let doc = run(&["--targets", "no-wav:info,wav:ixml"]);
+    let notes: Vec<&str> = doc["files"][0]["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("TSRC") && n.contains("not shown by ffprobe")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("iXML") && n.contains("shown only by exiftool")),
+        "{notes:?}"
+    );
+    // By default the ISRC also goes to INFO, which ffprobe shows: no note.
+    let doc = run(&[]);
+    assert!(
+        doc["files"][0].get("notes").is_none(),
+        "{}",
+        doc["files"][0]
+    );
+}

@@ -112,6 +112,13 @@ pub(crate) struct Part {
 pub(crate) static FORMATS: &[&dyn Format] =
     &[&wav::Wav, &aiff::Aiff, &flac::Flac, &mp4::Mp4, &mp3::Mp3];
 
+/// Whether a site's note says which common readers will not show it (a
+/// container's reader phrases such notes "not shown by …" or "shown only
+/// by …"): `set` and `embed` repeat these for the sites they write.
+pub(crate) fn is_readers_note(note: &str) -> bool {
+    note.starts_with("not shown by ") || note.starts_with("shown only by ")
+}
+
 /// Whether `head` holds `magic` at `at`.
 pub(crate) fn bytes_at(head: &[u8], at: usize, magic: &[u8]) -> bool {
     head.get(at..at + magic.len()) == Some(magic)

@@ -120,6 +120,9 @@ pub fn table(
                 c.new
             )?;
         }
+        for n in &r.notes {
+            writeln!(out, "             note: {}", terminal(n))?;
+        }
         if let Some(e) = &r.error {
             writeln!(out, "             {}", style.paint("31", &message(e)))?;
         }

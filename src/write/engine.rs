@@ -60,6 +60,11 @@ pub struct FileResult {
     pub same_as: Option<PathBuf>,
     /// The changes made (or planned).
     pub changes: Vec<Change>,
+    /// Which common readers will not show a code where it was (or would
+    /// be) written, one note per such site (`location: note`); present only
+    /// when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Why it failed.
     pub error: Option<String>,
 }
@@ -80,6 +85,7 @@ impl FileResult {
             status,
             same_as: None,
             changes: Vec::new(),
+            notes: Vec::new(),
             error: None,
         }
     }
@@ -117,6 +123,8 @@ pub struct Prepared {
     pub(crate) info: FileInfo,
     /// Whether the path given is a symlink (to `target`).
     pub(crate) via_symlink: bool,
+    /// Which readers will not show the codes where the plan puts them.
+    pub(crate) notes: Vec<String>,
     targets: Targets,
     policy: Policy,
 }
@@ -150,15 +158,99 @@ pub fn prepare(
     let via_symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let m = Master::open(&target, false).map_err(|e| PlanError::Unsupported(e.to_string()))?;
     let (before, plan) = plan_open(&m, codes, targets, policy)?;
+    let notes = plan
+        .as_ref()
+        .map(|p| readers_notes(&m, p))
+        .unwrap_or_default();
     Ok(Prepared {
         target,
         plan,
         before,
         info: m.info,
         via_symlink,
+        notes,
         targets: *targets,
         policy,
     })
+}
+
+/// Which common readers will not show a code where `plan` writes it: the
+/// planned file is read through the plan (new bytes, and the original's
+/// ranges through the open handle), and the notes on the sites the plan
+/// changes are kept (`location: note`).
+fn readers_notes(m: &Master, plan: &Plan) -> Vec<String> {
+    let mut planned = Planned {
+        file: &m.file,
+        pieces: &plan.pieces,
+    };
+    let len = plan.pieces.iter().map(Piece::len).sum();
+    let after = crate::engine::read_reader(&m.path, &mut planned, len);
+    let mut notes = Vec::new();
+    for site in &after.codes {
+        // A change names its place as the writer words it; the site it
+        // made has the same kind, field and chunk.
+        let chunk = site.location.chunk.as_deref().unwrap_or_default();
+        let changed = plan.changes.iter().any(|c| {
+            c.kind == site.kind
+                && c.location.contains(site.location.field.as_str())
+                && c.location.contains(chunk)
+        });
+        if !changed {
+            continue;
+        }
+        let place = site.location.describe();
+        for n in site
+            .notes
+            .iter()
+            .filter(|n| crate::formats::is_readers_note(n))
+        {
+            let note = format!("{place}: {n}");
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+    }
+    notes
+}
+
+/// A planned file, read without writing it: each read is served from the
+/// plan's new bytes or from the original's ranges.
+struct Planned<'a> {
+    file: &'a File,
+    pieces: &'a [Piece],
+}
+
+impl ReadAt for Planned<'_> {
+    fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        let mut start = 0u64;
+        let mut filled = 0usize;
+        for piece in self.pieces {
+            if filled == buf.len() {
+                break;
+            }
+            let len = piece.len();
+            let want = offset + filled as u64;
+            if want >= start + len {
+                start += len;
+                continue;
+            }
+            let within = want - start;
+            let n = ((len - within) as usize).min(buf.len() - filled);
+            let out = &mut buf[filled..filled + n];
+            match piece {
+                Piece::Bytes(b) => out.copy_from_slice(&b[within as usize..within as usize + n]),
+                Piece::Copy { offset: at, .. } => {
+                    platform::read_exact_at(self.file, out, at + within)?
+                }
+            }
+            filled += n;
+            start += len;
+        }
+        if filled < buf.len() {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        Ok(())
+    }
 }
 
 /// Why a file that is not audio is not written, without quoting its bytes
@@ -327,6 +419,7 @@ pub fn write_file(path: &Path, codes: &Codes, targets: &Targets, dry_run: bool) 
         result.status = Status::Unchanged;
         return result;
     };
+    result.notes = prepared.notes.clone();
     if dry_run {
         result.status = Status::Planned;
         result.changes = plan.changes.clone();

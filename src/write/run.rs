@@ -144,6 +144,7 @@ pub fn run(
             r.real_path = Some(p.target.clone());
         }
         let Some(plan) = &p.plan else { return r };
+        r.notes = p.notes.clone();
         if dry_run {
             r.status = Status::Planned;
             r.changes = plan.changes.clone();

@@ -270,26 +270,26 @@ fn readers_notes(c: &mut Collector, info_or_bext: bool) {
             TagFormat::Id3v2 => {
                 if chunk == "ID3 " {
                     site.notes.push(
-                        "exiftool does not read an \"ID3 \" chunk (it reads \"id3 \"); ffprobe, mutagen, kid3 and MediaInfo do".into(),
+                        "not shown by exiftool, which reads an \"id3 \" chunk but not \"ID3 \" (ffprobe, mutagen, kid3 and MediaInfo show it)".into(),
                     );
                 }
                 let in_info = site.kind == CodeKind::Isrc
                     && site.value.as_ref().is_some_and(|v| info_isrcs.contains(v));
                 if info_or_bext && (chunk == "id3 " || chunk == "ID3 ") && !in_info {
                     site.notes.push(
-                        "ffprobe (and every tool built on libavformat) does not show it: it ignores the ID3 chunk of a WAV that has a LIST/INFO or bext chunk".into(),
+                        "not shown by ffprobe (or any tool built on libavformat): it ignores the ID3 chunk of a WAV that has a LIST/INFO or bext chunk".into(),
                     );
                 }
             }
             TagFormat::Ixml => site
                 .notes
-                .push("only exiftool shows iXML: ffprobe, mutagen, kid3 and MediaInfo do not".into()),
+                .push("shown only by exiftool: ffprobe, mutagen, kid3 and MediaInfo do not read iXML".into()),
             TagFormat::Axml if chunk == "axml" => site.notes.push(
-                "exiftool reads this chunk only when it is spelled \"aXML\"; ffprobe, mutagen, kid3 and MediaInfo do not read aXML".into(),
+                "not shown by any of exiftool, ffprobe, mutagen, kid3 and MediaInfo: exiftool reads this chunk only when it is spelled \"aXML\"".into(),
             ),
             TagFormat::Axml => site
                 .notes
-                .push("only exiftool shows aXML: ffprobe, mutagen, kid3 and MediaInfo do not".into()),
+                .push("shown only by exiftool: ffprobe, mutagen, kid3 and MediaInfo do not read aXML".into()),
             _ => {}
         }
     }
