@@ -207,6 +207,7 @@ mod tests {
             path: "=1+1\x1b[2J.wav".into(),
             real_path: None,
             same_as: None,
+            notes: Vec::new(),
             status: Status::Planned,
             changes: vec![Change {
                 kind: CodeKind::Barcode,
