@@ -9,26 +9,11 @@
 
 mod common;
 
-use common::{require, testdata};
+use common::{bin, hooks, require, testdata};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> PathBuf {
-    std::env::var_os("ISRCKIT_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("isrckit"))
-}
-
-/// Whether the binary has the test hooks (debug builds); otherwise the
-/// test is skipped with a reason (`cargo test --release`).
-fn hooks() -> bool {
-    if !cfg!(debug_assertions) {
-        eprintln!("SKIPPED: the test hooks exist in debug builds only");
-    }
-    cfg!(debug_assertions)
-}
 
 /// `isrckit set --isrc code path --format json`, started.
 fn start(path: &Path, code: &str, env: &[(&str, &str)]) -> Child {

@@ -10,25 +10,11 @@
 
 mod common;
 
+use common::{bin, hooks, testdata};
+
 use assert_cmd::Command;
-use common::testdata;
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
-
-fn bin() -> PathBuf {
-    std::env::var_os("ISRCKIT_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("isrckit"))
-}
-
-/// Whether the binary has the test hooks (debug builds); otherwise the
-/// test is skipped with a reason (`cargo test --release`).
-fn hooks() -> bool {
-    if !cfg!(debug_assertions) {
-        eprintln!("SKIPPED: the test hooks exist in debug builds only");
-    }
-    cfg!(debug_assertions)
-}
 
 fn isrckit() -> Command {
     Command::new(bin())

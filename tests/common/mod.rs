@@ -88,3 +88,20 @@ pub fn expected() -> Vec<Expected> {
         })
         .collect()
 }
+
+/// The binary under test: `ISRCKIT_TEST_BIN` when set (to run a test
+/// against another build, such as the one before a fix), else this build's.
+pub fn bin() -> PathBuf {
+    std::env::var_os("ISRCKIT_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("isrckit"))
+}
+
+/// Whether the binary has the test hooks (debug builds); otherwise the
+/// test is skipped with a reason (`cargo test --release`).
+pub fn hooks() -> bool {
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: the test hooks exist in debug builds only");
+    }
+    cfg!(debug_assertions)
+}

@@ -400,14 +400,7 @@ impl<'a> Files<'a> {
             None => "under ROOT".to_string(),
         };
         if let (Some(n), Some((r, _))) = (row.track, &release) {
-            let hits: Vec<usize> = self
-                .by_track
-                .get(&n)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&i| in_release(&self.found[i]))
-                .collect();
+            let hits = self.hits(&self.by_track, &n, &in_release);
             return match hits.as_slice() {
                 [] => Err(format!(
                     "no audio file in release \"{r}\" has track number {n} (the number its name starts with, e.g. \"{n:02} Title.wav\" or \"1-{n:02} Title.flac\"); check the track, or give path"
@@ -425,14 +418,7 @@ impl<'a> Files<'a> {
         if let Some(t) = &row.title {
             let key = title_key(t);
             let t = value(t);
-            let hits: Vec<usize> = self
-                .by_title
-                .get(&key)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&i| in_release(&self.found[i]))
-                .collect();
+            let hits = self.hits(&self.by_title, &key, &in_release);
             return match hits.as_slice() {
                 [] => Err(format!(
                     "no audio file {scope} has the title \"{t}\" in its tags (compared ignoring case and spacing); check the title, or give path"
@@ -550,6 +536,23 @@ impl<'a> Files<'a> {
     }
 
     /// `"a.wav", "b.wav"`: the files a track or title matched.
+    /// The walked files an index holds under `key` that lie in the row's
+    /// release.
+    fn hits<K: std::hash::Hash + Eq>(
+        &self,
+        index: &HashMap<K, Vec<usize>>,
+        key: &K,
+        in_release: &dyn Fn(&Found) -> bool,
+    ) -> Vec<usize> {
+        index
+            .get(key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| in_release(&self.found[i]))
+            .collect()
+    }
+
     fn list(&self, hits: &[usize]) -> String {
         /// Names listed in one message; the rest are counted.
         const SHOWN: usize = 10;
