@@ -571,3 +571,42 @@ fn leftover_temp_files_of_dead_writers_are_reported_with_their_size() {
         );
     }
 }
+
+/// The audit counts what its walk left out: the table's `skipped:` line
+/// and `walk_skipped` in the JSON summary.
+#[test]
+fn the_audit_counts_what_the_walk_left_out() {
+    let a = album();
+    let out = isrckit()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    let w = &doc["summary"]["walk_skipped"];
+    assert_eq!(
+        (w["temp_files"].as_u64(), w["system_files"].as_u64()),
+        (Some(1), Some(1)),
+        "{w}"
+    );
+    assert_eq!(w["vcs_folders"], 1, "{w}");
+    let out = isrckit()
+        .args(["audit", "--no-progress", "--year", "2026"])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "skipped: 1 isrckit temp files, 1 macOS system files, 1 version-control folders"
+        ),
+        "{text}"
+    );
+}

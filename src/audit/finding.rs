@@ -287,6 +287,10 @@ pub struct Summary {
     pub warnings: u64,
     /// See `errors`.
     pub infos: u64,
+    /// What the walk left out before reading (isrckit temp files, macOS
+    /// AppleDouble and .DS_Store files, version-control folders, files the
+    /// globs dropped), by reason.
+    pub walk_skipped: crate::walk::Skipped,
 }
 
 impl Summary {

@@ -159,6 +159,7 @@ pub fn run(
         }
     }
     let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
+    summary.walk_skipped = walked.skipped;
     sink.finish(&records, &findings, &summary)?;
     Ok(Outcome {
         summary,

@@ -122,20 +122,27 @@ pub fn write(
         barcodes,
         if barcodes == 1 { "" } else { "s" },
     )?;
+    if let Some(line) = skipped_line(skipped) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// `skipped: 2 not audio, 1 isrckit temp files, …`: what a walk left out,
+/// by reason; `None` when it left out nothing.
+pub(crate) fn skipped_line(skipped: &crate::walk::Skipped) -> Option<String> {
     let parts: Vec<String> = [
         (skipped.not_audio, "not audio"),
         (skipped.temp_files, "isrckit temp files"),
         (skipped.system_files, "macOS system files"),
         (skipped.vcs_folders, "version-control folders"),
+        (skipped.filtered, "left out by --include/--exclude"),
     ]
     .iter()
     .filter(|(n, _)| *n > 0)
     .map(|(n, what)| format!("{n} {what}"))
     .collect();
-    if !parts.is_empty() {
-        writeln!(out, "skipped: {}", parts.join(", "))?;
-    }
-    Ok(())
+    (!parts.is_empty()).then(|| format!("skipped: {}", parts.join(", ")))
 }
 
 #[cfg(test)]

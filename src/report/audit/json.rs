@@ -20,10 +20,12 @@
 //!   "path", "message", "related", "code", "location"}`, `rule` being the
 //!   stable kebab-case id and `severity` one of `error`, `warning`, `info`.
 //! - `summary`: `{"files", "audio", "skipped", "lfs_pointers",
-//!   "unreadable", "errors", "warnings", "infos"}`.
+//!   "unreadable", "errors", "warnings", "infos", "walk_skipped"}`,
+//!   `walk_skipped` being `{"not_audio", "temp_files", "system_files",
+//!   "vcs_folders", "filtered"}` (what the walk left out before reading).
 //!
-//! Every key is always present (`null` or `[]` when empty). Paths are text;
-//! bytes that are not UTF-8 become U+FFFD.
+//! Every key is always present (`null` or `[]` when empty). Paths are text,
+//! exact: a path that is not UTF-8 has its odd bytes written `\xNN`.
 
 use crate::audit::{FileRenderer, Finding, Record, Sink, Summary};
 use crate::model::FileReport;
@@ -149,7 +151,9 @@ mod tests {
         assert_eq!(
             doc["summary"],
             json!({"files": 3, "audio": 3, "skipped": 0, "lfs_pointers": 0,
-                   "unreadable": 0, "errors": 2, "warnings": 1, "infos": 1})
+                   "unreadable": 0, "errors": 2, "warnings": 1, "infos": 1,
+                   "walk_skipped": {"not_audio": 0, "temp_files": 0, "vcs_folders": 0,
+                                    "system_files": 0, "filtered": 0}})
         );
     }
 

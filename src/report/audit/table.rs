@@ -125,6 +125,9 @@ impl<W: Write> Sink for TableSink<W> {
             writeln!(self.out, "no findings")?;
         }
         writeln!(self.out, "{}", summary_line(summary))?;
+        if let Some(line) = crate::report::table::skipped_line(&summary.walk_skipped) {
+            writeln!(self.out, "{line}")?;
+        }
         self.out.flush()
     }
 }
