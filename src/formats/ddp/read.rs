@@ -492,12 +492,18 @@ fn read_cdtext(dir: &Path, name: &str, img: &mut Image) -> Result<(), FormatErro
                 break;
             }
             let mut s = text(&raw);
-            let mut note = (b > 0).then(|| format!("CD-TEXT block {b}"));
+            let mut note = Some(format!(
+                "{name} pack {} (type 0x8E, block {b})",
+                (offset - start) / PACK + 1
+            ));
             if s == "\t" {
                 // A TAB stands for the previous track's text.
                 if let Some(p) = &prev {
                     s = p.clone();
-                    note = Some("stored as a TAB: the same as the track before".to_string());
+                    note = Some(format!(
+                        "{name} pack {} (type 0x8E, block {b}): stored as a TAB, the same as the track before",
+                        (offset - start) / PACK + 1
+                    ));
                 }
             }
             if !no_code(&s) {

@@ -131,7 +131,14 @@ fn the_pack_crc_is_crc16_ccitt_inverted() {
 }
 
 /// A site as the tests compare it: tag, field, file, raw, offset, track.
-type Row<'a> = (TagFormat, &'a str, Option<&'a str>, &'a str, u64, Option<u32>);
+type Row<'a> = (
+    TagFormat,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    u64,
+    Option<u32>,
+);
 
 #[test]
 fn a_clean_image_lists_every_site() {
