@@ -369,3 +369,81 @@ fn a_short_ddpid_is_damage_not_a_panic() {
         assert_eq!(r.status, FileStatus::Damaged, "{n}");
     }
 }
+
+#[test]
+fn a_map_name_with_a_folder_part_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    clean(dir.path());
+    let mut m = map(false);
+    m.extend(packet("S0", "CDTEXT", "", "", "", "../DDPID"));
+    write(dir.path(), &[("DDPMS", m)]);
+    let r = crate::read_file(dir.path().join("DDPID"));
+    let e = r.error.as_deref().unwrap_or("");
+    assert!(
+        e.contains(
+            "DDPMS packet 3 @256 names \"../DDPID\", which is not a file name in the image's folder"
+        ),
+        "{e}"
+    );
+    assert!(!r.codes.iter().any(|s| s.location.tag == TagFormat::CdText));
+}
+
+#[test]
+fn a_tab_repeats_the_track_before() {
+    let dir = tempfile::tempdir().expect("tmp");
+    clean(dir.path());
+    write(
+        dir.path(),
+        &[("CDTEXT.BIN", isrc_packs(&["", "GBAYE6800011", "\t"]))],
+    );
+    let r = crate::read_file(dir.path().join("DDPID"));
+    let ct: Vec<_> = r
+        .codes
+        .iter()
+        .filter(|s| s.location.tag == TagFormat::CdText)
+        .collect();
+    assert_eq!(ct.len(), 2, "{ct:?}");
+    assert_eq!(
+        (
+            ct[0].raw.as_str(),
+            ct[0].location.track,
+            ct[0].location.offset
+        ),
+        ("GBAYE6800011", Some(1), 5)
+    );
+    assert_eq!(
+        (
+            ct[1].raw.as_str(),
+            ct[1].location.track,
+            ct[1].location.offset
+        ),
+        ("GBAYE6800011", Some(2), 24)
+    );
+    assert!(
+        ct[1]
+            .notes
+            .iter()
+            .any(|n| n.ends_with("stored as a TAB, the same as the track before"))
+    );
+    // Track 2's ISRC in PQ differs from the TAB's: noted.
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("track 02's ISRC differs")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn a_lying_name_size_is_damage() {
+    let dir = tempfile::tempdir().expect("tmp");
+    clean(dir.path());
+    let mut m = map(false);
+    m[71..74].copy_from_slice(b"099");
+    write(dir.path(), &[("DDPMS", m)]);
+    let r = crate::read_file(dir.path().join("DDPID"));
+    let e = r.error.as_deref().unwrap_or("");
+    assert!(e.contains("DDPMS packet 1 @0: the file name's size (bytes 71-73) \"099\" is not a number of at most 17"), "{e}");
+    assert_eq!(r.codes.len(), 4, "the PQ stream is still read");
+}
