@@ -447,3 +447,38 @@ fn a_lying_name_size_is_damage() {
     assert!(e.contains("DDPMS packet 1 @0: the file name's size (bytes 71-73) \"099\" is not a number of at most 17"), "{e}");
     assert_eq!(r.codes.len(), 4, "the PQ stream is still read");
 }
+
+/// The files beside the DDPID are not fuzzed by the `ddp` target (it has
+/// no folder): damage each file of a clean image here, byte by byte or by
+/// a cut, and read it from disk. No panic, and the DDPID's barcode, read
+/// first, is always kept.
+mod damaged_siblings {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_damage_reads_without_panic(
+            which in 0usize..3,
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+        ) {
+            let dir = tempfile::tempdir().expect("tmp");
+            clean(dir.path());
+            let name = ["DDPMS", "PQDESCR", "CDTEXT.BIN"][which];
+            let mut b = std::fs::read(dir.path().join(name)).expect("read");
+            for (i, v) in flips {
+                let i = i.index(b.len());
+                b[i] = v;
+            }
+            if let Some(c) = cut {
+                b.truncate(c.index(b.len()));
+            }
+            write(dir.path(), &[(name, b)]);
+            let r = crate::read_file(dir.path().join("DDPID"));
+            prop_assert_eq!(r.container, Some(Container::Ddp));
+            prop_assert_eq!(r.codes.first().map(|s| s.raw.as_str()), Some("0724384960650"));
+        }
+    }
+}
