@@ -161,14 +161,15 @@ fn read_image(path: Option<&Path>, src: &mut Source, img: &mut Image) -> Result<
             "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
         ));
     };
-    let map = read_map(&dir, img)?;
+    let mut dir = Folder::new(dir);
+    let map = read_map(&mut dir, img)?;
     if let Some(pq) = &map.pq {
-        read_pq(&dir, pq, img)?;
+        read_pq(&mut dir, pq, img)?;
     } else {
         img.damage("DDPMS names no PQ descriptor stream (a packet with SUB \"PQ DESCR\")".into());
     }
     if let Some(ct) = &map.cdtext {
-        read_cdtext(&dir, ct, img)?;
+        read_cdtext(&mut dir, ct, img)?;
     }
     Ok(())
 }
@@ -180,24 +181,57 @@ struct Map {
     cdtext: Option<String>,
 }
 
-/// Find a file of the image by name beside the DDPID: the name as given,
-/// else the one entry of the folder with that name in another case.
-fn find(dir: &Path, name: &str) -> Option<PathBuf> {
-    let exact = dir.join(name);
-    if exact.is_file() {
-        return Some(exact);
+/// The DDPID's folder, where the other files of the image are looked up.
+struct Folder {
+    dir: PathBuf,
+    /// The folder's entry names, listed once, on the first name not found
+    /// as given (at most [`MAX_DIR_ENTRIES`]).
+    names: Option<Vec<std::ffi::OsString>>,
+}
+
+impl Folder {
+    fn new(dir: PathBuf) -> Self {
+        Folder { dir, names: None }
     }
-    std::fs::read_dir(dir)
-        .ok()?
-        .take(MAX_DIR_ENTRIES)
-        .filter_map(Result::ok)
-        .find(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                && e.path().is_file()
-        })
-        .map(|e| e.path())
+
+    /// Find a file of the image by name: the name as given, else the one
+    /// entry of the folder with that name in another case.
+    fn find(&mut self, name: &str) -> Option<PathBuf> {
+        let exact = self.dir.join(name);
+        if exact.is_file() {
+            return Some(exact);
+        }
+        let dir = &self.dir;
+        let names = self.names.get_or_insert_with(|| {
+            std::fs::read_dir(dir)
+                .map(|rd| {
+                    rd.take(MAX_DIR_ENTRIES)
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        names
+            .iter()
+            .find(|n| n.to_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+    }
+
+    /// Open a file of the image; `Ok(None)` when it is not there.
+    fn open(&mut self, name: &str) -> Result<Option<(File, u64)>, FormatError> {
+        let Some(p) = self.find(name) else {
+            return Ok(None);
+        };
+        let file =
+            File::open(&p).map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")))?;
+        let len = file
+            .metadata()
+            .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?
+            .len();
+        Ok(Some((file, len)))
+    }
 }
 
 /// Whether a name from the map is a plain file name (no folder part).
@@ -205,22 +239,8 @@ fn plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
 }
 
-/// Open a file of the image; `Ok(None)` when it is not there.
-fn open(dir: &Path, name: &str) -> Result<Option<(File, u64)>, FormatError> {
-    let Some(p) = find(dir, name) else {
-        return Ok(None);
-    };
-    let file =
-        File::open(&p).map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")))?;
-    let len = file
-        .metadata()
-        .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?
-        .len();
-    Ok(Some((file, len)))
-}
-
-fn read_map(dir: &Path, img: &mut Image) -> Result<Map, FormatError> {
-    let Some((mut file, len)) = open(dir, "DDPMS")? else {
+fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
+    let Some((mut file, len)) = dir.open("DDPMS")? else {
         return Err(FormatError::damaged(
             "DDPMS (the map of the image) is not in the DDPID's folder",
         ));
@@ -315,7 +335,7 @@ fn read_map(dir: &Path, img: &mut Image) -> Result<Map, FormatError> {
             ));
             continue;
         }
-        if find(dir, &name).is_none() && !listed.contains(&name) {
+        if !listed.contains(&name) && dir.find(&name).is_none() {
             img.damage(format!(
                 "{what} names {name}, which is not in the DDPID's folder"
             ));
@@ -330,8 +350,8 @@ fn read_map(dir: &Path, img: &mut Image) -> Result<Map, FormatError> {
     Ok(map)
 }
 
-fn read_pq(dir: &Path, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = open(dir, name)? else {
+fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let Some((mut file, len)) = dir.open(name)? else {
         return Ok(()); // reported with the map packet that names it
     };
     let mut src = Source::new(&mut file, len);
@@ -431,14 +451,23 @@ struct Block {
     bytes: Vec<(u8, u64)>,
 }
 
-fn read_cdtext(dir: &Path, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = open(dir, name)? else {
+fn read_cdtext(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let Some((mut file, len)) = dir.open(name)? else {
         return Ok(());
     };
     let mut src = Source::new(&mut file, len);
-    // Some authoring tools store the packs after a 4-byte header (the
-    // READ TOC format 5 response); a file of whole packs has none.
-    let start = if len % PACK == 4 { 4 } else { 0 };
+    // Some tools store the packs after the 4-byte header of the READ TOC
+    // format 5 response: a big-endian length of what follows it (the
+    // packs and 2 reserved bytes), then 2 reserved bytes.
+    let start = if len % PACK == 4
+        && src
+            .header::<2>("CD-TEXT header", 0)
+            .is_ok_and(|h| u64::from(u16::from_be_bytes(h)) == len - 2)
+    {
+        4
+    } else {
+        0
+    };
     if (len - start) % PACK != 0 {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 18-byte CD-TEXT packs: the last {} bytes are not read",

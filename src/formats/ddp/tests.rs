@@ -482,3 +482,33 @@ mod damaged_siblings {
         }
     }
 }
+
+#[test]
+fn a_cdtext_file_with_a_read_toc_header_and_names_in_another_case() {
+    let dir = tempfile::tempdir().expect("tmp");
+    clean(dir.path());
+    let packs = isrc_packs(&["0724384960650", "GBAYE6800011", "GBAYE6800012"]);
+    let mut ct = ((packs.len() + 2) as u16).to_be_bytes().to_vec();
+    ct.extend([0, 0]);
+    ct.extend(packs);
+    std::fs::remove_file(dir.path().join("CDTEXT.BIN")).expect("rm");
+    std::fs::rename(dir.path().join("PQDESCR"), dir.path().join("pqdescr")).expect("mv");
+    write(dir.path(), &[("cdtext.bin", ct)]);
+    let r = crate::read_file(dir.path().join("DDPID"));
+    assert_eq!(r.status, FileStatus::Ok, "{:?}", r.error);
+    let ct: Vec<(&str, u64)> = r
+        .codes
+        .iter()
+        .filter(|s| s.location.tag == TagFormat::CdText)
+        .map(|s| (s.raw.as_str(), s.location.offset))
+        .collect();
+    assert_eq!(
+        ct,
+        [
+            ("0724384960650", 8),
+            ("GBAYE6800011", 4 + 18 + 4 + 2),
+            ("GBAYE6800012", 4 + 36 + 4 + 3)
+        ]
+    );
+    assert_eq!(r.codes.len(), 7);
+}
