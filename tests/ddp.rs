@@ -213,6 +213,10 @@ fn disagreeing_sites_are_each_listed_and_noted() {
     want.extend(pq_sites());
     want.extend(cdtext_sites("GBAYE6800099"));
     assert_eq!(sites(&f), want);
+    assert_eq!(
+        f["codes"][3]["notes"][0],
+        "DDPMS packet 3: track 03 index 01"
+    );
     let n = notes(&f);
     for note in [
         "track 02's ISRC differs between the image's sites: DDPMS GBAYE6800012, PQDESCR GBAYE6800012, CDTEXT.BIN GBAYE6800099",

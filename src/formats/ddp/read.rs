@@ -309,7 +309,12 @@ fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
                 &isrc,
                 loc,
                 "DDPMS".into(),
-                Some(format!("DDPMS packet {}", n + 1)),
+                Some(format!(
+                    "DDPMS packet {}: track {} index {}",
+                    n + 1,
+                    if trk.is_empty() { "--" } else { &trk },
+                    if idx.is_empty() { "--" } else { &idx }
+                )),
             );
         }
         if name.is_empty() {
