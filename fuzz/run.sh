@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-120}"
-for t in wav aiff flac mp3 mp4 any write manifest; do
+for t in wav aiff flac mp3 mp4 ddp any write manifest; do
   mkdir -p "fuzz/corpus/$t"
   if [ "$t" = any ]; then
     cp testdata/*/* "fuzz/corpus/$t/" 2>/dev/null || true
@@ -19,6 +19,11 @@ for t in wav aiff flac mp3 mp4 any write manifest; do
         { printf "\\$(printf %o $i)"; printf '%024d' $i; cat "$f"; } > "fuzz/corpus/$t/$c-$(basename "$f")"
       done
       i=$((i + 1))
+    done
+  elif [ "$t" = ddp ]; then
+    # The target reads a DDPID alone: each test image's DDPID seeds it.
+    for d in testdata/ddp/*/; do
+      cp "$d/DDPID" "fuzz/corpus/$t/$(basename "$d")-DDPID"
     done
   elif [ "$t" = manifest ]; then
     printf 'path;isrc;barcode\r\n"a;b.wav";US-RC1-76-07839;075678164125\r\n' > "fuzz/corpus/$t/csv"

@@ -42,6 +42,8 @@ pub enum Container {
     Mp3,
     /// ISO base media (M4A, MP4, M4B).
     Mp4,
+    /// A DDP image (CD master), read through its `DDPID` file.
+    Ddp,
 }
 
 impl Container {
@@ -53,6 +55,7 @@ impl Container {
             Container::Flac => "flac",
             Container::Mp3 => "mp3",
             Container::Mp4 => "mp4",
+            Container::Ddp => "ddp",
         }
     }
 }
@@ -92,6 +95,10 @@ pub enum TagFormat {
     Xid,
     /// MP4 `mdta` keyed metadata (ffmpeg's `use_metadata_tags`).
     Mdta,
+    /// A DDP image's own fields: `DDPID`, `DDPMS` map packets, PQ descriptors.
+    Ddp,
+    /// CD-TEXT packs (pack type 0x8E: the disc's UPC/EAN and tracks' ISRCs).
+    CdText,
 }
 
 impl TagFormat {
@@ -110,6 +117,8 @@ impl TagFormat {
             TagFormat::Ilst => "ilst",
             TagFormat::Xid => "xid",
             TagFormat::Mdta => "mdta",
+            TagFormat::Ddp => "ddp",
+            TagFormat::CdText => "cd-text",
         }
     }
 }
@@ -163,6 +172,8 @@ impl Location {
             TagFormat::Ilst => "ilst",
             TagFormat::Xid => "xid",
             TagFormat::Mdta => "mdta",
+            TagFormat::Ddp => "DDP",
+            TagFormat::CdText => "CD-TEXT",
         };
         if let Some(chunk) = self
             .chunk

@@ -55,7 +55,7 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
             return (report, 0);
         }
     };
-    let n = read_into(&mut report, &mut file, len);
+    let n = read_into(&mut report, &mut file, len, true);
     if report.error.is_some() && is_dir(&file) {
         return (folder(report), n);
     }
@@ -67,7 +67,7 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
 pub fn read_bytes(path: impl AsRef<Path>, bytes: &[u8]) -> FileReport {
     let mut report = empty_report(path.as_ref());
     let mut slice = bytes;
-    read_into(&mut report, &mut slice, bytes.len() as u64);
+    read_into(&mut report, &mut slice, bytes.len() as u64, false);
     report
 }
 
@@ -89,12 +89,13 @@ fn empty_report(path: &Path) -> FileReport {
 /// pending patch laid over it this way, before writing the patch).
 pub(crate) fn read_reader(path: &Path, reader: &mut dyn ReadAt, len: u64) -> FileReport {
     let mut report = empty_report(path);
-    read_into(&mut report, reader, len);
+    read_into(&mut report, reader, len, true);
     report
 }
 
-/// Detect, read, fill the report; returns the bytes read.
-fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 {
+/// Detect, read, fill the report; returns the bytes read. `on_disk`: the
+/// bytes are the file at `report.path` (a DDP reader opens its siblings).
+fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64, on_disk: bool) -> u64 {
     let mut src = Source::new(reader, len);
     let format = match formats::detect(&mut src) {
         Ok(f) => f,
@@ -116,7 +117,10 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64) -> u64 
             container.name().to_uppercase()
         ));
     }
-    let result = format.read(&mut src, &mut c);
+    let ctx = formats::ReadContext {
+        path: on_disk.then_some(report.path.as_path()),
+    };
+    let result = format.read_in(&ctx, &mut src, &mut c);
     if let Err(e) = result {
         c.errors.push(e.to_string());
     }

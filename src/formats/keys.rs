@@ -94,6 +94,12 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec { tag: T::Mdta,  key: "BARCODE",                       kind: Barcode, role: Alias },
     KeySpec { tag: T::Mdta,  key: "UPC",                           kind: Barcode, role: Alias },
     KeySpec { tag: T::Mdta,  key: "EAN",                           kind: Barcode, role: Alias },
+    KeySpec { tag: T::Ddp,   key: "DDPID UPC/EAN",                 kind: Barcode, role: Standard },
+    KeySpec { tag: T::Ddp,   key: "DDPMS ISRC",                    kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Ddp,   key: "PQ ISRC",                       kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Ddp,   key: "PQ UPC/EAN",                    kind: Barcode, role: Standard },
+    KeySpec { tag: T::CdText, key: "ISRC",                         kind: Isrc,    role: Standard },
+    KeySpec { tag: T::CdText, key: "UPC/EAN",                      kind: Barcode, role: Standard },
 ];
 
 impl KeySpec {

@@ -13,6 +13,7 @@ pub(crate) mod riff;
 pub(crate) mod xml;
 
 pub(crate) mod aiff;
+pub(crate) mod ddp;
 pub(crate) mod flac;
 pub(crate) mod mp3;
 pub(crate) mod mp4;
@@ -78,6 +79,19 @@ pub(crate) trait Format: Sync {
     /// pushing into `c` as it goes so that damage keeps what came before.
     fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError>;
 
+    /// [`Format::read`] with what is known about where the bytes came from:
+    /// a container spread over several files (a DDP image) opens its
+    /// siblings through `ctx.path`. Others need only the bytes.
+    fn read_in(
+        &self,
+        ctx: &ReadContext<'_>,
+        src: &mut Source,
+        c: &mut Collector,
+    ) -> Result<(), FormatError> {
+        let _ = ctx;
+        self.read(src, c)
+    }
+
     /// Plan the write of `codes`: update every existing site, add the
     /// standard one where missing (and the `targets` asked for), copy
     /// everything else; `None` when the file already holds the codes.
@@ -92,6 +106,13 @@ pub(crate) trait Format: Sync {
     /// top-level atoms other than the tags), in order: the writer compares
     /// their names and sizes, then their content byte for byte.
     fn structure(&self, src: &mut Source) -> Result<Vec<Part>, FormatError>;
+}
+
+/// Where the bytes a reader gets came from.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ReadContext<'a> {
+    /// The file on disk, when the bytes are a file's (not bytes in memory).
+    pub path: Option<&'a std::path::Path>,
 }
 
 /// One part of a file that a code write must keep.
@@ -109,8 +130,14 @@ pub(crate) struct Part {
 
 /// Every container isrckit reads, in the order detection tries them
 /// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag).
-pub(crate) static FORMATS: &[&dyn Format] =
-    &[&wav::Wav, &aiff::Aiff, &flac::Flac, &mp4::Mp4, &mp3::Mp3];
+pub(crate) static FORMATS: &[&dyn Format] = &[
+    &wav::Wav,
+    &aiff::Aiff,
+    &flac::Flac,
+    &mp4::Mp4,
+    &mp3::Mp3,
+    &ddp::Ddp,
+];
 
 /// Whether a site's note says which common readers will not show it (a
 /// container's reader phrases such notes "not shown by …" or "shown only

@@ -1,0 +1,69 @@
+//! DDP images (Disc Description Protocol, 2.00 and 1.01): the folder a CD
+//! master goes to the plant in. The image is read through its `DDPID`
+//! file, which detection recognises by its level (`DDP 2.00`); the reader
+//! then opens the map (`DDPMS`) and the streams it names (the PQ
+//! descriptors, CD-TEXT) beside it, never the audio stream. The layout as
+//! read, and where it was learnt, is in `docs/ddp.md`. Read only: writing
+//! a DDP image is not supported yet.
+mod read;
+
+use super::{Collector, Format, FormatError, Part, ReadContext};
+use crate::model::{Container, TagFormat};
+use crate::plan::{Codes, Plan, PlanError, Targets};
+use crate::source::Source;
+
+/// The Ddp container.
+pub(crate) struct Ddp;
+
+impl Format for Ddp {
+    fn container(&self) -> Container {
+        Container::Ddp
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn detect(&self, head: &[u8], _src: &mut Source) -> bool {
+        read::level(head).is_some()
+    }
+
+    fn default_tag(&self) -> TagFormat {
+        TagFormat::Ddp
+    }
+
+    fn standard_tags(&self) -> &'static [TagFormat] {
+        &[TagFormat::Ddp, TagFormat::CdText]
+    }
+
+    fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
+        read::read(None, src, c)
+    }
+
+    fn read_in(
+        &self,
+        ctx: &ReadContext<'_>,
+        src: &mut Source,
+        c: &mut Collector,
+    ) -> Result<(), FormatError> {
+        read::read(ctx.path, src, c)
+    }
+
+    fn plan(
+        &self,
+        _src: &mut Source,
+        _codes: &Codes,
+        _targets: &Targets,
+    ) -> Result<Option<Plan>, PlanError> {
+        Err(PlanError::Unsupported(
+            "DDP images are not written yet: isrckit reads them (issue 11)".into(),
+        ))
+    }
+
+    fn structure(&self, _src: &mut Source) -> Result<Vec<Part>, FormatError> {
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests;
