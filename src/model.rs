@@ -42,6 +42,9 @@ pub enum Container {
     Mp3,
     /// ISO base media (M4A, MP4, M4B).
     Mp4,
+    /// A CD master's text: a CUE sheet or a cdrdao TOC file (no audio; the
+    /// disc's catalog number and each track's ISRC).
+    Cue,
 }
 
 impl Container {
@@ -53,6 +56,7 @@ impl Container {
             Container::Flac => "flac",
             Container::Mp3 => "mp3",
             Container::Mp4 => "mp4",
+            Container::Cue => "cue",
         }
     }
 }
@@ -92,6 +96,11 @@ pub enum TagFormat {
     Xid,
     /// MP4 `mdta` keyed metadata (ffmpeg's `use_metadata_tags`).
     Mdta,
+    /// CUE sheet commands (`CATALOG`, a track's `ISRC`, CD-TEXT `UPC_EAN`).
+    Cue,
+    /// cdrdao TOC file statements (`CATALOG`, a track's `ISRC`, and the
+    /// `ISRC` / `UPC_EAN` items of its `CD_TEXT` blocks).
+    Toc,
 }
 
 impl TagFormat {
@@ -110,6 +119,8 @@ impl TagFormat {
             TagFormat::Ilst => "ilst",
             TagFormat::Xid => "xid",
             TagFormat::Mdta => "mdta",
+            TagFormat::Cue => "cue",
+            TagFormat::Toc => "toc",
         }
     }
 }
@@ -138,7 +149,8 @@ pub struct Location {
     pub encoding: Option<Cow<'static, str>>,
     /// Byte offset in the file of the frame / field / atom / chunk holding the code.
     pub offset: u64,
-    /// The track number, for per-track codes (FLAC CUESHEET, CUE, DDP).
+    /// The track number, for per-track codes (FLAC CUESHEET, CUE sheet,
+    /// cdrdao TOC, DDP).
     pub track: Option<u32>,
     /// Whether this is a standard place for this kind of code in this
     /// container (the README's table, `keys.rs`). Non-standard places are still codes,
@@ -163,6 +175,8 @@ impl Location {
             TagFormat::Ilst => "ilst",
             TagFormat::Xid => "xid",
             TagFormat::Mdta => "mdta",
+            TagFormat::Cue => "CUE",
+            TagFormat::Toc => "TOC",
         };
         if let Some(chunk) = self
             .chunk

@@ -94,6 +94,13 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec { tag: T::Mdta,  key: "BARCODE",                       kind: Barcode, role: Alias },
     KeySpec { tag: T::Mdta,  key: "UPC",                           kind: Barcode, role: Alias },
     KeySpec { tag: T::Mdta,  key: "EAN",                           kind: Barcode, role: Alias },
+    KeySpec { tag: T::Cue,   key: "CATALOG",                       kind: Barcode, role: Standard },
+    KeySpec { tag: T::Cue,   key: "ISRC",                          kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Cue,   key: "UPC_EAN",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Toc,   key: "CATALOG",                       kind: Barcode, role: Standard },
+    KeySpec { tag: T::Toc,   key: "ISRC",                          kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Toc,   key: "CD_TEXT/UPC_EAN",               kind: Barcode, role: Alias },
+    KeySpec { tag: T::Toc,   key: "CD_TEXT/ISRC",                  kind: Isrc,    role: Alias },
 ];
 
 impl KeySpec {

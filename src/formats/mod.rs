@@ -13,6 +13,7 @@ pub(crate) mod riff;
 pub(crate) mod xml;
 
 pub(crate) mod aiff;
+pub(crate) mod cue;
 pub(crate) mod flac;
 pub(crate) mod mp3;
 pub(crate) mod mp4;
@@ -108,9 +109,16 @@ pub(crate) struct Part {
 }
 
 /// Every container isrckit reads, in the order detection tries them
-/// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag).
-pub(crate) static FORMATS: &[&dyn Format] =
-    &[&wav::Wav, &aiff::Aiff, &flac::Flac, &mp4::Mp4, &mp3::Mp3];
+/// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag; CUE sheets
+/// and TOC files, which are text, after every audio container).
+pub(crate) static FORMATS: &[&dyn Format] = &[
+    &wav::Wav,
+    &aiff::Aiff,
+    &flac::Flac,
+    &mp4::Mp4,
+    &mp3::Mp3,
+    &cue::Cue,
+];
 
 /// Whether a site's note says which common readers will not show it (a
 /// container's reader phrases such notes "not shown by …" or "shown only
@@ -392,7 +400,7 @@ pub(crate) fn detect(src: &mut Source) -> Result<&'static dyn Format, NotAudio> 
     Err(not_audio(
         FileStatus::NotAudio,
         format!(
-            "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3 or MP4)"
+            "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3, MP4, a CUE sheet or a cdrdao TOC file)"
         ),
     ))
 }
