@@ -89,6 +89,12 @@ pub(crate) trait Format: Sync {
         targets: &Targets,
     ) -> Result<Option<Plan>, PlanError>;
 
+    /// Whether `set` and `embed` write this container (a container read
+    /// before its writer exists says no; its `plan` refuses).
+    fn writes(&self) -> bool {
+        true
+    }
+
     /// The parts a code write must leave as they were (chunks, blocks or
     /// top-level atoms other than the tags), in order: the writer compares
     /// their names and sizes, then their content byte for byte.
@@ -125,6 +131,19 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
 /// by …"): `set` and `embed` repeat these for the sites they write.
 pub(crate) fn is_readers_note(note: &str) -> bool {
     note.starts_with("not shown by ") || note.starts_with("shown only by ")
+}
+
+/// How a reader's note about a track that lacks its ISRC starts (a CUE
+/// sheet or TOC file, where each track carries its own): the audit judges
+/// such a file track by track, an `isrc-missing` finding for each.
+pub(crate) const MISSING_ISRC: &str = "missing ISRC: ";
+
+/// Whether a container's files are written by `set` and `embed` (CUE
+/// sheets and TOC files are read only, for now): walks that gather files
+/// to write pass over the others, and a file named to be written is
+/// refused by its container's [`Format::plan`].
+pub(crate) fn written(container: Container) -> bool {
+    format(container).writes()
 }
 
 /// Whether `head` holds `magic` at `at`.

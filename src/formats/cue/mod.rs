@@ -81,6 +81,10 @@ impl Format for Cue {
         }
     }
 
+    fn writes(&self) -> bool {
+        false
+    }
+
     fn plan(
         &self,
         _src: &mut Source,

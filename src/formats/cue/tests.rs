@@ -187,14 +187,16 @@ fn tracks_without_an_isrc_are_noted() {
     assert_eq!(r.status, FileStatus::Ok);
     assert_eq!(
         r.notes,
-        ["TRACK 02 has no ISRC line, while other tracks have one"]
+        ["missing ISRC: TRACK 02 has no ISRC line, while other tracks have one"]
     );
     let none = b"FILE \"a.wav\" WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 AUDIO\nINDEX 01 00:10:00\n";
     let r = read("b.cue", none);
     assert!(r.codes.is_empty());
     assert_eq!(
         r.notes,
-        ["no track has an ISRC line (2 tracks): the disc would be burned without ISRCs"]
+        [
+            "missing ISRC: no track has an ISRC line (2 tracks): the disc would be burned without ISRCs"
+        ]
     );
 }
 
@@ -457,7 +459,7 @@ fn toc_every_site_with_its_track_and_offset() {
     assert_eq!(r.codes[3].location.chunk.as_deref(), Some("TRACK 01"));
     assert_eq!(
         r.notes,
-        ["TRACK 02 has no ISRC line, while other tracks have one"]
+        ["missing ISRC: TRACK 02 has no ISRC line, while other tracks have one"]
     );
 }
 
@@ -515,4 +517,6 @@ fn writing_is_refused_and_nothing_is_a_part() {
     }
     assert_eq!(Cue.structure(&mut src).expect("structure"), vec![]);
     assert_eq!(Cue.extensions(), ["cue", "toc"]);
+    assert!(!Cue.writes() && !crate::formats::written(Container::Cue));
+    assert!(crate::formats::written(Container::Flac));
 }

@@ -164,6 +164,13 @@ impl Remarks {
             c.note(format!("… and {} more {what}", self.more));
         }
     }
+
+    /// As [`Remarks::finish`], the note starting with `prefix`.
+    pub(super) fn finish_with(self, c: &mut Collector, prefix: &str, what: &str) {
+        if self.more > 0 {
+            c.note(format!("{prefix}… and {} more {what}", self.more));
+        }
+    }
 }
 
 /// Where a site is: at disc level (no chunk, no track) or in a track
@@ -220,15 +227,19 @@ pub(super) fn mcn(raw: &str) -> Mcn {
 
 /// Notes on tracks without an ISRC: one line when none has one, else one
 /// per track that lacks it (ten at most, then a count). `tracks` holds
-/// each track's number and whether it has an ISRC.
+/// each track's number and whether it has an ISRC. Each note starts with
+/// [`MISSING_ISRC`], by which the audit judges a sheet track by track.
+///
+/// [`MISSING_ISRC`]: crate::formats::MISSING_ISRC
 pub(super) fn tracks_without_isrc(c: &mut Collector, tracks: &[(u32, bool)], keyword: &str) {
+    use crate::formats::MISSING_ISRC;
     let missing: Vec<u32> = tracks.iter().filter(|t| !t.1).map(|t| t.0).collect();
     if missing.is_empty() {
         return;
     }
     if missing.len() == tracks.len() {
         c.note(format!(
-            "no track has an {keyword} line ({} track{}): the disc would be burned without ISRCs",
+            "{MISSING_ISRC}no track has an {keyword} line ({} track{}): the disc would be burned without ISRCs",
             tracks.len(),
             if tracks.len() == 1 { "" } else { "s" }
         ));
@@ -237,8 +248,12 @@ pub(super) fn tracks_without_isrc(c: &mut Collector, tracks: &[(u32, bool)], key
     let mut remarks = Remarks::new();
     for n in missing {
         remarks.note(c, || {
-            format!("TRACK {n:02} has no {keyword} line, while other tracks have one")
+            format!("{MISSING_ISRC}TRACK {n:02} has no {keyword} line, while other tracks have one")
         });
     }
-    remarks.finish(c, "tracks without an ISRC");
+    remarks.finish_with(
+        c,
+        MISSING_ISRC,
+        &format!("tracks without an {keyword} line"),
+    );
 }
