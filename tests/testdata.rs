@@ -404,3 +404,71 @@ fn cue_sheets_beside_masters_set_embed_and_audit() {
     // The WAVs have no ISRC: the file-level rule still speaks for them.
     assert!(of("01.wav").iter().any(|(r, _)| r == "isrc-missing"));
 }
+
+/// A CUE sheet in one of two format folders of a release (FLAC/ with its
+/// sheet, WAV/ without) leaves them one release: the sheet's disc title
+/// names no recording, so it does not make FLAC/ look like a release with
+/// a recording WAV/ lacks (a false `barcode-subset` on WAV/ before). The
+/// sheet's barcode still counts: a different CATALOG is inconsistent.
+#[test]
+fn a_cue_sheet_is_no_recording_of_its_release() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (wav, flac) = (dir.path().join("WAV"), dir.path().join("FLAC"));
+    std::fs::create_dir_all(&wav).expect("mkdir");
+    std::fs::create_dir_all(&flac).expect("mkdir");
+    // GBAYE2400301 and 0886443927087, written by metaflac.
+    std::fs::copy(
+        testdata().join("flac/metaflac_isrc_barcode.flac"),
+        flac.join("01.flac"),
+    )
+    .expect("copy");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), wav.join("01.wav")).expect("copy");
+    let out = assert_cmd::Command::cargo_bin("isrckit")
+        .expect("binary")
+        .args([
+            "set",
+            "--isrc",
+            "GBAYE2400301",
+            "--barcode",
+            "0886443927087",
+        ])
+        .arg(wav.join("01.wav"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let sheet = |catalog: &str| {
+        format!(
+            "CATALOG {catalog}\nTITLE \"Album\"\nFILE \"01.flac\" WAVE\n  TRACK 01 AUDIO\n    ISRC GBAYE2400301\n    INDEX 01 00:00:00\n"
+        )
+    };
+    let rules = || -> Vec<(String, String)> {
+        let out = assert_cmd::Command::cargo_bin("isrckit")
+            .expect("binary")
+            .args(["audit", "--format", "json", "--no-config", "--year", "2026"])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let p = f["path"].as_str().unwrap_or_default();
+                let name = p.rsplit('/').next().unwrap_or_default();
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    name.to_string(),
+                )
+            })
+            .collect()
+    };
+    std::fs::write(flac.join("album.cue"), sheet("0886443927087")).expect("write");
+    assert_eq!(rules(), []);
+    std::fs::write(flac.join("album.cue"), sheet("4006381333931")).expect("write");
+    let found = rules();
+    assert!(
+        found.contains(&("barcode-inconsistent".to_string(), "album.cue".to_string())),
+        "{found:?}"
+    );
+}

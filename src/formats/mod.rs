@@ -95,6 +95,13 @@ pub(crate) trait Format: Sync {
         true
     }
 
+    /// Whether a file of this container is a recording (audio): a CUE
+    /// sheet names a disc's tracks instead, so its (disc) title does not
+    /// tell recordings apart.
+    fn holds_recording(&self) -> bool {
+        true
+    }
+
     /// The parts a code write must leave as they were (chunks, blocks or
     /// top-level atoms other than the tags), in order: the writer compares
     /// their names and sizes, then their content byte for byte.
@@ -144,6 +151,13 @@ pub(crate) const MISSING_ISRC: &str = "missing ISRC: ";
 /// refused by its container's [`Format::plan`].
 pub(crate) fn written(container: Container) -> bool {
     format(container).writes()
+}
+
+/// Whether a container's files are recordings (see
+/// [`Format::holds_recording`]): the audit tells recordings apart by the
+/// titles of these only.
+pub(crate) fn holds_recording(container: Container) -> bool {
+    format(container).holds_recording()
 }
 
 /// Whether `head` holds `magic` at `at`.

@@ -85,6 +85,10 @@ impl Format for Cue {
         false
     }
 
+    fn holds_recording(&self) -> bool {
+        false
+    }
+
     fn plan(
         &self,
         _src: &mut Source,

@@ -518,5 +518,6 @@ fn writing_is_refused_and_nothing_is_a_part() {
     assert_eq!(Cue.structure(&mut src).expect("structure"), vec![]);
     assert_eq!(Cue.extensions(), ["cue", "toc"]);
     assert!(!Cue.writes() && !crate::formats::written(Container::Cue));
+    assert!(!crate::formats::holds_recording(Container::Cue));
     assert!(crate::formats::written(Container::Flac));
 }
