@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-120}"
-for t in wav aiff flac mp3 mp4 ddp any write manifest; do
+for t in wav aiff flac mp3 mp4 ddp cue any write manifest; do
   mkdir -p "fuzz/corpus/$t"
   if [ "$t" = any ]; then
     cp testdata/*/* "fuzz/corpus/$t/" 2>/dev/null || true

@@ -44,6 +44,9 @@ pub enum Container {
     Mp4,
     /// A DDP image (CD master), read through its `DDPID` file.
     Ddp,
+    /// A CD master's text: a CUE sheet or a cdrdao TOC file (no audio; the
+    /// disc's catalog number and each track's ISRC).
+    Cue,
 }
 
 impl Container {
@@ -56,6 +59,7 @@ impl Container {
             Container::Mp3 => "mp3",
             Container::Mp4 => "mp4",
             Container::Ddp => "ddp",
+            Container::Cue => "cue",
         }
     }
 }
@@ -99,6 +103,11 @@ pub enum TagFormat {
     Ddp,
     /// CD-TEXT packs (pack type 0x8E: the disc's UPC/EAN and tracks' ISRCs).
     CdText,
+    /// CUE sheet commands (`CATALOG`, a track's `ISRC`, CD-TEXT `UPC_EAN`).
+    Cue,
+    /// cdrdao TOC file statements (`CATALOG`, a track's `ISRC`, and the
+    /// `ISRC` / `UPC_EAN` items of its `CD_TEXT` blocks).
+    Toc,
 }
 
 impl TagFormat {
@@ -119,6 +128,8 @@ impl TagFormat {
             TagFormat::Mdta => "mdta",
             TagFormat::Ddp => "ddp",
             TagFormat::CdText => "cd-text",
+            TagFormat::Cue => "cue",
+            TagFormat::Toc => "toc",
         }
     }
 }
@@ -147,7 +158,8 @@ pub struct Location {
     pub encoding: Option<Cow<'static, str>>,
     /// Byte offset in the file of the frame / field / atom / chunk holding the code.
     pub offset: u64,
-    /// The track number, for per-track codes (FLAC CUESHEET, CUE, DDP).
+    /// The track number, for per-track codes (FLAC CUESHEET, CUE sheet,
+    /// cdrdao TOC, DDP).
     pub track: Option<u32>,
     /// Whether this is a standard place for this kind of code in this
     /// container (the README's table, `keys.rs`). Non-standard places are still codes,
@@ -174,6 +186,8 @@ impl Location {
             TagFormat::Mdta => "mdta",
             TagFormat::Ddp => "DDP",
             TagFormat::CdText => "CD-TEXT",
+            TagFormat::Cue => "CUE",
+            TagFormat::Toc => "TOC",
         };
         if let Some(chunk) = self
             .chunk

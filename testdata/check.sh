@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Checks the test corpus against EXPECTED.tsv with independent readers:
 #   exiftool -a -G1 -s -u, mutagen (mutagen_sites.py), ffprobe -show_format
-#   -show_streams, and ffmpeg -v error -i F -f null - (does the audio decode?).
+#   -show_streams, and ffmpeg -v error -i F -f null - (does the audio decode?);
+#   for CUE sheets and TOC files (cue/), which none of those reads, cuetools'
+#   parser (cueconvert -o cue prints what it read) and cdrdao show-toc.
 #
 #   bash testdata/check.sh        # -v to print which reader saw each row
 #
 # Exits 0 when everything matches, 1 on any mismatch, 2 when a tool is missing.
 # What is checked:
-#  1. every file under wav/ aiff/ flac/ mp3/ mp4/ damaged/ has rows in
+#  1. every file under wav/ aiff/ flac/ mp3/ mp4/ cue/ damaged/ has rows in
 #     EXPECTED.tsv and every file named there exists; the folder is < 1.5 MB.
 #  2. for each code row, every reader that can see that location (rules in
 #     can_see() below) shows the raw value; mutagen must also agree on tag,
@@ -19,19 +21,27 @@
 # A bext Description entry (the FADGI convention) is a code site only for
 # isrckit: exiftool and ffprobe show the Description text, which holds the
 # raw value, and no reader names it an ISRC.
-#  4. every file outside damaged/ decodes with ffmpeg without an error.
+# CUE and TOC rows (tags cue, toc) are exempt from exiftool, mutagen and
+# ffprobe, which do not read sheets; instead cueconvert must show each row's
+# value under the same keyword (CATALOG, UPC_EAN, ISRC; a TOC's CD_TEXT/X as
+# X) in the same track (the location column, TRACK nn, or the disc), and
+# cdrdao show-toc must show each CATALOG and track ISRC of a file it reads
+# (every file but those in CDRDAO_REFUSES below; check.sh makes the audio
+# files they name, as silence, in a temporary folder). Completeness:
+# every CATALOG, UPC_EAN and ISRC either shows is a row.
+#  4. every file outside damaged/ and cue/ decodes with ffmpeg without an error.
 set -euo pipefail
 cd "$(dirname "$0")"
-for tool in exiftool ffprobe ffmpeg /usr/bin/python3 timeout; do
+for tool in exiftool ffprobe ffmpeg /usr/bin/python3 timeout cueconvert cdrdao; do
     command -v "$tool" >/dev/null || { echo "check.sh: missing $tool" >&2; exit 2; }
 done
 /usr/bin/python3 -c 'import mutagen' 2>/dev/null || { echo "check.sh: /usr/bin/python3 has no mutagen (apt-get install python3-mutagen)" >&2; exit 2; }
 
 exec /usr/bin/python3 - "$@" <<'PY'
-import csv, os, re, subprocess, sys
+import csv, os, re, shutil, subprocess, sys, tempfile
 
 VERBOSE = "-v" in sys.argv[1:]
-DIRS = ["wav", "aiff", "flac", "mp3", "mp4", "damaged"]
+DIRS = ["wav", "aiff", "flac", "mp3", "mp4", "cue", "damaged"]
 errors = []
 
 
@@ -85,6 +95,90 @@ for line in out.splitlines():
     parts = line.split("\t")
     if len(parts) == 7 and parts[0] in mut:
         mut[parts[0]].append(parts)
+
+
+# ---------------------------------------------------------------- sheets
+SHEET_TAGS = ("cue", "toc")
+SHEET_KEYS = ("CATALOG", "UPC_EAN", "ISRC")
+
+
+def cueconvert_sites(path):
+    """(track or None, KEYWORD, value) for each code line cuetools reads,
+    from cueconvert -o cue (it prints the sheet it parsed)."""
+    fmt = "toc" if path.endswith(".toc") else "cue"
+    out = run(["cueconvert", "-i", fmt, "-o", "cue", path])
+    sites, track = [], None
+    for line in out.splitlines():
+        m = re.match(r"^\s*(TRACK|CATALOG|UPC_EAN|ISRC)\s+\"?([^\"\s]*)", line)
+        if not m:
+            continue
+        if m.group(1) == "TRACK":
+            track = int(m.group(2))
+        else:
+            sites.append((track if m.group(1) == "ISRC" else None,
+                          m.group(1), m.group(2)))
+    return sites
+
+
+SILENCE = None
+
+
+def cdrdao_sites(path):
+    """(track or None, KEYWORD, value) from cdrdao show-toc, run in a
+    temporary folder that holds 30 s of silence under every audio file
+    name the sheet names; None when cdrdao cannot read the file."""
+    global SILENCE
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    names = re.findall(r'(?:AUDIO)?FILE\s+"([^"]+)"(?:\s+(\S+))?', text)
+    tmp = tempfile.mkdtemp()
+    try:
+        if SILENCE is None:
+            SILENCE = os.path.join(tempfile.mkdtemp(), "silence.wav")
+            subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+                            "-i", "anullsrc=r=44100:cl=stereo", "-t", "30",
+                            "-c:a", "pcm_s16le", SILENCE], check=True)
+        for name, _ in names:
+            shutil.copy(SILENCE, os.path.join(tmp, os.path.basename(name)))
+        shutil.copy(path, tmp)
+        p = subprocess.run(["cdrdao", "show-toc", os.path.basename(path)], cwd=tmp,
+                           capture_output=True, text=True, errors="replace",
+                           timeout=60)
+        if p.returncode != 0:
+            return None
+        sites, track = [], None
+        for line in p.stdout.splitlines():
+            m = re.match(r"^CATALOG NUMBER: (\d+)", line)
+            if m:
+                sites.append((None, "CATALOG", m.group(1)))
+            m = re.match(r"^TRACK\s+(\d+)\s+Mode", line)
+            if m:
+                track = int(m.group(1))
+            m = re.match(r"^\s+ISRC ([A-Z0-9 ]+)$", line)
+            if m:
+                sites.append((track, "ISRC", m.group(1).replace(" ", "")))
+        return sites
+    finally:
+        shutil.rmtree(tmp)
+
+
+def row_track(r):
+    m = re.match(r"^TRACK (\d+)$", r["location"])
+    return int(m.group(1)) if m else None
+
+
+# The sheets cdrdao 1.2.4 refuses, and why (seen with show-toc); it must
+# read every other file in cue/, and must still refuse these.
+CDRDAO_REFUSES = {
+    "cue/metaflac_export.cue": "FILE type FLAC: cdrdao reads WAVE, BINARY, MOTOROLA, AIFF",
+    "cue/cueconvert_from_toc.cue": "line 4 UPC_EAN: \"Unknown command\" to cdrdao's CUE parser",
+}
+sheets = [p for p in files if p.startswith("cue/")]
+cc = {p: cueconvert_sites(p) for p in sheets}
+cd = {p: cdrdao_sites(p) for p in sheets}
+for p in sheets:
+    if (cd[p] is None) != (p in CDRDAO_REFUSES):
+        fail("%s: cdrdao show-toc %s it" % (p, "cannot read" if cd[p] is None else "now reads"))
 
 
 def magic(path):
@@ -150,17 +244,31 @@ for r in rows:
         mu_saw = any(m[2] == "xid " and m[5].split(":isrc:")[-1] == raw
                      for m in mut[path])
     pr_saw = raw in probe[path]
+    cc_saw = cd_saw = False
+    if r["tag"] in SHEET_TAGS:
+        key = r["field"].split("/")[-1].upper()
+        want = (row_track(r), key, raw)
+        cc_saw = want in cc.get(path, [])
+        cd_saw = want in (cd.get(path) or [])
+        if not cc_saw:
+            fail("%s: cueconvert does not show %s %r in %s (it read %r)"
+                 % (path, key, raw, r["location"] or "the disc", cc.get(path)))
+        if cd.get(path) is not None and key in ("CATALOG", "ISRC") \
+                and "/" not in r["field"] and not cd_saw:
+            fail("%s: cdrdao show-toc does not show %s %r in %s"
+                 % (path, key, raw, r["location"] or "the disc"))
     if ex_can and not ex_saw:
         fail("%s: exiftool does not show %s %r" % (path, r["field"], raw))
     if mu_can and not mu_saw:
         got = [m[1:6] for m in mut[path]]
         fail("%s: mutagen does not show %s/%s v%s %s %r (mutagen saw %r)"
              % (path, r["tag"], r["field"], r["version"], r["encoding"], raw, got))
-    if not (ex_saw or mu_saw or pr_saw):
+    if not (ex_saw or mu_saw or pr_saw or cc_saw or cd_saw):
         fail("%s: no reader sees %s %r" % (path, r["field"], raw))
     if VERBOSE:
         seen = [n for n, s in (("exiftool", ex_saw), ("mutagen", mu_saw),
-                               ("ffprobe", pr_saw)) if s]
+                               ("ffprobe", pr_saw), ("cueconvert", cc_saw),
+                               ("cdrdao", cd_saw)) if s]
         print("ok   %-45s %-8s %-28s %-22s seen by %s"
               % (path, r["tag"], r["field"], raw, ", ".join(seen)))
 
@@ -221,9 +329,19 @@ for path in files:
                 fail("%s: exiftool shows a bext Description entry ISRC:%s, "
                      "not in EXPECTED.tsv" % (path, v))
 
+for path in sheets:
+    rows_here = {(row_track(r), r["field"].split("/")[-1].upper(), r["raw"])
+                 for r in rows if r["file"] == path and r["kind"] != "none"}
+    for who, seen in (("cueconvert", cc[path]), ("cdrdao", cd[path] or [])):
+        for site in seen:
+            if site not in rows_here:
+                fail("%s: %s shows %s %r in %s, not in EXPECTED.tsv"
+                     % (path, who, site[1], site[2],
+                        "track %d" % site[0] if site[0] else "the disc"))
+
 # ---------------------------------------------------------------- 4. decode
 for path in files:
-    if path.startswith("damaged/"):
+    if path.startswith("damaged/") or path.startswith("cue/"):
         continue
     try:
         p = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path,

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates the isrckit test corpus: testdata/{wav,aiff,flac,mp3,mp4,damaged}/
+# Regenerates the isrckit test corpus: testdata/{wav,aiff,flac,mp3,mp4,cue,damaged}/
 #
 #   bash testdata/make.sh
 #
 # Every code in the good files is put in by a real tool (ffmpeg, mutagen,
-# kid3-cli, eyeD3, id3v2, mid3v2, metaflac, AtomicParsley). Exceptions, all
+# kid3-cli, eyeD3, id3v2, mid3v2, metaflac, AtomicParsley, cueconvert,
+# toc2cue). Exceptions, all
 # documented in README.md: the iXML and aXML chunks and the BW64 magic
 # (make_tags.py, because no tool here writes them), and damaged/ (hand-made
 # damage on purpose).
@@ -15,7 +16,8 @@
 # run `bash testdata/check.sh` afterwards.
 #
 # Needs (Debian 12): ffmpeg, flac (flac + metaflac), kid3-cli, eyed3, id3v2,
-# python3-mutagen (mid3v2 and /usr/bin/python3), atomicparsley.
+# python3-mutagen (mid3v2 and /usr/bin/python3), atomicparsley, cuetools
+# (cueconvert), cdrdao (toc2cue).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -23,7 +25,7 @@ TD=$PWD
 PY=/usr/bin/python3
 TAGS="$PY $TD/make_tags.py"
 
-for tool in ffmpeg flac metaflac kid3-cli eyeD3 id3v2 mid3v2 AtomicParsley "$PY"; do
+for tool in ffmpeg flac metaflac kid3-cli eyeD3 id3v2 mid3v2 AtomicParsley cueconvert toc2cue "$PY"; do
     command -v "$tool" >/dev/null || { echo "make.sh: missing $tool" >&2; exit 2; }
 done
 
@@ -44,8 +46,8 @@ kid3() { XDG_CONFIG_HOME=$KID3_DEFAULT kid3-cli "$@"; }
 kid3_lower() { XDG_CONFIG_HOME=$KID3_LOWER kid3-cli "$@"; }
 eyed3() { eyeD3 --no-config -Q "$@" >/dev/null; }
 
-rm -rf wav aiff flac mp3 mp4 damaged
-mkdir -p wav aiff flac mp3 mp4 damaged
+rm -rf wav aiff flac mp3 mp4 cue damaged
+mkdir -p wav aiff flac mp3 mp4 cue damaged
 
 # ------------------------------------------------------------------ sources
 # 0.25 s of a 440 Hz sine, mono, 8000 Hz; bit-exact and without ffmpeg's own
@@ -184,6 +186,52 @@ FILE "cd.wav" WAVE
 CUE
 metaflac --import-cuesheet-from="$TMP/cd.cue" flac/cuesheet_cdda.flac
 
+# ------------------------------------------------------------------ CUE / TOC
+# CD masters as text (no audio in them). metaflac exports the CUESHEET block
+# of the CD-DA FLAC above as a CUE sheet; its FILE line names the FLAC as
+# given on the command line, so the copy is named with a space.
+mkdir -p "$TMP/cd"
+cp flac/cuesheet_cdda.flac "$TMP/cd/CD Master.flac"
+(cd "$TMP/cd" && metaflac --export-cuesheet-to=metaflac.cue "CD Master.flac")
+cp "$TMP/cd/metaflac.cue" cue/metaflac_export.cue
+# cuetools' cueconvert: a sheet with CD-TEXT (TITLE, PERFORMER, UPC_EAN) and
+# a third track without an ISRC becomes a cdrdao TOC file (CD_DA, CATALOG,
+# CD_TEXT blocks, ISRC, FILE "name" start length), and that TOC a sheet
+# again. The input sheet is written here (in $TMP only, as cd.cue above);
+# the REM line mentions a code that is in no other line.
+cat > "$TMP/cd/album.cue" <<'CUE'
+REM COMMENT "ISRC GBAYE2400799 is only mentioned here"
+CATALOG 4006381333931
+PERFORMER "The Band"
+TITLE "Album Name"
+UPC_EAN 4006381333931
+FILE "Album Master.wav" WAVE
+  TRACK 01 AUDIO
+    TITLE "One"
+    PERFORMER "The Band"
+    ISRC GBAYE2400701
+    INDEX 01 00:00:00
+  TRACK 02 AUDIO
+    TITLE "Two"
+    PERFORMER "The Band"
+    ISRC GBAYE2400702
+    INDEX 00 00:04:00
+    INDEX 01 00:06:00
+  TRACK 03 AUDIO
+    TITLE "Three"
+    PERFORMER "The Band"
+    INDEX 01 00:10:00
+CUE
+cueconvert -i cue -o toc "$TMP/cd/album.cue" cue/cueconvert_cdtext.toc
+cueconvert -i toc -o cue cue/cueconvert_cdtext.toc cue/cueconvert_from_toc.cue
+# cdrdao's toc2cue on the same TOC file: it needs the audio file the TOC
+# names (14 s of silence here) and writes a sheet without CATALOG and ISRCs.
+ffmpeg -nostdin -v error -y -f lavfi -i anullsrc=r=44100:cl=stereo -t 14 "${EXACT[@]}" \
+    -c:a pcm_s16le "$TMP/cd/Album Master.wav"
+cp cue/cueconvert_cdtext.toc "$TMP/cd/album.toc"
+(cd "$TMP/cd" && toc2cue album.toc toc2cue.cue 2>/dev/null)
+cp "$TMP/cd/toc2cue.cue" cue/toc2cue_drops_codes.cue
+
 # ------------------------------------------------------------------ MP3
 # ffmpeg's mp3 muxer: ID3v2.4 by default, -metadata ISRC= -> TXXX:ISRC (UTF-8),
 # BARCODE -> TXXX:BARCODE; a 4-letter frame id as key (TSRC) is written as that frame
@@ -298,4 +346,4 @@ printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12345\n'
     4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393 > damaged/lfs_pointer.wav
 ff -c:a pcm_s16le -f wav -metadata ISRC=DEA842400614 damaged/wav_named.mp3
 
-echo "make.sh: $(find wav aiff flac mp3 mp4 damaged -type f | wc -l) files, $(du -sh --apparent-size . | cut -f1) in testdata/"
+echo "make.sh: $(find wav aiff flac mp3 mp4 cue damaged -type f | wc -l) files, $(du -sh --apparent-size . | cut -f1) in testdata/"

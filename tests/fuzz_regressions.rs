@@ -1,7 +1,7 @@
 //! Every input a fuzzer found to crash or hang (and a seed or two that
 //! reaches deep), replayed by name. Files live in `tests/fuzz/<target>/`,
 //! one folder per fuzz target of `fuzz/fuzz_targets/` (`wav`, `aiff`,
-//! `flac`, `mp3`, `mp4`, `ddp`, `any`, `write`, `manifest`); each input goes
+//! `flac`, `mp3`, `mp4`, `ddp`, `cue`, `any`, `write`, `manifest`); each input goes
 //! through exactly what its target does, separately, and must come back
 //! without a panic, quickly, and (for `write`) with a plan whose copied
 //! ranges lie inside the input. A failure names the file. A target without
@@ -26,6 +26,7 @@ const TARGETS: &[(&str, Body)] = &[
     ("mp3", |b| read_as(Container::Mp3, b)),
     ("mp4", |b| read_as(Container::Mp4, b)),
     ("ddp", |b| read_as(Container::Ddp, b)),
+    ("cue", |b| read_as(Container::Cue, b)),
     ("any", |b| {
         let _ = isrckit::read_bytes("fuzz.bin", b);
         Ok(())
@@ -192,6 +193,11 @@ fn mp4() {
 #[test]
 fn ddp() {
     replay("ddp");
+}
+
+#[test]
+fn cue() {
+    replay("cue");
 }
 
 #[test]

@@ -311,3 +311,63 @@ fn exiftool_reads_every_wav_location_set_writes() {
         "a chunk exiftool skips:\n{text}"
     );
 }
+
+/// CUE sheets and TOC files: cuetools' parser (`cueconvert -o cue` prints
+/// the sheet it read) and isrckit see the same codes in the same tracks,
+/// both ways: CATALOG and UPC_EAN at disc level, ISRC per track (a TOC's
+/// CD-TEXT `UPC_EAN` is printed as the sheet's `UPC_EAN`).
+#[test]
+fn cuetools_and_isrckit_agree_on_sheets() {
+    if !require("cueconvert", &["-h"]) {
+        return;
+    }
+    let dir = testdata().join("cue");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("testdata/cue")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    let mut compared = 0;
+    for path in files {
+        let from = if path.extension().is_some_and(|e| e == "toc") {
+            "toc"
+        } else {
+            "cue"
+        };
+        let text = run(Command::new("cueconvert")
+            .args(["-i", from, "-o", "cue"])
+            .arg(&path));
+        // (track, keyword, value) as cuetools read them.
+        let mut theirs = Vec::new();
+        let mut track = None;
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some(kw), Some(v)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let v = v.trim_matches('"').to_string();
+            match kw {
+                "TRACK" => track = v.parse::<u32>().ok(),
+                "ISRC" => theirs.push((track, "ISRC".to_string(), v)),
+                "CATALOG" | "UPC_EAN" => theirs.push((None, kw.to_string(), v)),
+                _ => {}
+            }
+        }
+        let report = isrckit::read_file(&path);
+        assert_eq!(report.container, Some(Container::Cue), "{}", path.display());
+        let mut ours: Vec<(Option<u32>, String, String)> = report
+            .codes
+            .iter()
+            .map(|s| {
+                let key = s.location.field.rsplit('/').next().unwrap_or_default();
+                (s.location.track, key.to_ascii_uppercase(), s.raw.clone())
+            })
+            .collect();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(ours, theirs, "{}", path.display());
+        compared += ours.len();
+    }
+    assert!(compared >= 11, "{compared} sites compared");
+}

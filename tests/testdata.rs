@@ -13,6 +13,12 @@ fn matches(site: &CodeSite, e: &Expected) -> bool {
     fn opt(s: &str) -> Option<&str> {
         (!s.is_empty()).then_some(s)
     }
+    // A CUE sheet's or TOC file's site names its track (`TRACK 01`) or,
+    // at disc level, none.
+    let track = |loc: &str| {
+        loc.strip_prefix("TRACK ")
+            .and_then(|n| n.parse::<u32>().ok())
+    };
     site.kind.to_string() == e.kind
         && site.raw == e.raw
         && site.location.container.name() == e.container
@@ -20,6 +26,9 @@ fn matches(site: &CodeSite, e: &Expected) -> bool {
         && site.location.field == e.field
         && site.location.version.as_deref() == opt(&e.version)
         && site.location.encoding.as_deref() == opt(&e.encoding)
+        && (e.container != "cue"
+            || (site.location.chunk.as_deref() == opt(&e.location)
+                && site.location.track == track(&e.location)))
 }
 
 fn show(r: &FileReport) -> String {
@@ -96,7 +105,7 @@ fn every_sample_file_is_in_the_truth_file() {
             .expect("under testdata")
             .to_string_lossy()
             .into_owned();
-        let is_sample = ["wav/", "aiff/", "flac/", "mp3/", "mp4/", "damaged/"]
+        let is_sample = ["wav/", "aiff/", "flac/", "mp3/", "mp4/", "cue/", "damaged/"]
             .iter()
             .any(|d| rel.starts_with(d));
         if is_sample && !rows.iter().any(|r| r.file == rel) {
@@ -288,4 +297,180 @@ fn set_updates_the_sites_in_other_tools_places() {
             );
         }
     }
+}
+
+/// CUE sheets and TOC files beside the masters they name: `set` on the
+/// folder writes the audio and passes over the sheet (isrckit does not
+/// write sheets yet), `set` on the sheet itself is refused with that
+/// reason, `embed` never matches a sheet by its (disc) title, and the audit
+/// judges a sheet track by track: `isrc-missing` for the one track without
+/// an ISRC line, nothing for a sheet whose tracks all have one.
+#[test]
+fn cue_sheets_beside_masters_set_embed_and_audit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let album = dir.path().join("album");
+    let image = dir.path().join("image");
+    std::fs::create_dir_all(&album).expect("mkdir");
+    std::fs::create_dir_all(&image).expect("mkdir");
+    for n in ["01.wav", "02.wav"] {
+        std::fs::copy(testdata().join("wav/no_tags.wav"), album.join(n)).expect("copy");
+    }
+    let sheet = album.join("album.cue");
+    std::fs::copy(testdata().join("cue/cueconvert_from_toc.cue"), &sheet).expect("copy");
+    std::fs::copy(
+        testdata().join("cue/metaflac_export.cue"),
+        image.join("CD Master.cue"),
+    )
+    .expect("copy");
+    let before = std::fs::read(&sheet).expect("read");
+    let isrckit = || assert_cmd::Command::cargo_bin("isrckit").expect("binary");
+
+    let out = isrckit()
+        .args(["set", "--barcode", "4006381333931"])
+        .arg(&album)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("skipped") && l.ends_with("album.cue")),
+        "{text}"
+    );
+    assert!(
+        text.contains("a CUE sheet: isrckit does not write these yet"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(&sheet).expect("read"), before);
+    let wav = isrckit::read_file(album.join("01.wav"));
+    assert_eq!(wav.distinct(isrckit::CodeKind::Barcode), ["4006381333931"]);
+
+    let out = isrckit()
+        .args(["set", "--isrc", "GBAYE2400703"])
+        .arg(&sheet)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("CUE sheets and TOC files are not written yet"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(&sheet).expect("read"), before);
+
+    // The sheet's TITLE is the disc's, "Album Name": no row matches it.
+    let manifest = dir.path().join("m.csv");
+    std::fs::write(&manifest, "title,isrc\nAlbum Name,GBAYE2400703\n").expect("write");
+    let out = isrckit()
+        .args(["embed", "--manifest"])
+        .arg(&manifest)
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no audio file under ROOT has the title"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&sheet).expect("read"), before);
+
+    let out = isrckit()
+        .args(["audit", "--format", "json", "--no-config", "--year", "2026"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let of = |name: &str| -> Vec<(String, String)> {
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        of("album.cue"),
+        [(
+            "isrc-missing".to_string(),
+            "TRACK 03 has no ISRC line, while other tracks have one".to_string()
+        )]
+    );
+    assert_eq!(of("CD Master.cue"), []);
+    // The WAVs have no ISRC: the file-level rule still speaks for them.
+    assert!(of("01.wav").iter().any(|(r, _)| r == "isrc-missing"));
+}
+
+/// A CUE sheet in one of two format folders of a release (FLAC/ with its
+/// sheet, WAV/ without) leaves them one release: the sheet's disc title
+/// names no recording, so it does not make FLAC/ look like a release with
+/// a recording WAV/ lacks (a false `barcode-subset` on WAV/ before). The
+/// sheet's barcode still counts: a different CATALOG is inconsistent.
+#[test]
+fn a_cue_sheet_is_no_recording_of_its_release() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (wav, flac) = (dir.path().join("WAV"), dir.path().join("FLAC"));
+    std::fs::create_dir_all(&wav).expect("mkdir");
+    std::fs::create_dir_all(&flac).expect("mkdir");
+    // GBAYE2400301 and 0886443927087, written by metaflac.
+    std::fs::copy(
+        testdata().join("flac/metaflac_isrc_barcode.flac"),
+        flac.join("01.flac"),
+    )
+    .expect("copy");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), wav.join("01.wav")).expect("copy");
+    let out = assert_cmd::Command::cargo_bin("isrckit")
+        .expect("binary")
+        .args([
+            "set",
+            "--isrc",
+            "GBAYE2400301",
+            "--barcode",
+            "0886443927087",
+        ])
+        .arg(wav.join("01.wav"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let sheet = |catalog: &str| {
+        format!(
+            "CATALOG {catalog}\nTITLE \"Album\"\nFILE \"01.flac\" WAVE\n  TRACK 01 AUDIO\n    ISRC GBAYE2400301\n    INDEX 01 00:00:00\n"
+        )
+    };
+    let rules = || -> Vec<(String, String)> {
+        let out = assert_cmd::Command::cargo_bin("isrckit")
+            .expect("binary")
+            .args(["audit", "--format", "json", "--no-config", "--year", "2026"])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let p = f["path"].as_str().unwrap_or_default();
+                let name = p.rsplit('/').next().unwrap_or_default();
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    name.to_string(),
+                )
+            })
+            .collect()
+    };
+    std::fs::write(flac.join("album.cue"), sheet("0886443927087")).expect("write");
+    assert_eq!(rules(), []);
+    std::fs::write(flac.join("album.cue"), sheet("4006381333931")).expect("write");
+    let found = rules();
+    assert!(
+        found.contains(&("barcode-inconsistent".to_string(), "album.cue".to_string())),
+        "{found:?}"
+    );
 }

@@ -610,3 +610,61 @@ fn the_audit_counts_what_the_walk_left_out() {
         "{text}"
     );
 }
+
+/// A LaTeX `.toc` (a booklet's table of contents) beside the masters is
+/// not audio and not taken for one; a cdrdao TOC file is still read by its
+/// content, whatever its name.
+#[test]
+fn a_latex_toc_is_skipped_and_a_cdrdao_toc_is_read() {
+    let a = album();
+    std::fs::write(
+        a.root.join("booklet.toc"),
+        "\\contentsline {section}{\\numberline {1}Intro}{1}\n",
+    )
+    .expect("write");
+    let toc = std::fs::read_dir(testdata().join("cue"))
+        .expect("testdata/cue")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "toc"))
+        .expect("a TOC sample");
+    std::fs::copy(&toc, a.root.join("disc.txt")).expect("copy");
+    let out = isrckit()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ])
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    let booklet = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("booklet.toc"))
+        })
+        .expect("listed as the audit lists every file");
+    assert_eq!(booklet["status"], "not-audio", "{booklet}");
+    let findings = doc["findings"].as_array().expect("findings");
+    assert!(
+        !findings.iter().any(|f| f["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("booklet.toc"))),
+        "{findings:?}"
+    );
+    let disc = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("disc.txt")))
+        .expect("the TOC is read");
+    assert_eq!(disc["container"], "cue");
+}

@@ -5,7 +5,7 @@
 //! (`run::examine`), while its [`FileReport`] is still there: first the
 //! file's status (unreadable, lfs-pointer; files that are not audio are
 //! counted as skipped), then the codes of an audio file (isrc-missing,
-//! isrc-invalid, isrc-noncanonical, isrc-registrant, isrc-prefix,
+//! for a CUE sheet or TOC file one per track without an ISRC, isrc-invalid, isrc-noncanonical, isrc-registrant, isrc-prefix,
 //! isrc-year, isrc-conflict, barcode-missing, barcode-invalid,
 //! barcode-conflict). The rules that compare files with each other are in
 //! `cross_file.rs`.
@@ -207,7 +207,18 @@ impl<'a> FileCheck<'a> {
                 }
             }
         }
-        if isrc_sites == 0 {
+        // A CUE sheet's or TOC file's ISRCs are per track: its reader notes
+        // each track that has none (`formats::MISSING_ISRC`), and each such
+        // track is an isrc-missing finding, whatever the other tracks hold.
+        let mut tracks_missing = false;
+        for note in &r.notes {
+            if let Some(what) = note.strip_prefix(formats::MISSING_ISRC) {
+                tracks_missing = true;
+                self.findings
+                    .push(Rule::IsrcMissing, path, what.to_string(), None, None);
+            }
+        }
+        if isrc_sites == 0 && !tracks_missing {
             self.findings.push(
                 Rule::IsrcMissing,
                 path,

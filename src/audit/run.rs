@@ -278,7 +278,13 @@ fn examine(
         container: report.container,
         isrcs: isrcs.iter().filter_map(|v| Isrc::parse(v).ok()).collect(),
         barcodes: barcodes.iter().copied().map(Box::from).collect(),
-        title: report.title.as_deref().map(Box::from),
+        // A CUE sheet's title is its disc's: not a recording's, so it
+        // tells no recordings apart (and says nothing of its release's).
+        title: report
+            .title
+            .as_deref()
+            .filter(|_| report.container.is_none_or(crate::formats::holds_recording))
+            .map(Box::from),
         duration_ms: report.audio.as_ref().and_then(|a| a.duration_ms),
         release: 0,
         audio_hash,

@@ -608,7 +608,14 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                         continue;
                     }
                     let r = crate::read_file(&f);
-                    if r.container.is_some() {
+                    if let Some(c) = r.container.filter(|&c| !crate::formats::written(c)) {
+                        // A CUE sheet beside the audio: read, not written.
+                        let why = format!(
+                            "a {}: isrckit does not write these yet (inspect and audit read its codes)",
+                            r.format.as_deref().unwrap_or(c.name())
+                        );
+                        extra.push(FileResult::with_error(f, Status::Skipped, why));
+                    } else if r.container.is_some() {
                         files.push(f);
                     } else {
                         // Not audio (a cover, a PDF): shown, left alone.

@@ -100,6 +100,13 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec { tag: T::Ddp,   key: "PQ UPC/EAN",                    kind: Barcode, role: Standard },
     KeySpec { tag: T::CdText, key: "ISRC",                         kind: Isrc,    role: Standard },
     KeySpec { tag: T::CdText, key: "UPC/EAN",                      kind: Barcode, role: Standard },
+    KeySpec { tag: T::Cue,   key: "CATALOG",                       kind: Barcode, role: Standard },
+    KeySpec { tag: T::Cue,   key: "ISRC",                          kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Cue,   key: "UPC_EAN",                       kind: Barcode, role: Alias },
+    KeySpec { tag: T::Toc,   key: "CATALOG",                       kind: Barcode, role: Standard },
+    KeySpec { tag: T::Toc,   key: "ISRC",                          kind: Isrc,    role: Standard },
+    KeySpec { tag: T::Toc,   key: "CD_TEXT/UPC_EAN",               kind: Barcode, role: Alias },
+    KeySpec { tag: T::Toc,   key: "CD_TEXT/ISRC",                  kind: Isrc,    role: Alias },
 ];
 
 impl KeySpec {

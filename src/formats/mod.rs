@@ -13,6 +13,7 @@ pub(crate) mod riff;
 pub(crate) mod xml;
 
 pub(crate) mod aiff;
+pub(crate) mod cue;
 pub(crate) mod ddp;
 pub(crate) mod flac;
 pub(crate) mod mp3;
@@ -102,6 +103,19 @@ pub(crate) trait Format: Sync {
         targets: &Targets,
     ) -> Result<Option<Plan>, PlanError>;
 
+    /// Whether `set` and `embed` write this container (a container read
+    /// before its writer exists says no; its `plan` refuses).
+    fn writes(&self) -> bool {
+        true
+    }
+
+    /// Whether a file of this container is a recording (audio): a CUE
+    /// sheet names a disc's tracks instead, so its (disc) title does not
+    /// tell recordings apart.
+    fn holds_recording(&self) -> bool {
+        true
+    }
+
     /// The parts a code write must leave as they were (chunks, blocks or
     /// top-level atoms other than the tags), in order: the writer compares
     /// their names and sizes, then their content byte for byte.
@@ -129,7 +143,8 @@ pub(crate) struct Part {
 }
 
 /// Every container isrckit reads, in the order detection tries them
-/// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag).
+/// (FLAC before MP3: a FLAC stream may start with an ID3v2 tag; CUE sheets
+/// and TOC files, which are text, after every audio container).
 pub(crate) static FORMATS: &[&dyn Format] = &[
     &wav::Wav,
     &aiff::Aiff,
@@ -137,6 +152,7 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
     &mp4::Mp4,
     &mp3::Mp3,
     &ddp::Ddp,
+    &cue::Cue,
 ];
 
 /// Whether a site's note says which common readers will not show it (a
@@ -144,6 +160,26 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
 /// by …"): `set` and `embed` repeat these for the sites they write.
 pub(crate) fn is_readers_note(note: &str) -> bool {
     note.starts_with("not shown by ") || note.starts_with("shown only by ")
+}
+
+/// How a reader's note about a track that lacks its ISRC starts (a CUE
+/// sheet or TOC file, where each track carries its own): the audit judges
+/// such a file track by track, an `isrc-missing` finding for each.
+pub(crate) const MISSING_ISRC: &str = "missing ISRC: ";
+
+/// Whether a container's files are written by `set` and `embed` (CUE
+/// sheets and TOC files are read only, for now): walks that gather files
+/// to write pass over the others, and a file named to be written is
+/// refused by its container's [`Format::plan`].
+pub(crate) fn written(container: Container) -> bool {
+    format(container).writes()
+}
+
+/// Whether a container's files are recordings (see
+/// [`Format::holds_recording`]): the audit tells recordings apart by the
+/// titles of these only.
+pub(crate) fn holds_recording(container: Container) -> bool {
+    format(container).holds_recording()
 }
 
 /// Whether `head` holds `magic` at `at`.
@@ -419,7 +455,7 @@ pub(crate) fn detect(src: &mut Source) -> Result<&'static dyn Format, NotAudio> 
     Err(not_audio(
         FileStatus::NotAudio,
         format!(
-            "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3 or MP4)"
+            "not an audio file isrckit reads (starts with \"{shown}\"; expected WAV, AIFF, FLAC, MP3, MP4, a CUE sheet or a cdrdao TOC file)"
         ),
     ))
 }

@@ -52,6 +52,7 @@ pub struct Expected {
     pub version: String,
     pub encoding: String,
     pub tool: String,
+    pub location: String,
     pub note: String,
 }
 
@@ -83,6 +84,7 @@ pub fn expected() -> Vec<Expected> {
                 version: get("version"),
                 encoding: get("encoding"),
                 tool: get("tool"),
+                location: get("location"),
                 note: get("note"),
             }
         })

@@ -285,7 +285,9 @@ impl<'a> Files<'a> {
             crate::walk::collect(&[self.root.to_path_buf()], &crate::walk::Filter::default());
         let reports = crate::engine::read_files(&paths);
         for (path, report) in paths.into_iter().zip(reports) {
-            if report.container.is_none() {
+            // Not audio, or a container isrckit does not write (a CUE
+            // sheet beside the masters): never matched by track or title.
+            if !report.container.is_some_and(crate::formats::written) {
                 continue;
             }
             let rel = path.strip_prefix(self.root).unwrap_or(&path).to_path_buf();
