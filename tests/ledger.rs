@@ -592,17 +592,30 @@ fn export_then_import_into_an_empty_ledger_gives_the_same_codes() {
 fn concurrent_processes_never_hand_out_one_code_twice() {
     let h = Here::new();
     h.ok(&["ledger", "init", "--prefix", "AUXYZ"]);
-    const N: usize = 16;
-    let children: Vec<_> = (0..N)
+    // 12 single assignments and 4 tables of 5 rows, all at once.
+    const N: usize = 32;
+    for b in 0..4 {
+        let rows: String = (0..5)
+            .map(|r| format!("Batch {b} row {r},The Example\n"))
+            .collect();
+        std::fs::write(
+            h.path(&format!("batch{b}.csv")),
+            format!("title,artist\n{rows}"),
+        )
+        .expect("write");
+    }
+    let children: Vec<_> = (0..16usize)
         .map(|i| {
+            let batch = format!("batch{}.csv", i.saturating_sub(12));
+            let manifest = format!("codes{}.csv", i.saturating_sub(12));
+            let title = format!("Track {i}");
+            let args: Vec<&str> = if i >= 12 {
+                vec!["assign", "--from", &batch, "--output", &manifest]
+            } else {
+                vec!["assign", "--artist", "The Example", "--title", &title]
+            };
             Command::new(common::bin())
-                .args([
-                    "assign",
-                    "--artist",
-                    "The Example",
-                    "--title",
-                    &format!("Track {i}"),
-                ])
+                .args(&args)
                 .current_dir(h.dir.path())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
@@ -619,14 +632,21 @@ fn concurrent_processes_never_hand_out_one_code_twice() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        codes.push(String::from_utf8_lossy(&out.stdout).trim_end().to_string());
+        codes.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_string),
+        );
     }
-    codes.sort();
+    assert_eq!(codes.len(), 12, "the single assignments' codes");
     let want: Vec<String> = (0..N)
         .map(|i| format!("AUXYZ{}{i:05}", year_yy()))
         .collect();
-    assert_eq!(codes, want, "every code once, none skipped");
-    assert_eq!(h.codes(), want);
+    assert_eq!(h.codes(), want, "every code once, none skipped");
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 12, "no code printed twice");
+    assert!(codes.iter().all(|c| want.contains(c)), "{codes:?}");
 }
 
 /// Two digits of this year (the children run without the test date).
@@ -908,4 +928,59 @@ fn init_twice_is_fine_and_a_ledger_without_a_prefix_assigns_nothing() {
     let again = h.ok(&["ledger", "init", "--prefix", "AU-XYZ", "--range", "0-9"]);
     assert!(again.ends_with("(already there)\n"), "{again}");
     assert_eq!(h.assign("A"), "AUXYZ2600000");
+}
+
+#[test]
+fn a_file_that_cannot_be_written_keeps_its_code_in_the_ledger() {
+    if !common::hooks() {
+        return; // the injected fault and the date are debug-build hooks
+    }
+    let h = Here::new();
+    h.ok(&["ledger", "init", "--prefix", "AUXYZ"]);
+    let wav = h.tone("a.wav", 13);
+    let before = std::fs::read(&wav).expect("read");
+    let out = Command::new(common::bin())
+        .args([
+            "assign",
+            "--title",
+            "A",
+            "--artist",
+            "The Example",
+            "--file",
+            "a.wav",
+            "--embed",
+        ])
+        .current_dir(h.dir.path())
+        .env("ISRCKIT_TEST_TODAY", "2026-12-02")
+        .env("ISRCKIT_TEST_FAULT", "rename")
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.starts_with("AUXYZ2600000\n"), "{stdout}");
+    assert!(
+        stderr.contains("the codes are assigned in the ledger"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&wav).expect("read"),
+        before,
+        "the original as it was"
+    );
+    assert_eq!(h.codes(), ["AUXYZ2600000"]);
+    // Written later, as the message says; the same audio is not given another code.
+    h.ok(&["set", "--isrc", "AUXYZ2600000", "a.wav"]);
+    let e = h.refused(&[
+        "assign",
+        "--title",
+        "A2",
+        "--artist",
+        "The Example",
+        "--file",
+        "a.wav",
+    ]);
+    assert!(e.contains("this audio already has AUXYZ2600000"), "{e}");
 }
