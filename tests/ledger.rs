@@ -783,6 +783,8 @@ fn the_ledger_path_comes_from_isrckit_toml() {
     assert!(h.path("codes/label.db").is_file());
     assert!(!h.ledger().exists());
     assert_eq!(h.assign("A"), "AUXYZ2600000");
+    // The audit reads the same file and takes the [ledger] table in its stride.
+    h.ok(&["audit", "--allow-empty", "."]);
     std::fs::write(h.path("isrckit.toml"), "[ledger]\nfile = \"x.db\"\n").expect("write");
     let e = h.refused(&["ledger", "export"]);
     assert!(e.contains("isrckit.toml") && e.contains("file"), "{e}");
