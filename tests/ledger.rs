@@ -986,3 +986,25 @@ fn a_file_that_cannot_be_written_keeps_its_code_in_the_ledger() {
     ]);
     assert!(e.contains("this audio already has AUXYZ2600000"), "{e}");
 }
+
+#[test]
+fn the_readme_documents_every_export_column_and_schema_version() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let at = readme
+        .find("## `isrckit assign` and the ledger")
+        .expect("the ledger section");
+    let section = &readme[at..];
+    for c in isrckit::ledger::EXPORT_COLUMNS {
+        assert!(
+            section.contains(&format!("`{c}`")),
+            "README lacks the column {c}"
+        );
+    }
+    for v in 1..=isrckit::ledger::schema::CURRENT {
+        assert!(
+            section.contains(&format!("\n| {v} | ")),
+            "README lacks schema version {v}"
+        );
+    }
+}

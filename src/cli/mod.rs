@@ -273,12 +273,15 @@ pub enum LedgerCommand {
         reason: String,
     },
     /// Print every code with its reference metadata, the columns an agency's
-    /// registration form asks for (README: "The ledger").
+    /// registration form asks for: isrc, artist, title, version, duration
+    /// (M:SS), content_type (audio or video), first_published, assigned
+    /// (YYYY-MM-DD), status (active or void), void_reason, voided,
+    /// audio_hash, file (README: "`isrckit assign` and the ledger").
     #[command(
         after_help = "Examples:\n  isrckit ledger export > codes.csv\n  isrckit ledger export --format json > ledger.json"
     )]
     Export {
-        /// csv: a header row and a row per code; json: {\"schema\": \"isrckit/ledger/1\", \"prefixes\", \"codes\"}.
+        /// csv: a header row and a row per code; json: {"schema": "isrckit/ledger/1", "prefixes": […], "codes": […]}.
         #[arg(long, value_name = "FORMAT", value_parser = ["csv", "json"], default_value = "csv")]
         format: String,
         /// Write to this file instead of standard output.
