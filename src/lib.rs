@@ -45,6 +45,7 @@ pub mod codes;
 mod embed;
 mod engine;
 mod formats;
+pub mod ledger;
 pub mod model;
 pub mod plan;
 mod platform;

@@ -90,6 +90,38 @@ pub struct AuditOptions {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     audit: Option<AuditOptions>,
+    ledger: Option<LedgerOptions>,
+}
+
+/// The `[ledger]` table of `isrckit.toml`: where the registrant's ledger is.
+///
+/// ```toml
+/// [ledger]
+/// path = "codes/isrckit-ledger.db"   # relative to the folder of isrckit.toml
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerOptions {
+    /// The ledger file.
+    pub path: Option<PathBuf>,
+}
+
+/// The ledger path a config file names (`[ledger] path`), relative paths
+/// taken from the config file's folder.
+pub fn ledger_path(config: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    let text = std::fs::read_to_string(config).map_err(|source| ConfigError::Read {
+        path: config.to_path_buf(),
+        source,
+    })?;
+    let cfg: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: config.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    Ok(cfg.ledger.and_then(|l| l.path).map(|p| {
+        config
+            .parent()
+            .map_or_else(|| p.clone(), |dir| dir.join(&p))
+    }))
 }
 
 impl AuditOptions {
@@ -191,6 +223,9 @@ pub struct Settings {
     pub duration_tolerance_ms: u64,
     /// Whether a run that audits no audio file passes.
     pub allow_empty: bool,
+    /// The registrant's ledger, for the ledger rules (`--ledger`); `None`:
+    /// they are off.
+    pub ledger: Option<std::sync::Arc<crate::ledger::Snapshot>>,
 }
 
 impl Settings {
@@ -295,6 +330,7 @@ impl Settings {
             identity,
             duration_tolerance_ms: (tolerance * 1000.0).round() as u64,
             allow_empty: o.allow_empty.unwrap_or(false),
+            ledger: None,
         })
     }
 }

@@ -92,6 +92,12 @@ pub enum Rule {
     Unreadable,
     /// A Git LFS pointer where an audio file should be: not fetched.
     LfsPointer,
+    /// An ISRC under one of the ledger's prefixes that the ledger does not hold (`--ledger`).
+    LedgerUnknown,
+    /// An ISRC the ledger holds as void (`--ledger`).
+    LedgerVoid,
+    /// A file whose title or duration disagrees with its code's entry in the ledger (`--ledger`).
+    LedgerMismatch,
 }
 
 /// Everything about a rule that the outputs and the docs show.
@@ -161,6 +167,15 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::LfsPointer, id: "lfs-pointer", default_severity: Severity::Error,
         summary: "a Git LFS pointer stands where an audio file should be",
         fix: "fetch the audio: git lfs pull (in CI: actions/checkout with lfs: true)" },
+    RuleInfo { rule: Rule::LedgerUnknown, id: "ledger-unknown", default_severity: Severity::Error,
+        summary: "an ISRC under one of the ledger's prefixes is not in the ledger (--ledger)",
+        fix: "a code the ledger never handed out: correct it, or record it (isrckit ledger import) if it was assigned before the ledger" },
+    RuleInfo { rule: Rule::LedgerVoid, id: "ledger-void", default_severity: Severity::Error,
+        summary: "an ISRC is void in the ledger (--ledger)",
+        fix: "a voided code is never used: assign a new one (isrckit assign --file FILE --embed)" },
+    RuleInfo { rule: Rule::LedgerMismatch, id: "ledger-mismatch", default_severity: Severity::Warning,
+        summary: "a file's title or duration disagrees with its code's entry in the ledger (--ledger)",
+        fix: "check the file is the recording the code was assigned to; fix the tags, or the file carries the wrong code" },
 ];
 
 impl Rule {
@@ -330,6 +345,9 @@ mod tests {
             Rule::BarcodeSubset,
             Rule::Unreadable,
             Rule::LfsPointer,
+            Rule::LedgerUnknown,
+            Rule::LedgerVoid,
+            Rule::LedgerMismatch,
         ];
         assert_eq!(all.len(), RULES.len());
         for r in all {

@@ -23,7 +23,8 @@ pub mod config;
 mod cross_file;
 mod file_rules;
 mod finding;
-mod run;
+mod ledger_rules;
+pub(crate) mod run;
 
 pub use config::{AuditOptions, ConfigError, Identity, ReleaseBy, Settings};
 pub use finding::{Finding, RULES, Rule, RuleInfo, Severity, Summary};

@@ -136,6 +136,9 @@ pub fn run(
         out.take(examine(settings, render, &r, None))?;
     }
     audit.cross_file();
+    if let Some(ledger) = &settings.ledger {
+        super::ledger_rules::check(ledger, settings, &audit.records, &mut audit.findings);
+    }
     let Audit {
         findings,
         mut records,
@@ -299,7 +302,7 @@ fn examine(
 
 /// BLAKE3 of the audio payload, read in 1 MiB pieces (only with
 /// `--identity audio`: the one mode that reads audio).
-fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
+pub(crate) fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
     let a = r.audio.as_ref()?;
     let (off, len) = (a.payload_offset?, a.payload_len?);
     let mut f = std::fs::File::open(path).ok()?;

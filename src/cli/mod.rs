@@ -10,6 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod ledger;
+
 /// Read, write and audit the ISRC and UPC/EAN codes of music masters.
 #[derive(Debug, Parser)]
 #[command(name = "isrckit", version, about, long_about = None, propagate_version = true)]
@@ -44,7 +46,8 @@ pub enum Command {
     /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
     /// isrc-registrant, isrc-year, isrc-prefix, barcode-missing,
     /// barcode-invalid, barcode-conflict, barcode-inconsistent,
-    /// barcode-shared, barcode-subset, unreadable, lfs-pointer. The README
+    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, and with
+    /// --ledger ledger-unknown, ledger-void, ledger-mismatch. The README
     /// explains each with an example and its fix.
     ///
     /// Settings come from flags, then from isrckit.toml in the audited folder
@@ -108,6 +111,50 @@ pub enum Command {
         after_help = "Examples:\n  isrckit embed --manifest codes.csv --dry-run\n  isrckit embed --manifest delivery/codes.csv delivery/\n  isrckit embed --manifest codes.json --targets wav:info masters/"
     )]
     Embed(EmbedArgs),
+    /// Hand out the next free ISRC of your prefix to a recording, and record
+    /// it with its reference metadata in the ledger.
+    ///
+    /// The code carries the year of reference: the year of assignment (this
+    /// year unless --year says otherwise), not the year of recording. It is
+    /// printed alone on standard output. A code is never handed out twice,
+    /// even by several processes at once; a voided code is never handed out
+    /// again. With --file, the file's audio is hashed (BLAKE3 of the audio
+    /// payload): audio that already has a code is refused, naming it. A
+    /// title that already has a code, by the same artist, is refused unless
+    /// --version (or the audio, or the duration) tells the recordings apart,
+    /// and then noted on stderr for a look.
+    ///
+    /// --from TRACKS assigns a code to each row of a CSV or JSON table
+    /// (columns title, artist, version, duration, year, file, content_type,
+    /// first_published), all or none, and writes a manifest for `isrckit
+    /// embed` (path,isrc: the rows with a file). --embed writes each code
+    /// into its file at once, checked as `isrckit set` writes.
+    ///
+    /// The ledger is --ledger FILE, else [ledger] path in isrckit.toml (found
+    /// from the current folder upward), else isrckit-ledger.db here.
+    ///
+    /// Exit status: 0 codes assigned (and written, with --embed); 1 codes
+    /// assigned but some files not written; 2 nothing assigned (a refusal,
+    /// the range used up, a bad table, usage).
+    #[command(
+        disable_version_flag = true,
+        after_help = "Examples:\n  isrckit assign --title 'Night Drive' --artist 'The Example' --duration 3:35\n  isrckit assign --title 'Night Drive' --artist 'The Example' --version 'Extended Mix' --file masters/night-drive-ext.wav --embed\n  isrckit assign --from tracks.csv --output codes.csv && isrckit embed --manifest codes.csv"
+    )]
+    Assign(Box<AssignArgs>),
+    /// The registrant's ledger: its prefixes, voided codes, exports and
+    /// imports.
+    ///
+    /// One SQLite file (--ledger FILE, else [ledger] path in isrckit.toml,
+    /// else isrckit-ledger.db in the current folder) holding the prefixes
+    /// and every code handed out, with the reference metadata the ISRC
+    /// handbook asks registrants to keep. Its schema is versioned: a ledger
+    /// written by a newer isrckit is refused, unchanged.
+    ///
+    /// Exit status: 0 done; 2 refused (every problem listed), or usage.
+    #[command(
+        after_help = "Examples:\n  isrckit ledger init --prefix AUXYZ --range 00000-49999\n  isrckit ledger void AUXYZ2600012 --reason 'assigned to the wrong mix'\n  isrckit ledger export --format csv > codes.csv\n  isrckit ledger import old-codes.csv"
+    )]
+    Ledger(LedgerArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish,
     /// powershell) to standard output.
     #[command(
@@ -125,6 +172,133 @@ pub enum Command {
     Man {
         /// The command whose page to print (none: the main page).
         command: Option<String>,
+    },
+}
+
+/// Arguments of `assign`.
+#[derive(Debug, clap::Args)]
+pub struct AssignArgs {
+    /// The track title.
+    #[arg(
+        long,
+        value_name = "TITLE",
+        required_unless_present = "from",
+        conflicts_with = "from"
+    )]
+    pub title: Option<String>,
+    /// The main artist.
+    #[arg(
+        long,
+        value_name = "ARTIST",
+        required_unless_present = "from",
+        conflicts_with = "from"
+    )]
+    pub artist: Option<String>,
+    /// The version: remix, live, remaster, radio edit… (a different
+    /// recording of a title needs its own code).
+    #[arg(long, value_name = "VERSION", conflicts_with = "from")]
+    pub version: Option<String>,
+    /// The duration: seconds (215), M:SS (3:35) or H:MM:SS [default: the file's, with --file].
+    #[arg(long, value_name = "S", conflicts_with = "from")]
+    pub duration: Option<String>,
+    /// The year of reference, YY or YYYY [default: this year, the year of
+    /// assignment]; a year to come is refused.
+    #[arg(long, value_name = "YY")]
+    pub year: Option<String>,
+    /// The recording's file: its audio is hashed, so the same audio is never
+    /// given two codes; with --embed the code is written into it.
+    #[arg(long, value_name = "PATH", conflicts_with = "from")]
+    pub file: Option<PathBuf>,
+    /// Audio or video (a music video has its own ISRC).
+    #[arg(long, value_name = "TYPE", value_parser = ["audio", "video"], default_value = "audio")]
+    pub content_type: String,
+    /// The year of first publication, if published.
+    #[arg(long, value_name = "YYYY")]
+    pub first_published: Option<u16>,
+    /// Assign a code to each row of this CSV or JSON table (file paths
+    /// relative to its folder); all rows or none.
+    #[arg(long, value_name = "TRACKS")]
+    pub from: Option<PathBuf>,
+    /// With --from: write the manifest for `isrckit embed` here [default:
+    /// standard output]. Its paths are relative to the table's folder.
+    #[arg(long, short, value_name = "FILE", requires = "from")]
+    pub output: Option<PathBuf>,
+    /// Write each code into its file at once (as `isrckit set` writes,
+    /// checked before the original is replaced).
+    #[arg(long)]
+    pub embed: bool,
+    /// The ledger file.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// Arguments of `ledger`.
+#[derive(Debug, clap::Args)]
+pub struct LedgerArgs {
+    /// The ledger file [default: [ledger] path in isrckit.toml, else isrckit-ledger.db].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub ledger: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LedgerCommand,
+}
+
+/// The `ledger` commands.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Create the ledger (or open it) and add your registrant prefix, with the
+    /// part of the designation range your agency gave you.
+    #[command(
+        after_help = "Examples:\n  isrckit ledger init --prefix AUXYZ\n  isrckit ledger init --prefix AU-XYZ --range 00000-49999"
+    )]
+    Init {
+        /// The registrant prefix: country code and registrant code, CCXXX.
+        #[arg(long, value_name = "CCXXX")]
+        prefix: String,
+        /// The designation codes you may hand out each year [default: 00000-99999].
+        #[arg(long, value_name = "FIRST-LAST")]
+        range: Option<String>,
+    },
+    /// Void a code: it stays in the ledger, marked void with its reason, and
+    /// is never handed out again.
+    #[command(
+        after_help = "Example:\n  isrckit ledger void AUXYZ2600012 --reason 'assigned twice by mistake'"
+    )]
+    Void {
+        /// The code.
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Why (kept in the ledger).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Print every code with its reference metadata, the columns an agency's
+    /// registration form asks for: isrc, artist, title, version, duration
+    /// (M:SS), content_type (audio or video), first_published, assigned
+    /// (YYYY-MM-DD), status (active or void), void_reason, voided,
+    /// audio_hash, file (README: "`isrckit assign` and the ledger").
+    #[command(
+        after_help = "Examples:\n  isrckit ledger export > codes.csv\n  isrckit ledger export --format json > ledger.json"
+    )]
+    Export {
+        /// csv: a header row and a row per code; json: {"schema": "isrckit/ledger/1", "prefixes": […], "codes": […]}.
+        #[arg(long, value_name = "FORMAT", value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Record codes handed out before the ledger, from a spreadsheet (CSV or
+    /// JSON; an export of a ledger too). The whole file is checked first: an
+    /// invalid code, a code twice, a code already in the ledger or outside
+    /// its prefixes refuses the whole import, every problem listed by line.
+    #[command(after_help = "Example:\n  isrckit ledger import old-codes.csv")]
+    Import {
+        /// The spreadsheet: columns isrc, artist, title, and optionally
+        /// version, duration, content_type, first_published, assigned,
+        /// status, void_reason, voided, audio_hash, file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -239,6 +413,9 @@ pub struct AuditArgs {
     /// Change a rule's severity: RULE=info|warning|error (repeatable).
     #[arg(long, value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
+    /// Check the files' codes against the registrant's ledger (ledger-unknown, ledger-void, ledger-mismatch).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
     /// Read settings from this file instead of looking for isrckit.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -358,6 +535,8 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Audit(args) => audit_command(*args),
         Command::Set(args) => set_command(args),
         Command::Embed(args) => embed_command(args),
+        Command::Assign(args) => ledger::assign_command(*args),
+        Command::Ledger(args) => ledger::ledger_command(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -764,10 +943,15 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
         Some(p) => flags.or(audit::config::load(p).map_err(|e| e.to_string())?),
         None => flags,
     };
-    Settings::from_options(options, audit::config::this_year()).map_err(|e| match &file {
-        Some(p) => format!("{e} (settings from flags and {})", p.display()),
-        None => e.to_string(),
-    })
+    let mut settings =
+        Settings::from_options(options, audit::config::this_year()).map_err(|e| match &file {
+            Some(p) => format!("{e} (settings from flags and {})", p.display()),
+            None => e.to_string(),
+        })?;
+    if let Some(p) = &args.ledger {
+        settings.ledger = Some(std::sync::Arc::new(ledger::snapshot(p)?));
+    }
+    Ok(settings)
 }
 
 fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
