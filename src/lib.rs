@@ -32,7 +32,8 @@
 //!   ([`audit::output`]);
 //! - [`write`](mod@write): [`write::write_file`] (plan, write safely, verify) with
 //!   the codes and targets of [`plan`];
-//! - [`recording`]: whether two files are the same recording.
+//! - [`recording`]: whether two files are the same recording;
+//! - [`ledger`]: the ISRC assignment ledger of `isrckit assign`.
 //!
 //! The command-line glue, renderers and container internals are private;
 //! the fuzz entry points are behind the `fuzzing` feature.
