@@ -592,3 +592,59 @@ fn a_file_with_a_244_byte_name_is_written() {
     assert_eq!(isrcs(&f), ["USRC17607839"]);
     assert!(temps(dir.path()).is_empty());
 }
+
+/// Permission errors get their true reason, not "no such file" or
+/// "damaged: re-export": run as nobody, a master it may not read and a
+/// folder it may not open are reported as such, in `inspect` and `audit`.
+#[test]
+fn permission_errors_are_reported_as_permission_errors() {
+    if !root() || !require("setpriv", &["--version"]) {
+        return;
+    }
+    let base = tempfile::tempdir().expect("tmp");
+    chmod(base.path(), 0o755);
+    let album = base.path().join("album");
+    std::fs::create_dir(&album).expect("mkdir");
+    chmod(&album, 0o755);
+    let secret = album.join("01 Secret.wav");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), &secret).expect("copy");
+    chmod(&secret, 0o600);
+    let closed = album.join("closed");
+    std::fs::create_dir(&closed).expect("mkdir");
+    std::fs::copy(testdata().join("wav/no_tags.wav"), closed.join("x.wav")).expect("copy");
+    chmod(&closed, 0o700);
+    for args in [
+        vec!["inspect", "--format", "json"],
+        vec![
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ],
+    ] {
+        let out = as_nobody(&bin())
+            .args(&args)
+            .arg(&album)
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {out:?}"));
+        let error_of = |name: &str| -> String {
+            doc["files"]
+                .as_array()
+                .expect("files")
+                .iter()
+                .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
+                .and_then(|f| f["error"].as_str())
+                .unwrap_or_else(|| panic!("{args:?}: {name} not reported: {doc}"))
+                .to_string()
+        };
+        for name in ["01 Secret.wav", "closed"] {
+            let e = error_of(name);
+            assert!(e.contains("Permission denied"), "{args:?} {name}: {e}");
+            assert!(!e.contains("damaged") && !e.contains("No such file"), "{e}");
+        }
+    }
+}
