@@ -74,7 +74,7 @@ pub trait ReadAt {
 impl ReadAt for File {
     fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         // One pread per read: no seek, and no file position to keep.
-        std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
+        crate::platform::read_exact_at(self, buf, offset)
     }
 
     fn windowed(&self) -> bool {
