@@ -59,6 +59,22 @@ fn album() -> Album {
     }
 }
 
+/// `isrckit audit --format json` on `path` (a fixed year: reproducible).
+fn audit_json(path: &Path) -> std::process::Output {
+    isrckit()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--no-progress",
+            "--year",
+            "2026",
+        ])
+        .arg(path)
+        .output()
+        .expect("runs")
+}
+
 fn json(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -98,18 +114,7 @@ fn inspect_walks_past_temp_files_vcs_folders_and_appledouble() {
 #[test]
 fn audit_walks_past_temp_files_vcs_folders_and_appledouble() {
     let a = album();
-    let out = isrckit()
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--no-progress",
-            "--year",
-            "2026",
-        ])
-        .arg(&a.root)
-        .output()
-        .expect("runs");
+    let out = audit_json(&a.root);
     let doc = json(&out);
     assert_eq!(paths(&doc["files"]), [a.master.display().to_string()]);
     assert_eq!(doc["summary"]["files"], 1, "{}", doc["summary"]);
@@ -577,18 +582,7 @@ fn leftover_temp_files_of_dead_writers_are_reported_with_their_size() {
 #[test]
 fn the_audit_counts_what_the_walk_left_out() {
     let a = album();
-    let out = isrckit()
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--no-progress",
-            "--year",
-            "2026",
-        ])
-        .arg(&a.root)
-        .output()
-        .expect("runs");
+    let out = audit_json(&a.root);
     let doc = json(&out);
     let w = &doc["summary"]["walk_skipped"];
     assert_eq!(
@@ -629,18 +623,7 @@ fn a_latex_toc_is_skipped_and_a_cdrdao_toc_is_read() {
         .find(|p| p.extension().is_some_and(|e| e == "toc"))
         .expect("a TOC sample");
     std::fs::copy(&toc, a.root.join("disc.txt")).expect("copy");
-    let out = isrckit()
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--no-progress",
-            "--year",
-            "2026",
-        ])
-        .arg(&a.root)
-        .output()
-        .expect("runs");
+    let out = audit_json(&a.root);
     let doc = json(&out);
     let booklet = doc["files"]
         .as_array()

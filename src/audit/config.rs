@@ -363,20 +363,26 @@ fn rules_matching(list: &[String]) -> Result<BTreeSet<Rule>, ConfigError> {
 
 /// This year, from the system clock (UTC).
 pub fn this_year() -> u16 {
+    let (year, _, _) = today_utc();
+    u16::try_from(year).unwrap_or(2026)
+}
+
+/// Today's date (year, month, day) from the system clock, in UTC: the
+/// civil-from-days algorithm of Howard Hinnant, so no date crate is needed.
+pub(crate) fn today_utc() -> (i64, i64, i64) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    // Civil-from-days (Howard Hinnant's algorithm), year only.
     let days = (secs / 86_400) as i64 + 719_468;
     let era = days.div_euclid(146_097);
     let doe = days.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    u16::try_from(year).unwrap_or(2026)
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
