@@ -19,6 +19,7 @@
 //! 6. **render**: the [`Sink`] (`crate::report::audit`) writes the
 //!    findings, the records and the [`Summary`].
 
+mod cd;
 pub mod config;
 mod cross_file;
 mod file_rules;
@@ -26,9 +27,10 @@ mod finding;
 mod ledger_rules;
 pub(crate) mod run;
 
+pub use cd::{Disc, NotADisc};
 pub use config::{AuditOptions, ConfigError, Identity, ReleaseBy, Settings};
 pub use finding::{Finding, RULES, Rule, RuleInfo, Severity, Summary};
-pub use run::{Outcome, run};
+pub use run::{Outcome, run, run_cd};
 
 use crate::codes::Isrc;
 use crate::model::{Container, FileReport};

@@ -65,6 +65,36 @@ pub fn run(
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
+    run_with(paths, settings, sink, progress, None)
+}
+
+/// Run `audit --cd`: the disc and the masters are audited as [`run`]
+/// audits files, and the disc is then checked against the masters (see
+/// [`Disc`]). `masters` are files or folders; when empty, the files a
+/// CUE or TOC sheet names are the masters (those that exist).
+pub fn run_cd(
+    disc: &super::Disc,
+    masters: &[PathBuf],
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> io::Result<Outcome> {
+    let mut paths = vec![disc.path.clone()];
+    if masters.is_empty() {
+        paths.extend(disc.named_files());
+    } else {
+        paths.extend(masters.iter().cloned());
+    }
+    run_with(&paths, settings, sink, progress, Some(disc))
+}
+
+fn run_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    disc: Option<&super::Disc>,
+) -> io::Result<Outcome> {
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
     // Everything that needs the report happens on the reading threads:
@@ -135,7 +165,22 @@ pub fn run(
         r.error = Some(why);
         out.take(examine(settings, render, &r, None))?;
     }
+    if let Some(d) = disc {
+        // The disc's barcode is checked against the masters' by the disc
+        // rules; as a record in a folder of its own (DDP/) it is not a
+        // second release carrying the masters' barcode.
+        for r in audit.records.iter_mut().filter(|r| r.path == d.path) {
+            r.barcodes.clear();
+        }
+    }
     audit.cross_file();
+    if let Some(d) = disc {
+        d.check(
+            &audit.records,
+            settings.cd_tolerance_ms,
+            &mut audit.findings,
+        );
+    }
     if let Some(ledger) = &settings.ledger {
         super::ledger_rules::check(ledger, settings, &audit.records, &mut audit.findings);
     }

@@ -368,9 +368,21 @@ pub struct SetArgs {
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// Files or folders to audit.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or folders to audit [default: .]; with --cd, the masters the
+    /// disc was made from [default: the files a CUE or TOC sheet names].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check a CD master against its masters: a DDP image (its folder or
+    /// its DDPID file), a CUE sheet or a cdrdao TOC file. Same tracks in
+    /// the same order and length, each track's ISRC its master's, the
+    /// disc's UPC/EAN the masters' (cd-isrc-mismatch, cd-barcode-mismatch,
+    /// cd-track-mismatch), plus every rule on the disc and the masters.
+    #[arg(long, value_name = "DISC")]
+    pub cd: Option<PathBuf>,
+    /// With --cd: seconds a disc's track (PQ or INDEX times) and its
+    /// master's duration may differ [default: 0.1; a CD frame is 1/75 s].
+    #[arg(long, value_name = "SECONDS")]
+    pub cd_tolerance: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
@@ -929,15 +941,18 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
         duration_tolerance: args.duration_tolerance,
         severity: (!severity.is_empty()).then_some(severity),
         allow_empty: args.allow_empty.then_some(true),
+        cd_tolerance: args.cd_tolerance,
     };
     let file = if args.no_config {
         None
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        args.paths
-            .first()
+        args.cd
+            .as_ref()
+            .or(args.paths.first())
             .and_then(|p| audit::config::find_config(p))
+            .or_else(|| audit::config::find_config(Path::new(".")))
     };
     let options = match &file {
         Some(p) => flags.or(audit::config::load(p).map_err(|e| e.to_string())?),
@@ -954,7 +969,16 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
     Ok(settings)
 }
 
-fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
+fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
+    if args.paths.is_empty() && args.cd.is_none() {
+        args.paths.push(PathBuf::from("."));
+    }
+    if args.cd.is_none() && args.cd_tolerance.is_some() {
+        eprintln!(
+            "isrckit: --cd-tolerance needs --cd DISC (it is the tolerance of the disc's track lengths)"
+        );
+        return Ok(ExitCode::Error);
+    }
     let settings = match audit_settings(&args) {
         Ok(s) => s,
         Err(msg) => {
@@ -964,6 +988,31 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     };
     if let Some(code) = missing_paths(&args.paths) {
         return Ok(code);
+    }
+    let disc = match &args.cd {
+        None => None,
+        Some(p) => {
+            if let Some(code) = missing_paths(std::slice::from_ref(p)) {
+                return Ok(code);
+            }
+            match audit::Disc::open(p) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("isrckit: {}", sanitize::lines(&e.to_string()));
+                    return Ok(ExitCode::Error);
+                }
+            }
+        }
+    };
+    if let Some(d) = &disc
+        && args.paths.is_empty()
+        && d.named_files().is_empty()
+        && !args.quiet
+    {
+        eprintln!(
+            "isrckit: note: no masters given and the disc names none: {} is audited alone (give the masters it was made from to check it against them)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
     }
     let style = Style {
         color: color_wanted(args.color),
@@ -994,7 +1043,10 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
             }
         }
     };
-    let outcome = audit::run(&args.paths, &settings, &mut sink, &mut progress)?;
+    let outcome = match &disc {
+        Some(d) => audit::run_cd(d, &args.paths, &settings, &mut sink, &mut progress)?,
+        None => audit::run(&args.paths, &settings, &mut sink, &mut progress)?,
+    };
     report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -1005,6 +1057,16 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         // The table says so in its summary; machine formats keep stdout
         // to their shape.
         eprintln!("isrckit: {}", nothing_audited(&args.paths, &outcome));
+    }
+    if let Some(d) = &disc
+        && d.nothing_read()
+    {
+        // The disc is the subject of the run: nothing of it could be read.
+        eprintln!(
+            "isrckit: {}: nothing of the disc could be read (see the unreadable finding)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
+        return Ok(ExitCode::Error);
     }
     // Findings decide first (an LFS pointer or an unreadable file is
     // itself the reason nothing was audited); a run that checked nothing
