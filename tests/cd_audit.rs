@@ -111,6 +111,7 @@ fn every_planted_ddp_mismatch_is_found_and_nothing_else() {
                 ("cd-isrc-mismatch", "GBAYE2600002"),
             ],
         ),
+        ("late_code", &[("isrc-missing", "GBAYE2600003")]),
     ];
     for (image, want) in cases {
         let disc = format!("ddp/{image}");

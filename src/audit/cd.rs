@@ -238,25 +238,45 @@ impl Disc {
             return;
         }
         let tracks = self.tracks();
+        let pairs = pair(&tracks, &masters, tolerance_ms, self);
+        let show = |m: &Record| crate::platform::path_text(&m.path).into_owned();
         // DDP tracks without an ISRC site (a sheet's reader notes its own).
         if self.report.container == Some(Container::Ddp) {
-            for t in &tracks {
+            for (k, t) in tracks.iter().enumerate() {
                 if self
                     .report
                     .codes
                     .iter()
-                    .all(|c| c.kind != CodeKind::Isrc || c.location.track != Some(t.number))
+                    .any(|c| c.kind == CodeKind::Isrc && c.location.track == Some(t.number))
                 {
-                    findings.push(
-                        Rule::IsrcMissing,
-                        path,
-                        format!(
+                    continue;
+                }
+                let master = pairs.track_master[k].map(|j| masters[j]);
+                let theirs = master.and_then(|m| m.isrcs.first().map(|c| (m, c)));
+                let before = findings.list.len();
+                findings.push(
+                    Rule::IsrcMissing,
+                    path,
+                    match theirs {
+                        Some((m, c)) => format!(
+                            "TRACK {:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), but its master {} carries {c}: patch it in (isrckit set --track {} --isrc {c} {}/)",
+                            t.number,
+                            show(m),
+                            t.number,
+                            crate::platform::path_text(
+                                self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+                            )
+                        ),
+                        None => format!(
                             "TRACK {:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site): the disc would be pressed without it",
                             t.number
                         ),
-                        None,
-                        Some(t.at.clone()),
-                    );
+                    },
+                    theirs.map(|(_, c)| c.to_string()),
+                    Some(t.at.clone()),
+                );
+                if let Some(m) = master {
+                    relate(findings, before, vec![m.path.clone()]);
                 }
             }
         }
@@ -264,8 +284,6 @@ impl Disc {
             // A disc audited alone.
             return;
         }
-        let pairs = pair(&tracks, &masters, tolerance_ms, self);
-        let show = |m: &Record| crate::platform::path_text(&m.path).into_owned();
         // Count: a track without a master, a master on no track. A disc
         // cut short says so as unreadable; its missing tracks are not
         // counted against it.

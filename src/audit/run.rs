@@ -70,7 +70,7 @@ pub fn run(
 
 /// Run `audit --cd`: the disc and the masters are audited as [`run`]
 /// audits files, and the disc is then checked against the masters (see
-/// [`Disc`]). `masters` are files or folders; when empty, the files a
+/// [`Disc`](super::Disc)). `masters` are files or folders; when empty, the files a
 /// CUE or TOC sheet names are the masters (those that exist).
 pub fn run_cd(
     disc: &super::Disc,

@@ -14,7 +14,7 @@
 
 mod ddp;
 mod sheet;
-// WRITE_MOD_PLACEHOLDER
+pub(crate) mod write;
 
 use crate::model::Container;
 use std::path::Path;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod cue;
 mod ledger;
 
 /// Read, write and audit the ISRC and UPC/EAN codes of music masters.
@@ -155,6 +156,32 @@ pub enum Command {
         after_help = "Examples:\n  isrckit ledger init --prefix AUXYZ --range 00000-49999\n  isrckit ledger void AUXYZ2600012 --reason 'assigned to the wrong mix'\n  isrckit ledger export --format csv > codes.csv\n  isrckit ledger import old-codes.csv"
     )]
     Ledger(LedgerArgs),
+    /// Write a CUE sheet for a CD master from the masters' tags or from a
+    /// manifest: CATALOG (the barcode), then per track FILE, TRACK, TITLE,
+    /// ISRC and INDEX 01, one FILE per track, as DDP authoring tools and
+    /// burners take it.
+    ///
+    /// Tracks are in the order of the numbers the file names start with
+    /// (01 Intro.wav), else of the names. Each track's ISRC and the disc's
+    /// barcode come from the files' tags (every site read, as `inspect`
+    /// shows them) or, with --manifest, from the manifest `isrckit embed`
+    /// reads; titles come from the tags. FILE names are relative to the
+    /// sheet's folder: write it into the masters' folder (-o masters/album.cue).
+    ///
+    /// Refused, with nothing written: two barcodes among the masters, a
+    /// file with two ISRCs or only an invalid one, more than 99 tracks, and
+    /// a name or text CUE cannot carry (a double quote or a line break:
+    /// CUE has no escapes). The sheet is read back by isrckit's CUE reader
+    /// before it is written and must give the same codes. With -o, it is
+    /// written through a temp file, and an existing file is replaced only
+    /// with --force. Check the DDP made from it with `isrckit audit --cd`.
+    ///
+    /// Exit status: 0 written; 2 refused (every reason on stderr), or usage.
+    #[command(after_help = "Examples:
+  isrckit cue masters/ -o masters/album.cue
+  isrckit cue --manifest codes.csv --title 'Album' --performer 'The Example' -o album/album.cue
+  isrckit cue masters/ | cueconvert -i cue -o toc    # the same as a cdrdao TOC file")]
+    Cue(cue::CueArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish,
     /// powershell) to standard output.
     #[command(
@@ -548,6 +575,7 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Set(args) => set_command(args),
         Command::Embed(args) => embed_command(args),
         Command::Assign(args) => ledger::assign_command(*args),
+        Command::Cue(args) => cue::cue_command(args),
         Command::Ledger(args) => ledger::ledger_command(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;

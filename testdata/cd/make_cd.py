@@ -13,6 +13,8 @@ planted mismatch:
   track_order      tracks 2 and 3 swapped (codes and lengths)
   track_length     track 3 is 1.50 s long, not 2.00 s
   isrc_duplicate   track 3 carries track 2's ISRC (disc alone: duplicate)
+  late_code        track 3 has no ISRC (the README's CD-master workflow:
+                   its code came after the image was made)
 """
 
 import os
@@ -84,6 +86,7 @@ def main():
           titles=["Album", "One", "Three", "Two"])
     image("track_length", lengths=[75, 120, 112])
     image("isrc_duplicate", isrcs=[ISRCS[0], ISRCS[1], ISRCS[1]])
+    image("late_code", isrcs=[ISRCS[0], ISRCS[1], ""])
 
 
 if __name__ == "__main__":
