@@ -191,6 +191,13 @@ fn check_written(
     Ok(())
 }
 
+/// A CD master's track layout from arbitrary bytes (`audit --cd`): read as
+/// a CUE sheet or TOC file, as a DDP map and as a PQ descriptor stream.
+/// Returns the number of tracks found.
+pub fn cd_layout(bytes: &[u8]) -> usize {
+    crate::cd::fuzz_layout(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,24 +78,7 @@ pub(super) fn layout(ddpid: &Path) -> Layout {
             return out;
         }
     };
-    let mut pq_name = None;
-    for p in map.chunks_exact(MAP_PACKET) {
-        if &p[..4] != b"VVVM" {
-            break;
-        }
-        if !text(&p[30..38]).to_ascii_uppercase().starts_with("PQ") {
-            continue;
-        }
-        let dsi = &p[74..91];
-        let name = match digits(&text(&p[71..74])) {
-            Some(n) if (n as usize) <= dsi.len() => text(&dsi[..n as usize]),
-            _ => text(dsi),
-        };
-        if !name.is_empty() {
-            pq_name = Some(name);
-            break;
-        }
-    }
+    let pq_name = pq_stream_name(&map);
     let Some(pq_name) = pq_name else {
         out.problems
             .push("DDPMS names no PQ descriptor stream: the track times are unknown".into());
@@ -120,7 +103,35 @@ pub(super) fn layout(ddpid: &Path) -> Layout {
             return out;
         }
     };
-    if pq.len() % PQ_ENTRY != 0 {
+    pq_layout(&pq_name, &pq, &mut out);
+    out
+}
+
+/// The name of the PQ descriptor stream a map (`DDPMS` bytes) names: the
+/// first packet whose SUB starts with `PQ`.
+pub(super) fn pq_stream_name(map: &[u8]) -> Option<String> {
+    for p in map.chunks_exact(MAP_PACKET).take(MAX_PACKETS) {
+        if &p[..4] != b"VVVM" {
+            break;
+        }
+        if !text(&p[30..38]).to_ascii_uppercase().starts_with("PQ") {
+            continue;
+        }
+        let dsi = &p[74..91];
+        let name = match digits(&text(&p[71..74])) {
+            Some(n) if (n as usize) <= dsi.len() => text(&dsi[..n as usize]),
+            _ => text(dsi),
+        };
+        if !name.is_empty() {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// The tracks of a PQ descriptor stream (`pq_name`'s bytes) into `out`.
+pub(super) fn pq_layout(pq_name: &str, pq: &[u8], out: &mut Layout) {
+    if !pq.len().is_multiple_of(PQ_ENTRY) {
         out.problems.push(format!(
             "{pq_name} is cut short ({} bytes, not a whole number of 64-byte entries): the tracks after the cut are unknown",
             pq.len()
@@ -202,5 +213,4 @@ pub(super) fn layout(ddpid: &Path) -> Layout {
             },
         });
     }
-    out
 }

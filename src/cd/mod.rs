@@ -61,6 +61,17 @@ pub(crate) fn layout(path: &Path, container: Container) -> Layout {
     }
 }
 
+/// The layout of arbitrary bytes read as a sheet, a DDP map and a PQ
+/// stream (the fuzz target's body): the number of tracks found.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn fuzz_layout(bytes: &[u8]) -> usize {
+    let sheet = sheet::parse(bytes).tracks.len();
+    let _ = ddp::pq_stream_name(bytes);
+    let mut pq = Layout::default();
+    ddp::pq_layout("PQDESCR", bytes, &mut pq);
+    sheet + pq.tracks.len()
+}
+
 /// `mm:ss:ff` for a count of frames.
 pub(crate) fn msf(frames: u32) -> String {
     format!(
@@ -117,5 +128,15 @@ mod tests {
         assert_eq!(parse_msf("a:00:00"), None);
         assert_eq!(msf(4545), "01:00:45");
         assert_eq!(seconds(120), "0:01.60");
+        // Hostile text: huge numbers, many FILE lengths, cut lines.
+        let mut toc = b"CD_DA\nTRACK AUDIO\n".to_vec();
+        for _ in 0..20_000 {
+            toc.extend_from_slice(b"FILE \"a\" 0 999:59:74\n");
+        }
+        assert_eq!(fuzz_layout(&toc), 1);
+        assert!(
+            fuzz_layout(b"TRACK 4294967295 AUDIO\nTRACK x AUDIO\nINDEX 01 99:99:99\nFILE \"") <= 2
+        );
+        assert_eq!(fuzz_layout(b"VVVS01010000000001"), 0);
     }
 }

@@ -99,7 +99,7 @@ fn cue_layout(text: &str) -> Layout {
             let num = args.split_whitespace().next().unwrap_or("");
             let number = num
                 .parse()
-                .unwrap_or_else(|_| tracks.last().map_or(1, |t| t.number + 1));
+                .unwrap_or_else(|_| tracks.last().map_or(1, |t| t.number.saturating_add(1)));
             tracks.push(T {
                 number,
                 file: files.len().checked_sub(1),
@@ -270,7 +270,7 @@ fn toc_layout(text: &str) -> Layout {
                     i += 1;
                 }
                 t.file.get_or_insert(name);
-                t.total = t.total.zip(len).map(|(a, b)| a + b);
+                t.total = t.total.zip(len).map(|(a, b)| a.saturating_add(b));
             }
             "SILENCE" | "ZERO" => {
                 if let Some(t) = tracks.last_mut() {
@@ -280,7 +280,7 @@ fn toc_layout(text: &str) -> Layout {
                         j += 1;
                     }
                     let len = word(j).and_then(parse_msf);
-                    t.total = t.total.zip(len).map(|(a, b)| a + b);
+                    t.total = t.total.zip(len).map(|(a, b)| a.saturating_add(b));
                 }
             }
             "START" => {
