@@ -389,3 +389,24 @@ fn every_output_format_carries_the_disc_findings() {
         assert!(rules.iter().any(|r| r["id"] == id), "{id}");
     }
 }
+
+#[test]
+fn a_ddp_folder_beside_its_masters_is_one_release_in_a_plain_audit() {
+    // The disc's tracks are its recordings: DDP/ and the WAV folder hold
+    // the same ones under one barcode, as WAV/ and FLAC/ do. Before, the
+    // image was a second release carrying the masters' barcode
+    // (barcode-shared on every file).
+    let (list, _, status) = findings(&["ddp/clean", "masters"]);
+    assert_eq!(list, []);
+    assert_eq!(status, Some(0));
+    // A disc with only some of the recordings is a partial delivery.
+    let (list, _, _) = findings(&["ddp/track_count", "masters"]);
+    assert_eq!(
+        list,
+        [f(
+            "barcode-subset",
+            "ddp/track_count/DDPID",
+            "0724384960650"
+        )]
+    );
+}

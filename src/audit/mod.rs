@@ -47,6 +47,11 @@ pub struct Record {
     pub container: Option<Container>,
     /// Distinct valid ISRCs that speak for the whole file.
     pub isrcs: Vec<Isrc>,
+    /// A disc's (DDP image, CUE sheet, TOC file) tracks' distinct valid
+    /// ISRCs, each a recording on it: how its release is known by the
+    /// barcode rules (a `DDP/` folder beside the `WAV/` one is the same
+    /// release). Empty for other files.
+    pub tracks: Vec<Isrc>,
     /// Distinct valid barcodes (GTIN-13) for the whole file.
     pub barcodes: Vec<Box<str>>,
     /// The title from the tags, for recording identity.

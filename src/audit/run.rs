@@ -325,6 +325,7 @@ fn examine(
         path: report.path.clone(),
         container: report.container,
         isrcs: isrcs.iter().filter_map(|v| Isrc::parse(v).ok()).collect(),
+        tracks: disc_tracks(report),
         barcodes: barcodes.iter().copied().map(Box::from).collect(),
         // A CUE sheet's title is its disc's: not a recording's, so it
         // tells no recordings apart (and says nothing of its release's).
@@ -362,4 +363,21 @@ pub(crate) fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
         left -= n as u64;
     }
     Some(*h.finalize().as_bytes())
+}
+
+/// A disc's tracks' distinct valid ISRCs (see [`Record::tracks`]).
+fn disc_tracks(report: &FileReport) -> Vec<Isrc> {
+    use crate::model::Container;
+    if !matches!(report.container, Some(Container::Ddp | Container::Cue)) {
+        return Vec::new();
+    }
+    let mut codes: Vec<Isrc> = report
+        .codes
+        .iter()
+        .filter(|c| c.kind == CodeKind::Isrc && c.valid && c.location.track.is_some())
+        .filter_map(|c| c.value.as_deref().and_then(|v| Isrc::parse(v).ok()))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
 }
