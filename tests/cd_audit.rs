@@ -410,3 +410,40 @@ fn a_ddp_folder_beside_its_masters_is_one_release_in_a_plain_audit() {
         )]
     );
 }
+
+#[test]
+fn copies_of_the_masters_in_a_second_folder_are_one_master_each() {
+    // A delivery with WAV/ and a second copy (here: the same files in
+    // COPY/): one recording per track number, not six masters for three
+    // tracks; a planted mismatch is still found, once.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for sub in ["WAV", "COPY"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        for f in ["01 One.wav", "02 Two.wav", "03 Three.wav"] {
+            std::fs::copy(cd().join("masters").join(f), dir.path().join(sub).join(f))
+                .expect("copy");
+        }
+    }
+    let disc = |image: &str| cd().join("ddp").join(image).to_string_lossy().into_owned();
+    let run = |image: &str| -> Vec<String> {
+        let out = audit_in(
+            dir.path(),
+            &["--format", "json", "--cd", &disc(image), "WAV", "COPY"],
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap_or(""),
+                    f["code"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(run("clean"), Vec::<String>::new());
+    assert_eq!(run("isrc_mismatch"), ["cd-isrc-mismatch GBAYE2600099"]);
+}

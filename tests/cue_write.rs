@@ -255,6 +255,18 @@ fn what_cue_cannot_carry_is_refused_and_nothing_is_written() {
             .contains("100 audio files: a CD holds at most 99 tracks"),
         "{out:?}"
     );
+    // Two files of one track number (two formats in one folder).
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(&sample, dir.path().join("01 A.wav")).expect("copy");
+    std::fs::copy(&sample, dir.path().join("01 A copy.wav")).expect("copy");
+    let out = isrckit(dir.path(), &["cue", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "2 files are track 1: ./01 A copy.wav, ./01 A.wav; a CUE sheet takes one file per track"
+        ),
+        "{out:?}"
+    );
     // An invalid code in the manifest; a file carrying two ISRCs; two
     // barcodes among the masters.
     let dir = tempfile::tempdir().expect("temp dir");

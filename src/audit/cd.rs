@@ -132,6 +132,11 @@ impl Disc {
             .collect()
     }
 
+    /// Whether the disc's sheet names files (CUE `FILE`, TOC `FILE`).
+    pub fn names_files(&self) -> bool {
+        self.layout.tracks.iter().any(|t| t.file.is_some())
+    }
+
     /// Whether nothing could be read of the disc: no code site and no
     /// track (the run then exits 2).
     pub fn nothing_read(&self) -> bool {
@@ -190,7 +195,7 @@ impl Disc {
     /// the disc's own and other discs' is a master.
     pub(super) fn check(&self, records: &[Record], tolerance_ms: u64, findings: &mut Findings) {
         let path = self.path.as_path();
-        let masters: Vec<&Record> = records
+        let all_masters: Vec<&Record> = records
             .iter()
             .filter(|r| r.path != self.path)
             .filter(|r| {
@@ -198,6 +203,7 @@ impl Disc {
                     .is_some_and(|c| c != Container::Ddp && c != Container::Cue)
             })
             .collect();
+        let masters = without_copies(all_masters.clone(), tolerance_ms);
         let damaged = self.report.status != FileStatus::Ok || !self.layout.problems.is_empty();
         if self.report.status == FileStatus::Ok && !self.layout.problems.is_empty() {
             findings.push(
@@ -233,7 +239,7 @@ impl Disc {
                 None,
             );
         }
-        self.barcode(&masters, findings);
+        self.barcode(&all_masters, findings);
         if self.nothing_read() {
             return;
         }
@@ -492,6 +498,40 @@ impl Disc {
                 .collect(),
         );
     }
+}
+
+/// The masters less the copies of one recording in other formats (a
+/// `WAV/` and a `FLAC/` folder): a master with the track number, the
+/// ISRCs (or none, or the other has none) and, within `tolerance_ms`, the
+/// duration of one before it (in path order) is that one's copy. A copy's
+/// own problems (no ISRC) are the per-file rules'; its barcode is checked
+/// with the rest's.
+fn without_copies(masters: Vec<&Record>, tolerance_ms: u64) -> Vec<&Record> {
+    let number = |m: &Record| {
+        m.path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(crate::embed::manifest::track_number)
+    };
+    let mut kept: Vec<&Record> = Vec::new();
+    for m in masters {
+        let copy = kept.iter_mut().find(|k| {
+            number(k).is_some()
+                && number(k) == number(m)
+                && (k.isrcs == m.isrcs || k.isrcs.is_empty() || m.isrcs.is_empty())
+                && match (k.duration_ms, m.duration_ms) {
+                    (Some(a), Some(b)) => a.abs_diff(b) <= tolerance_ms,
+                    _ => true,
+                }
+        });
+        match copy {
+            // The copy that carries ISRCs speaks for the recording.
+            Some(k) if k.isrcs.is_empty() && !m.isrcs.is_empty() => *k = m,
+            Some(_) => {}
+            None => kept.push(m),
+        }
+    }
+    kept
 }
 
 /// Give the finding pushed after `before` (if the rule is on) its

@@ -243,7 +243,7 @@ fn from_tags(folder: &Path, problems: &mut Vec<String>) -> Vec<Master> {
             barcode,
         });
     }
-    order(&mut masters);
+    order(&mut masters, problems);
     masters
 }
 
@@ -342,19 +342,35 @@ fn from_manifest(
             }
         })
         .collect();
-    order(&mut masters);
+    order(&mut masters, problems);
     masters
 }
 
 /// Track order: the number each file name starts with (`01 Intro.wav`,
 /// as `embed` reads them) when every file has its own; else path order.
-fn order(masters: &mut [Master]) {
+/// Two files with one number (`01 Intro.wav` and `01 Intro.flac`) are a
+/// problem: a sheet takes one file per track.
+fn order(masters: &mut [Master], problems: &mut Vec<String>) {
     let number = |m: &Master| {
         m.path
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(crate::embed::manifest::track_number)
     };
+    let mut by_number: std::collections::BTreeMap<u32, Vec<&Path>> = Default::default();
+    for m in masters.iter() {
+        if let Some(n) = number(m) {
+            by_number.entry(n).or_default().push(&m.path);
+        }
+    }
+    for (n, paths) in by_number.iter().filter(|(_, p)| p.len() > 1) {
+        let names: Vec<String> = paths.iter().map(|p| shown(p)).collect();
+        problems.push(format!(
+            "{} files are track {n}: {}; a CUE sheet takes one file per track: give the folder of one format",
+            paths.len(),
+            names.join(", ")
+        ));
+    }
     let numbers: std::collections::BTreeSet<u32> = masters.iter().filter_map(number).collect();
     if numbers.len() == masters.len() {
         masters.sort_by_key(|m| number(m));

@@ -1034,7 +1034,7 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
     };
     if let Some(d) = &disc
         && args.paths.is_empty()
-        && d.named_files().is_empty()
+        && !d.names_files()
         && !args.quiet
     {
         eprintln!(
