@@ -271,7 +271,7 @@ fn a_sheet_naming_a_missing_file_is_a_track_without_master() {
     assert_eq!(found[0]["rule"], "cd-track-mismatch");
     assert_eq!(
         found[0]["message"],
-        "TRACK 02 (line 7: TRACK 02 INDEX 01 00:00:00) names FILE \"02 Two.wav\", which is not in the sheet's folder, and no master given is that file: the track has no master"
+        "TRACK 02 (line 7: TRACK 02 INDEX 01 00:00:00): FILE \"02 Two.wav\" is not in the sheet's folder, and no master given is that file: the track has no master"
     );
     assert_eq!(out.status.code(), Some(1));
 }
@@ -446,4 +446,35 @@ fn copies_of_the_masters_in_a_second_folder_are_one_master_each() {
     };
     assert_eq!(run("clean"), Vec::<String>::new());
     assert_eq!(run("isrc_mismatch"), ["cd-isrc-mismatch GBAYE2600099"]);
+}
+
+#[test]
+fn a_single_file_sheet_beside_its_image_is_checked_as_one_file() {
+    // metaflac's sheet names one FLAC for both tracks: the image is their
+    // one master (its length is the disc's, not a track's).
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        testdata().join("flac/cuesheet_cdda.flac"),
+        dir.path().join("CD Master.flac"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        testdata().join("cue/metaflac_export.cue"),
+        dir.path().join("album.cue"),
+    )
+    .expect("copy");
+    let out = audit_in(dir.path(), &["--format", "json", "--cd", "album.cue"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["findings"], serde_json::json!([]), "{out:?}");
+    assert_eq!(out.status.code(), Some(0));
+    // Without the image: one finding for the file, naming both tracks.
+    std::fs::remove_file(dir.path().join("CD Master.flac")).expect("rm");
+    let out = audit_in(dir.path(), &["--format", "json", "--cd", "album.cue"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found = doc["findings"].as_array().expect("findings");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["message"],
+        "tracks 01, 02 (line 3: TRACK 01 INDEX 01 00:00:00): FILE \"CD Master.flac\" is not in the sheet's folder, and no master given is that file: these tracks have no master"
+    );
 }

@@ -294,41 +294,59 @@ impl Disc {
         // cut short says so as unreadable; its missing tracks are not
         // counted against it.
         if !damaged {
+            // file -> its tracks, for the files a sheet names that are
+            // not there: one finding a file.
+            let mut missing: Vec<(&str, Vec<&cd::Track>)> = Vec::new();
+            let dir = self.path.parent().unwrap_or(Path::new(""));
             for (k, t) in tracks.iter().enumerate() {
                 if pairs.track_master[k].is_some() {
                     continue;
                 }
-                let dir = self.path.parent().unwrap_or(Path::new(""));
                 if let Some(f) = t.file.as_deref()
                     && !dir.join(f).is_file()
                 {
-                    findings.push(
-                        Rule::CdTrackMismatch,
-                        path,
-                        format!(
-                            "TRACK {:02} ({}) names FILE \"{f}\", which is not in the sheet's folder, and no master given is that file: the track has no master",
-                            t.number, t.at
-                        ),
-                        None,
-                        Some(t.at.clone()),
-                    );
-                } else {
-                    findings.push(
-                        Rule::CdTrackMismatch,
-                        path,
-                        format!(
-                            "TRACK {:02} of the disc ({}){} has no master among the {} files given: the disc has {} tracks, the masters {}",
-                            t.number,
-                            t.at,
-                            t.length.map(|l| format!(", {}", cd::seconds(l))).unwrap_or_default(),
-                            masters.len(),
-                            tracks.len(),
-                            masters.len()
-                        ),
-                        None,
-                        Some(t.at.clone()),
-                    );
+                    match missing.iter_mut().find(|(x, _)| *x == f) {
+                        Some((_, v)) => v.push(t),
+                        None => missing.push((f, vec![t])),
+                    }
+                    continue;
                 }
+                findings.push(
+                    Rule::CdTrackMismatch,
+                    path,
+                    format!(
+                        "TRACK {:02} of the disc ({}){} has no master among the {} files given: the disc has {} tracks, the masters {}",
+                        t.number,
+                        t.at,
+                        t.length
+                            .map(|l| format!(", {}", cd::seconds(l)))
+                            .unwrap_or_default(),
+                        masters.len(),
+                        tracks.len(),
+                        masters.len()
+                    ),
+                    None,
+                    Some(t.at.clone()),
+                );
+            }
+            for (f, ts) in missing {
+                let which = if ts.len() == 1 {
+                    format!("TRACK {:02} ({})", ts[0].number, ts[0].at)
+                } else {
+                    let numbers: Vec<String> =
+                        ts.iter().map(|t| format!("{:02}", t.number)).collect();
+                    format!("tracks {} ({})", numbers.join(", "), ts[0].at)
+                };
+                findings.push(
+                    Rule::CdTrackMismatch,
+                    path,
+                    format!(
+                        "{which}: FILE \"{f}\" is not in the sheet's folder, and no master given is that file: {} no master",
+                        if ts.len() == 1 { "the track has" } else { "these tracks have" }
+                    ),
+                    None,
+                    Some(ts[0].at.clone()),
+                );
             }
         }
         for (j, m) in masters.iter().enumerate() {
@@ -382,7 +400,7 @@ impl Disc {
             let Some(j) = pairs.track_master[k] else {
                 continue;
             };
-            if pairs.out_of_order.iter().any(|&(x, _)| x == k) {
+            if pairs.out_of_order.iter().any(|&(x, _)| x == k) || pairs.shared[j] {
                 continue;
             }
             let m = masters[j];
@@ -554,12 +572,16 @@ struct Pairs {
     /// (track, master) pairs where the track is a master that the
     /// numbering puts elsewhere.
     out_of_order: Vec<(usize, usize)>,
+    /// Per master: it is the one file of several tracks (a single-file
+    /// sheet's image), so its length and codes are not one track's.
+    shared: Vec<bool>,
 }
 
 /// Pair tracks with masters (see the module docs).
 fn pair(tracks: &[cd::Track], masters: &[&Record], tolerance_ms: u64, disc: &Disc) -> Pairs {
     let mut track_master: Vec<Option<usize>> = vec![None; tracks.len()];
     let mut taken = vec![false; masters.len()];
+    let mut shared = vec![false; masters.len()];
     let name = |m: &Record| {
         m.path
             .file_name()
@@ -572,7 +594,11 @@ fn pair(tracks: &[cd::Track], masters: &[&Record], tolerance_ms: u64, disc: &Dis
         let want = Path::new(f)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
-        if let Some(j) = (0..masters.len()).find(|&j| !taken[j] && Some(name(masters[j])) == want) {
+        // A file may hold several tracks (a single-file sheet's image).
+        if let Some(j) = (0..masters.len()).find(|&j| Some(name(masters[j])) == want) {
+            if taken[j] {
+                shared[j] = true;
+            }
             track_master[k] = Some(j);
             taken[j] = true;
         }
@@ -682,5 +708,6 @@ fn pair(tracks: &[cd::Track], masters: &[&Record], tolerance_ms: u64, disc: &Dis
     Pairs {
         track_master,
         out_of_order,
+        shared,
     }
 }
