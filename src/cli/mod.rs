@@ -47,9 +47,19 @@ pub enum Command {
     /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
     /// isrc-registrant, isrc-year, isrc-prefix, barcode-missing,
     /// barcode-invalid, barcode-conflict, barcode-inconsistent,
-    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, and with
-    /// --ledger ledger-unknown, ledger-void, ledger-mismatch. The README
-    /// explains each with an example and its fix.
+    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, with
+    /// --ledger ledger-unknown, ledger-void, ledger-mismatch, and on CD
+    /// masters cd-isrc-mismatch, cd-barcode-mismatch, cd-track-mismatch.
+    /// The README explains each with an example and its fix.
+    ///
+    /// --cd DISC checks a CD master (a DDP image's folder or DDPID, a CUE
+    /// sheet, a cdrdao TOC file) against the masters it was made from (the
+    /// PATHs; for a sheet alone, the files it names): the same tracks in
+    /// the same order and lengths (PQ or INDEX times, within
+    /// --cd-tolerance), each track's ISRC its master's, the disc's UPC/EAN
+    /// the masters'. Tracks are paired with masters by the sheet's FILE
+    /// names, the track numbers the masters' names start with, or their
+    /// lengths.
     ///
     /// Settings come from flags, then from isrckit.toml in the audited folder
     /// or the nearest folder above it ([audit] table, same names as the flags).
@@ -59,9 +69,10 @@ pub enum Command {
     /// Exit status: 0 no finding at or above --fail-on; 1 findings at or above
     /// it (decided by the findings even when the reader of the output goes
     /// away, as with `| head`); 2 usage, configuration or I/O error, or
-    /// nothing audited (no audio file found; --allow-empty makes that 0).
+    /// nothing audited (no audio file found; --allow-empty makes that 0), or
+    /// with --cd nothing of the disc could be read.
     #[command(
-        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
+        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml\n  isrckit audit --cd DDP/ masters/           # a DDP image against its masters\n  isrckit audit --cd masters/album.cue       # a CUE sheet and the files it names"
     )]
     Audit(Box<AuditArgs>),
     /// Write an ISRC and/or a barcode into one file, or a barcode into every
