@@ -116,7 +116,7 @@ fn a_sheet_from_the_masters_tags_reads_back_with_the_same_codes() {
 #[test]
 #[ignore = "needs cueconvert (cuetools)"]
 fn cueconvert_reads_the_sheet() {
-    if !common::require("cueconvert", &["-i", "cue", "-o", "toc", "/dev/null"]) {
+    if !common::require("cueconvert", &["-h"]) {
         return;
     }
     let out = isrckit(&masters(), &["cue", "."]);
@@ -150,9 +150,7 @@ fn cueconvert_reads_the_sheet() {
 #[test]
 #[ignore = "needs ffmpeg and cdrdao"]
 fn cdrdao_accepts_a_sheet_from_a_manifest() {
-    if !common::require("ffmpeg", &["-version"])
-        || !common::require("cdrdao", &["show-toc", "--help"])
-    {
+    if !common::require("ffmpeg", &["-version"]) || !common::require("cdrdao", &["version"]) {
         return;
     }
     // cdrdao takes CD audio only (44.1 kHz, 2 channels, 16 bits) and warns
@@ -333,8 +331,22 @@ fn an_existing_sheet_is_replaced_only_with_force() {
         std::fs::read_to_string(&sheet).expect("read"),
         "hand-made\n"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sheet, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
     let out = isrckit(dir.path(), &["cue", ".", "-o", "album.cue", "--force"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&sheet)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the replaced sheet keeps its mode");
+    }
     let text = std::fs::read_to_string(&sheet).expect("read");
     assert!(
         text.starts_with("CATALOG 0724384960650\nFILE \"01 One.wav\" WAVE\n"),

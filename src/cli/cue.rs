@@ -420,11 +420,20 @@ fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if !force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(format!(
-            "{} is already there: give --force to replace it, or another --output",
-            shown(path)
-        ));
+    let old = std::fs::symlink_metadata(path).ok();
+    if let Some(m) = &old {
+        if !force {
+            return Err(format!(
+                "{} is already there: give --force to replace it, or another --output",
+                shown(path)
+            ));
+        }
+        if !m.is_file() {
+            return Err(format!(
+                "{} is not a plain file (a symlink, a folder): --force replaces only a file; give its real path",
+                shown(path)
+            ));
+        }
     }
     let tmp = dir.join(format!(".isrckit-tmp-{}-cue", std::process::id()));
     let result = (|| -> io::Result<()> {
@@ -433,6 +442,10 @@ fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
             .create_new(true)
             .open(&tmp)?;
         f.write_all(bytes)?;
+        // A sheet replaced keeps its permissions (never wider ones).
+        if let Some(m) = &old {
+            f.set_permissions(m.permissions())?;
+        }
         f.sync_all()?;
         drop(f);
         if force {
