@@ -133,7 +133,7 @@ fn the_messages_name_the_track_the_master_and_the_disc_location() {
     let f = &doc["findings"][0];
     assert_eq!(
         f["message"],
-        "TRACK 02 carries ISRC GBAYE2600099 on the disc, but its master masters/02 Two.wav carries GBAYE2600002: the disc and the file must carry the same code"
+        "TRACK 02 carries ISRC GBAYE2600099 on the disc (at PQDESCR › DDP PQ ISRC (track 02) @148), but its master masters/02 Two.wav carries GBAYE2600002: the disc and the file must carry the same code"
     );
     assert_eq!(
         f["location"],

@@ -418,8 +418,9 @@ impl Disc {
                     Rule::CdIsrcMismatch,
                     path,
                     format!(
-                        "TRACK {:02} carries ISRC {disc_code} on the disc, but its master {} carries {}: the disc and the file must carry the same code",
+                        "TRACK {:02} carries ISRC {disc_code} on the disc (at {}), but its master {} carries {}: the disc and the file must carry the same code",
                         t.number,
+                        sites[0].location.describe(),
                         show(m),
                         theirs.join(", ")
                     ),
