@@ -478,3 +478,30 @@ fn a_single_file_sheet_beside_its_image_is_checked_as_one_file() {
         "tracks 01, 02 (line 3: TRACK 01 INDEX 01 00:00:00): FILE \"CD Master.flac\" is not in the sheet's folder, and no master given is that file: these tracks have no master"
     );
 }
+
+#[test]
+fn a_ddp_track_without_an_isrc_is_isrc_missing_in_any_audit() {
+    // Alone: the track, from the PQ descriptors; with --cd, the finding
+    // names the master's code and how to patch it in.
+    let (_, doc, status) = findings(&["ddp/late_code"]);
+    assert_eq!(status, Some(1));
+    let f = &doc["findings"][0];
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(f["rule"], "isrc-missing");
+    assert_eq!(
+        f["message"],
+        "TRACK 03 has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), while other tracks have one"
+    );
+    assert_eq!(
+        f["location"],
+        "PQDESCR entry 5 @256: track 03 index 01 at 00:05:45"
+    );
+    let (_, doc, _) = findings(&["--cd", "ddp/late_code", "masters"]);
+    let f = &doc["findings"][0];
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        f["message"],
+        "TRACK 03 has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), but its master masters/03 Three.wav carries GBAYE2600003: patch it in (isrckit set --track 3 --isrc GBAYE2600003 ddp/late_code/)"
+    );
+    assert_eq!(f["related"], serde_json::json!(["masters/03 Three.wav"]));
+}

@@ -246,43 +246,35 @@ impl Disc {
         let tracks = self.tracks();
         let pairs = pair(&tracks, &masters, tolerance_ms, self);
         let show = |m: &Record| crate::platform::path_text(&m.path).into_owned();
-        // DDP tracks without an ISRC site (a sheet's reader notes its own).
+        // A DDP track without an ISRC site is the per-file rule's
+        // isrc-missing; with its master known, the finding names the
+        // master's code and how to patch it in.
         if self.report.container == Some(Container::Ddp) {
+            let folder = crate::platform::path_text(
+                self.path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+            )
+            .into_owned();
             for (k, t) in tracks.iter().enumerate() {
-                if self
-                    .report
-                    .codes
-                    .iter()
-                    .any(|c| c.kind == CodeKind::Isrc && c.location.track == Some(t.number))
-                {
+                let Some(m) = pairs.track_master[k].map(|j| masters[j]) else {
                     continue;
-                }
-                let master = pairs.track_master[k].map(|j| masters[j]);
-                let theirs = master.and_then(|m| m.isrcs.first().map(|c| (m, c)));
-                let before = findings.list.len();
-                findings.push(
-                    Rule::IsrcMissing,
-                    path,
-                    match theirs {
-                        Some((m, c)) => format!(
-                            "TRACK {:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), but its master {} carries {c}: patch it in (isrckit set --track {} --isrc {c} {}/)",
-                            t.number,
-                            show(m),
-                            t.number,
-                            crate::platform::path_text(
-                                self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
-                            )
-                        ),
-                        None => format!(
-                            "TRACK {:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site): the disc would be pressed without it",
-                            t.number
-                        ),
-                    },
-                    theirs.map(|(_, c)| c.to_string()),
-                    Some(t.at.clone()),
-                );
-                if let Some(m) = master {
-                    relate(findings, before, vec![m.path.clone()]);
+                };
+                let Some(c) = m.isrcs.first() else { continue };
+                let head = format!("{}{:02} has no ISRC", cd::MISSING_TRACK, t.number);
+                if let Some(f) = findings.list.iter_mut().find(|f| {
+                    f.rule == Rule::IsrcMissing
+                        && f.path == self.path
+                        && f.message.starts_with(&head)
+                }) {
+                    f.message = format!(
+                        "{head} in the image (no PQ, DDPMS or CD-TEXT site), but its master {} carries {c}: patch it in (isrckit set --track {} --isrc {c} {folder}/)",
+                        show(m),
+                        t.number
+                    );
+                    f.code = Some(c.to_string());
+                    f.related = vec![m.path.clone()];
                 }
             }
         }

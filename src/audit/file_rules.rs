@@ -219,6 +219,49 @@ impl<'a> FileCheck<'a> {
                     .push(Rule::IsrcMissing, path, what.to_string(), None, None);
             }
         }
+        // A DDP image's tracks, from its PQ descriptors: each without an
+        // ISRC site is an isrc-missing finding.
+        if r.container == Some(Container::Ddp) && r.status != FileStatus::Unreadable {
+            let layout = crate::cd::layout(path, Container::Ddp);
+            let missing: Vec<&crate::cd::Track> = layout
+                .tracks
+                .iter()
+                .filter(|t| {
+                    !r.codes
+                        .iter()
+                        .any(|c| c.kind == CodeKind::Isrc && c.location.track == Some(t.number))
+                })
+                .collect();
+            if !missing.is_empty() && missing.len() == layout.tracks.len() {
+                tracks_missing = true;
+                self.findings.push(
+                    Rule::IsrcMissing,
+                    path,
+                    format!(
+                        "no track of the image has an ISRC ({} track{}; no PQ, DDPMS or CD-TEXT site): the disc would be pressed without ISRCs",
+                        missing.len(),
+                        if missing.len() == 1 { "" } else { "s" }
+                    ),
+                    None,
+                    None,
+                );
+            } else {
+                for t in missing {
+                    tracks_missing = true;
+                    self.findings.push(
+                        Rule::IsrcMissing,
+                        path,
+                        format!(
+                            "{}{:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), while other tracks have one",
+                            crate::cd::MISSING_TRACK,
+                            t.number
+                        ),
+                        None,
+                        Some(t.at.clone()),
+                    );
+                }
+            }
+        }
         if isrc_sites == 0 && !tracks_missing {
             self.findings.push(
                 Rule::IsrcMissing,

@@ -19,6 +19,10 @@ pub(crate) mod write;
 use crate::model::Container;
 use std::path::Path;
 
+/// How a per-track isrc-missing finding on a DDP image starts (then the
+/// track number): `audit --cd` finds it by this to name the master's code.
+pub(crate) const MISSING_TRACK: &str = "TRACK ";
+
 /// CD frames (sectors) a second.
 pub(crate) const FRAMES: u32 = 75;
 
