@@ -505,3 +505,46 @@ fn a_ddp_track_without_an_isrc_is_isrc_missing_in_any_audit() {
     );
     assert_eq!(f["related"], serde_json::json!(["masters/03 Three.wav"]));
 }
+
+#[test]
+fn masters_without_track_numbers_are_paired_by_isrc_and_length() {
+    // Names that sort in another order than the disc's (One, Three, Two):
+    // each track finds its master by ISRC and length; a planted ISRC
+    // mismatch is still found, on the track whose length is that master's.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (from, to) in [
+        ("01 One.wav", "One.wav"),
+        ("02 Two.wav", "Two.wav"),
+        ("03 Three.wav", "Three.wav"),
+    ] {
+        std::fs::copy(cd().join("masters").join(from), dir.path().join(to)).expect("copy");
+    }
+    let run = |image: &str| -> Vec<String> {
+        let disc = cd().join("ddp").join(image);
+        let out = audit_in(
+            dir.path(),
+            &["--format", "json", "--cd", &disc.to_string_lossy(), "."],
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(run("clean"), Vec::<String>::new());
+    let found = run("isrc_mismatch");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("TRACK 02 carries ISRC GBAYE2600099 on the disc")
+            && found[0].contains("but its master ./Two.wav carries GBAYE2600002"),
+        "{found:?}"
+    );
+    let found = run("track_length");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("but its master ./Three.wav is 0:02.00"),
+        "{found:?}"
+    );
+}
