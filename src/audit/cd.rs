@@ -16,8 +16,8 @@
 //!   than `cd-tolerance`;
 //! - cd-isrc-mismatch: a track's ISRC is not its master's (a track whose
 //!   own sites disagree is the per-file rule's, not compared again);
-//! - isrc-missing: a DDP track with no ISRC site (a sheet's reader notes
-//!   its own);
+//! - isrc-missing on a DDP track with no ISRC site (the per-file rule's,
+//!   from the PQ descriptors) is given its master's code and the patch;
 //! - cd-barcode-mismatch: the disc's one UPC/EAN is not the masters' (a
 //!   disc whose own sites disagree is the per-file rule's).
 //!
