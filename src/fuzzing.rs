@@ -34,6 +34,7 @@ pub fn plan_as(container: Container, bytes: &[u8]) -> Planned {
     let codes = Codes {
         isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
         barcode: crate::codes::Gtin::parse("075678164125").ok(),
+        ..Default::default()
     };
     let mut slice = bytes;
     let mut src = Source::new(&mut slice, bytes.len() as u64);
@@ -86,6 +87,7 @@ fn codes_from(seed: &[u8]) -> Codes {
     Codes {
         isrc: crate::codes::Isrc::parse(&isrc).ok(),
         barcode: if byte(11) % 3 == 2 { None } else { barcode },
+        ..Default::default()
     }
 }
 

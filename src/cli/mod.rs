@@ -357,7 +357,13 @@ pub struct SetArgs {
     /// The UPC/EAN barcode to write, in the form given (12 or 13 digits).
     #[arg(long, value_name = "CODE")]
     pub barcode: Option<String>,
-    /// Files, or with --barcode alone, release folders (every audio file in them).
+    /// The track of a DDP image whose ISRC --isrc is (1-99): the image's
+    /// folder (or its DDPID) is the PATH; every site of the track's ISRC
+    /// is rewritten, and the image's checksum files updated.
+    #[arg(long, value_name = "N", requires = "isrc", value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub track: Option<u32>,
+    /// Files, a DDP image's folder, or with --barcode alone, release
+    /// folders (every audio file in them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Where, how and what to show.
@@ -761,6 +767,18 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     let mut files = Vec::new();
     let mut extra = Vec::new();
     for p in &args.paths {
+        if let Some(id) = crate::walk::ddp_image(p) {
+            // A DDP image's folder: the image is written as one, through
+            // its DDPID.
+            files.push(id);
+            continue;
+        }
+        if args.track.is_some() {
+            return usage(format!(
+                "{}: --track numbers the tracks of a DDP image; give the image's folder or its DDPID (this is not one)",
+                p.display()
+            ));
+        }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 if isrc.is_some() {
@@ -818,13 +836,25 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
         return usage("no audio files to write".into());
     }
     if let Some(code) = isrc
+        && args.track.is_none()
         && let Err(why) = one_recording(&files)
     {
         return usage(format!(
             "an ISRC identifies one recording, and {why}: give {code} to one of them (the same recording in several formats may share it)"
         ));
     }
-    let codes = Codes { isrc, barcode };
+    let codes = match (args.track, isrc) {
+        (Some(t), Some(i)) => Codes {
+            barcode,
+            tracks: vec![(t, i)],
+            ..Default::default()
+        },
+        _ => Codes {
+            isrc,
+            barcode,
+            ..Default::default()
+        },
+    };
     let jobs: Vec<Job> = files
         .into_iter()
         .map(|path| Job {
