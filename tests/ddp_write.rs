@@ -143,7 +143,16 @@ fn a_track_isrc_is_patched_at_every_site_and_md5sum_accepts_the_image() {
     // in its DDPMS packet; set to a third code.
     let code = "GBAYE2600003";
     let dry = isrckit(
-        &["set", "--track", "3", "--isrc", code, "--dry-run", "--format", "json"],
+        &[
+            "set",
+            "--track",
+            "3",
+            "--isrc",
+            code,
+            "--dry-run",
+            "--format",
+            "json",
+        ],
         dir,
     );
     assert!(dry.status.success(), "{}", text(&dry));
@@ -207,14 +216,20 @@ fn the_barcode_is_patched_in_ddpid_pq_and_cd_text() {
     let f = inspect(dir);
     let barcodes: Vec<_> = sites(&f).into_iter().filter(|s| s.0 == "barcode").collect();
     assert_eq!(barcodes.len(), 3, "{barcodes:?}");
-    assert!(barcodes.iter().all(|s| s.3 == "0075678164125"), "{barcodes:?}");
+    assert!(
+        barcodes.iter().all(|s| s.3 == "0075678164125"),
+        "{barcodes:?}"
+    );
     let id = std::fs::read(dir.join("DDPID")).expect("read");
     assert_eq!(&id[8..21], b"0075678164125");
     assert_eq!(std::fs::read(dir.join("IMAGE.DAT")).expect("read"), audio);
     assert!(differs_notes(&f).is_empty(), "{:?}", differs_notes(&f));
     assert!(md5sum_check(dir));
     for (name, bytes) in files(dir) {
-        assert!(!contains(&bytes, b"0724384960650"), "{name} holds the old barcode");
+        assert!(
+            !contains(&bytes, b"0724384960650"),
+            "{name} holds the old barcode"
+        );
     }
 }
 
@@ -252,7 +267,11 @@ fn refusals_write_nothing() {
         let out = isrckit(&a, tmp.path());
         assert!(!out.status.success(), "{image} {args:?}: {}", text(&out));
         assert!(text(&out).contains(why), "{image} {args:?}: {}", text(&out));
-        assert_eq!(files(tmp.path()), before, "{image} {args:?}: nothing written");
+        assert_eq!(
+            files(tmp.path()),
+            before,
+            "{image} {args:?}: nothing written"
+        );
     }
 }
 
@@ -294,7 +313,11 @@ fn a_bad_crc_or_a_stale_checksum_refuses_the_patch() {
     let before = files(tmp.path());
     let out = isrckit(&["set", "--track", "1", "--isrc", NEW], tmp.path());
     assert!(!out.status.success());
-    assert!(text(&out).contains("changed after its checksums were made"), "{}", text(&out));
+    assert!(
+        text(&out).contains("changed after its checksums were made"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(files(tmp.path()), before);
 }
 
@@ -325,11 +348,21 @@ fn the_checksum_list_keeps_its_format_crlf_binary_marks_and_upper_case() {
         let changed = old != new;
         let touched = old.ends_with("PQDESCR") || old.ends_with("CDTEXT.BIN");
         assert_eq!(changed, touched, "{old} / {new}");
-        assert!(!new.get(..32).unwrap_or("").chars().any(|c| c.is_ascii_lowercase()));
+        assert!(
+            !new.get(..32)
+                .unwrap_or("")
+                .chars()
+                .any(|c| c.is_ascii_lowercase())
+        );
     }
     // md5sum -c reads CRLF lists; strip for older coreutils all the same.
-    std::fs::write(&list, after.replace("\r\n", "\n").replacen("; written by a DDP tool\n", "", 1))
-        .expect("write");
+    std::fs::write(
+        &list,
+        after
+            .replace("\r\n", "\n")
+            .replacen("; written by a DDP tool\n", "", 1),
+    )
+    .expect("write");
     assert!(md5sum_check(dir));
 }
 
@@ -353,7 +386,10 @@ fn a_write_cut_off_between_files_is_finished_by_a_rerun() {
     assert_ne!(mid["CDTEXT.BIN"], before["CDTEXT.BIN"]);
     assert_eq!(mid["PQDESCR"], before["PQDESCR"]);
     assert_eq!(mid["CHECKSUM.MD5"], before["CHECKSUM.MD5"]);
-    assert!(!md5sum_check(dir), "the cut-off image fails md5sum until finished");
+    assert!(
+        !md5sum_check(dir),
+        "the cut-off image fails md5sum until finished"
+    );
     assert_eq!(mid.len(), before.len(), "no temp file left");
     // The rerun finishes it.
     let out = isrckit(&["set", "--track", "2", "--isrc", NEW], dir);
@@ -386,7 +422,11 @@ fn crc(bytes: &[u8]) -> u16 {
     for &b in bytes {
         c ^= u16::from(b) << 8;
         for _ in 0..8 {
-            c = if c & 0x8000 != 0 { (c << 1) ^ 0x1021 } else { c << 1 };
+            c = if c & 0x8000 != 0 {
+                (c << 1) ^ 0x1021
+            } else {
+                c << 1
+            };
         }
     }
     !c
@@ -469,7 +509,13 @@ fn tab_image(dir: &Path) -> PathBuf {
     info[20] = 6; // last sequence number, block 0
     info[28] = 0x09;
     for k in 0..3 {
-        ct.extend(pack(0x8F, k as u8, 4 + k as u8, 0, &info[k * 12..k * 12 + 12]));
+        ct.extend(pack(
+            0x8F,
+            k as u8,
+            4 + k as u8,
+            0,
+            &info[k * 12..k * 12 + 12],
+        ));
     }
     std::fs::write(dir.join("TEXT.BIN"), ct).expect("write");
     dir.join("DDPID")
@@ -480,7 +526,10 @@ fn a_track_that_a_tab_refers_to_keeps_the_tab_track_its_old_code() {
     let tmp = tempfile::tempdir().expect("tmp");
     let id = tab_image(tmp.path());
     let f = inspect(tmp.path());
-    let ct: Vec<_> = sites(&f).into_iter().filter(|s| s.1 == "TEXT.BIN").collect();
+    let ct: Vec<_> = sites(&f)
+        .into_iter()
+        .filter(|s| s.1 == "TEXT.BIN")
+        .collect();
     assert_eq!(ct.len(), 3, "{f}");
     assert_eq!(ct[2].3, "GBAYE6800011", "track 2 is the TAB: {ct:?}");
     let audio = std::fs::read(tmp.path().join("AUDIO.IMG")).expect("read");
@@ -515,7 +564,12 @@ fn a_track_that_a_tab_refers_to_keeps_the_tab_track_its_old_code() {
         pack(0x8E, 2, 4, 9, b"011\0"),
     ];
     for (i, p) in want.iter().enumerate() {
-        assert_eq!(&ct[18 * (1 + i)..18 * (2 + i)], p.as_slice(), "pack {}", i + 2);
+        assert_eq!(
+            &ct[18 * (1 + i)..18 * (2 + i)],
+            p.as_slice(),
+            "pack {}",
+            i + 2
+        );
     }
     for (k, p) in ct[18 * 5..].chunks(18).enumerate() {
         assert_eq!(p[0], 0x8F);
@@ -524,5 +578,93 @@ fn a_track_that_a_tab_refers_to_keeps_the_tab_track_its_old_code() {
     }
     assert_eq!(ct[18 * 6 + 4 + 6], 4, "0x8E pack count");
     assert_eq!(ct[18 * 6 + 4 + 8], 7, "last sequence number of block 0");
-    assert_eq!(std::fs::read(tmp.path().join("AUDIO.IMG")).expect("read"), audio);
+    assert_eq!(
+        std::fs::read(tmp.path().join("AUDIO.IMG")).expect("read"),
+        audio
+    );
+}
+
+#[test]
+fn verify_checksums_names_the_file_that_does_not_match() {
+    if !common::require("md5sum", &["--version"]) {
+        return;
+    }
+    let tmp = copy("clean", true);
+    let dir = tmp.path();
+    let ok = isrckit(&["inspect", "--verify-checksums"], dir);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("5 of 5 files listed in CHECKSUM.MD5 match"),
+        "{}",
+        text(&ok)
+    );
+    // Without the flag the audio stream is not read, and nothing is said.
+    assert!(!text(&isrckit(&["inspect"], dir)).contains("checksums"));
+    let mut audio = std::fs::read(dir.join("IMAGE.DAT")).expect("read");
+    audio[100] ^= 0xFF;
+    std::fs::write(dir.join("IMAGE.DAT"), audio).expect("write");
+    let bad = isrckit(&["inspect", "--verify-checksums", "--format", "json"], dir);
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    let v: Value = serde_json::from_slice(&bad.stdout).expect("json");
+    let e = v["files"][0]["error"].as_str().unwrap_or("");
+    assert!(
+        e.contains("checksum mismatch: CHECKSUM.MD5 says IMAGE.DAT has MD5"),
+        "{e}"
+    );
+    assert!(!e.contains("PQDESCR"), "{e}");
+}
+
+#[test]
+fn embed_rows_naming_the_image_as_release_patch_their_tracks() {
+    if !common::require("md5sum", &["--version"]) {
+        return;
+    }
+    let root = tempfile::tempdir().expect("tmp");
+    let img = copy("clean", true);
+    let disc = root.path().join("disc");
+    std::fs::create_dir(&disc).expect("mkdir");
+    for (name, bytes) in files(img.path()) {
+        std::fs::write(disc.join(name), bytes).expect("write");
+    }
+    let audio = std::fs::read(disc.join("IMAGE.DAT")).expect("read");
+    let manifest = root.path().join("codes.csv");
+    std::fs::write(
+        &manifest,
+        "release,track,isrc,barcode\r\ndisc,1,USRC17607839,075678164125\r\ndisc,3,GB-AYE-26-00003,075678164125\r\n",
+    )
+    .expect("write");
+    let out = Command::new(common::bin())
+        .args(["embed", "--manifest"])
+        .arg(&manifest)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out));
+    let f = inspect(&disc);
+    for s in sites(&f) {
+        match (s.0.as_str(), s.4) {
+            ("barcode", _) => assert_eq!(s.3, "0075678164125", "{s:?}"),
+            (_, Some(1)) => assert_eq!(s.3, "USRC17607839", "{s:?}"),
+            (_, Some(2)) => assert_eq!(s.3, "GBAYE6800012", "{s:?}"),
+            (_, Some(3)) => assert_eq!(s.3, "GBAYE2600003", "{s:?}"),
+            _ => panic!("{s:?}"),
+        }
+    }
+    assert_eq!(std::fs::read(disc.join("IMAGE.DAT")).expect("read"), audio);
+    assert!(md5sum_check(&disc));
+
+    // One track given two ISRCs: the manifest is refused, nothing written.
+    let before = files(&disc);
+    std::fs::write(
+        &manifest,
+        "release,track,isrc\ndisc,2,USRC17607839\ndisc,2,GBAYE2600009\n",
+    )
+    .expect("write");
+    let out = Command::new(common::bin())
+        .args(["embed", "--manifest"])
+        .arg(&manifest)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("given two ISRCs"), "{}", text(&out));
+    assert_eq!(files(&disc), before);
 }

@@ -10,6 +10,7 @@ mod read;
 mod write;
 
 pub(crate) use read::{is_member, members};
+pub(crate) use write::verify_checksums;
 
 use super::{Collector, Format, FormatError, Part, ReadContext};
 use crate::model::{Container, TagFormat};

@@ -1007,3 +1007,89 @@ fn check_after(before: &Collector, after: &Collector, want: &Want) -> Result<(),
     }
     Ok(())
 }
+
+/// Check every file an image's checksum lists name against its MD5 (the
+/// audio stream included: this reads it whole, so only on request).
+/// Returns the notes (what was checked) and the mismatches, each naming
+/// the file.
+pub(crate) fn verify_checksums(ddpid: &Path) -> (Vec<String>, Vec<String>) {
+    let dir = crate::write::safe::folder_of(ddpid).to_path_buf();
+    let (mut notes, mut errors) = (Vec::new(), Vec::new());
+    let names: Vec<OsString> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .take(10_000)
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .filter(|n| n.to_str().is_some_and(is_checksum_name))
+            .collect(),
+        Err(e) => {
+            errors.push(format!("cannot list the image's folder: {e}"));
+            return (notes, errors);
+        }
+    };
+    if names.is_empty() {
+        notes.push("checksums: the image has no checksum file (*.md5, CHECKSUM) to verify".into());
+        return (notes, errors);
+    }
+    let mut folder = Folder::new(dir.clone());
+    for n in names {
+        let shown = n.to_string_lossy().to_string();
+        let bytes = match std::fs::metadata(dir.join(&n)) {
+            Ok(m) if m.len() <= MAX_SMALL => std::fs::read(dir.join(&n)).unwrap_or_default(),
+            _ => {
+                errors.push(format!(
+                    "checksum file {shown} cannot be read (or is over 1 MiB)"
+                ));
+                continue;
+            }
+        };
+        let list = match parse_checksums(&n, &bytes) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(format!("checksum file {e}"));
+                continue;
+            }
+        };
+        let (mut ok, mut total) = (0, 0);
+        for line in &list.lines {
+            let Some((range, file)) = &line.entry else {
+                continue;
+            };
+            total += 1;
+            let recorded = String::from_utf8_lossy(&line.text[range.clone()]).to_ascii_lowercase();
+            let Some(p) = folder.find(file) else {
+                errors.push(format!(
+                    "checksum mismatch: {shown} lists {file}, which is not in the image's folder"
+                ));
+                continue;
+            };
+            match md5_file(&p) {
+                Ok(h) if h == recorded => ok += 1,
+                Ok(h) => errors.push(format!(
+                    "checksum mismatch: {shown} says {file} has MD5 {recorded}, but its MD5 is {h}"
+                )),
+                Err(e) => errors.push(format!("checksum: cannot read {file}: {e}")),
+            }
+        }
+        notes.push(format!(
+            "checksums: {ok} of {total} files listed in {shown} match their MD5"
+        ));
+    }
+    (notes, errors)
+}
+
+/// The MD5 of a file, streamed.
+fn md5_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Md5::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
