@@ -182,6 +182,18 @@ fn a_track_isrc_is_patched_at_every_site_and_md5sum_accepts_the_image() {
         .collect();
     assert_eq!(track3.len(), 3, "{track3:?}");
     assert!(track3.iter().all(|s| s.3 == code), "{track3:?}");
+    // Every site names its track's index and time: the PQ entry's own, or
+    // (DDPMS, CD-TEXT) the track's start in the PQ stream.
+    for c in f["codes"].as_array().expect("codes") {
+        if c["location"]["track"] == 3 {
+            let notes = c["notes"].to_string();
+            assert!(
+                notes.contains("index 01 at 00:02:02")
+                    || notes.contains("track 03 starts at 00:02:02 (index 01, PQDESCR entry 5)"),
+                "{c}"
+            );
+        }
+    }
     // The other tracks keep their codes (track 2's CD-TEXT disagreement
     // stays: it is not what was written).
     let notes = differs_notes(&f);

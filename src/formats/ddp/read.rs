@@ -79,6 +79,9 @@ struct Seen {
 struct Image<'c> {
     c: &'c mut Collector,
     seen: Vec<Seen>,
+    /// Where each track starts, from the PQ stream (its index 01 entry,
+    /// else its first): for the notes of the sites elsewhere.
+    starts: BTreeMap<u32, String>,
 }
 
 impl Image<'_> {
@@ -133,8 +136,18 @@ pub(super) fn read_over(
     let mut img = Image {
         c,
         seen: Vec::new(),
+        starts: BTreeMap::new(),
     };
     let result = read_image(path, src, &mut img, overlay);
+    // The sites outside the PQ stream (DDPMS, CD-TEXT) get their track's
+    // start, so each site names its track's index and time.
+    for site in &mut img.c.sites {
+        if let Some(start) = site.location.track.and_then(|t| img.starts.get(&t))
+            && !site.location.field.starts_with("PQ")
+        {
+            site.notes.push(start.clone());
+        }
+    }
     cross_check(&mut img);
     result
 }
@@ -477,6 +490,17 @@ fn read_pq_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), Forma
             "{name} entry {}: {track_word} index {idx} at {min}:{sec}:{frm}",
             n + 1
         );
+        if let Some(t) = track.filter(|&t| t > 0)
+            && (idx == "01" || !img.starts.contains_key(&t))
+        {
+            img.starts.insert(
+                t,
+                format!(
+                    "track {t:02} starts at {min}:{sec}:{frm} (index {idx}, {name} entry {})",
+                    n + 1
+                ),
+            );
+        }
         let isrc = field(20..32);
         if !no_code(&isrc) {
             let mut loc = img.loc(name, TagFormat::Ddp, "PQ ISRC", at + 20);
