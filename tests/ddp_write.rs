@@ -680,3 +680,90 @@ fn embed_rows_naming_the_image_as_release_patch_their_tracks() {
     assert!(text(&out).contains("given two ISRCs"), "{}", text(&out));
     assert_eq!(files(&disc), before);
 }
+
+#[test]
+fn a_read_only_or_hard_linked_file_of_the_image_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = copy("clean", false);
+    let dir = tmp.path();
+    let pq = dir.join("PQDESCR");
+    std::fs::set_permissions(&pq, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let before = files(dir);
+    let out = isrckit(&["set", "--track", "1", "--isrc", NEW], dir);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("PQDESCR is read-only"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(files(dir), before);
+
+    // Permissions are kept: a 0640 stream stays 0640.
+    std::fs::set_permissions(&pq, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let other = tempfile::tempdir().expect("tmp");
+    let link = other.path().join("CDTEXT-link.BIN");
+    std::fs::hard_link(dir.join("CDTEXT.BIN"), &link).expect("link");
+    let out = isrckit(&["set", "--track", "1", "--isrc", NEW], dir);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("CDTEXT.BIN has other names"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(files(dir), before);
+    let out = isrckit(
+        &["set", "--track", "1", "--isrc", NEW, "--break-hard-links"],
+        dir,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read(&link).expect("read"),
+        before["CDTEXT.BIN"],
+        "the other name keeps the old bytes"
+    );
+    assert_ne!(
+        std::fs::read(dir.join("CDTEXT.BIN")).expect("read"),
+        before["CDTEXT.BIN"]
+    );
+    let mode = std::fs::metadata(&pq).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn two_writers_of_one_image_queue_and_the_second_plans_again() {
+    if !common::hooks() || !common::require("md5sum", &["--version"]) {
+        return;
+    }
+    let tmp = copy("clean", true);
+    let dir = tmp.path().to_path_buf();
+    // The first writer holds the image's locks with its temp files staged.
+    let mut first = Command::new(common::bin())
+        .args(["set", "--track", "2", "--isrc", "GBAYE2600001"])
+        .arg(&dir)
+        .env("ISRCKIT_TEST_PAUSE", "set-staged:1500")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut err = first.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains("test pause at set-staged") {
+        let mut b = [0u8; 256];
+        let n = std::io::Read::read(&mut err, &mut b).expect("read");
+        assert!(n > 0, "the first writer ended before its pause");
+        seen.extend_from_slice(&b[..n]);
+    }
+    // The second one waits for them, then finds the image changed.
+    let second = isrckit(&["set", "--track", "2", "--isrc", "GBAYE2600002"], &dir);
+    assert!(first.wait().expect("wait").success());
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(
+        text(&second).contains("GBAYE2600001\" → GBAYE2600002"),
+        "{}",
+        text(&second)
+    );
+    let f = inspect(&dir);
+    let t2: Vec<_> = sites(&f).into_iter().filter(|s| s.4 == Some(2)).collect();
+    assert!(t2.iter().all(|s| s.3 == "GBAYE2600002"), "{t2:?}");
+    assert!(md5sum_check(&dir));
+}
