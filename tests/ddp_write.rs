@@ -767,3 +767,20 @@ fn two_writers_of_one_image_queue_and_the_second_plans_again() {
     assert!(t2.iter().all(|s| s.3 == "GBAYE2600002"), "{t2:?}");
     assert!(md5sum_check(&dir));
 }
+
+#[test]
+fn track_is_for_a_ddp_image_only() {
+    let wav = testdata().join("wav").join("no_tags.wav");
+    let out = isrckit(&["set", "--track", "1", "--isrc", NEW, "--dry-run"], &wav);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("--track numbers the tracks of a DDP image"),
+        "{}",
+        text(&out)
+    );
+    let out = isrckit(
+        &["set", "--track", "100", "--isrc", NEW, "--dry-run"],
+        &testdata().join("ddp/clean"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}

@@ -31,6 +31,8 @@ pub enum Command {
     /// deciding the type from the bytes, never the name. Only metadata is
     /// read, never the audio. Folders are walked recursively; every file
     /// appears in the output, with an error if it is not audio or is damaged.
+    /// A DDP image's folder is one report (its DDPID), every site of each
+    /// code listed with its file, entry, byte offset, track, index and time.
     ///
     /// Exit status: 0 every file was read; 1 some could not be (the rest is
     /// still reported); 2 usage error, or nothing could be read.
@@ -75,10 +77,17 @@ pub enum Command {
     /// holds the codes is not touched. Everything is checked before anything
     /// is written: one bad file writes nothing.
     ///
+    /// A DDP image (its folder, or its DDPID) is patched as a whole: --track
+    /// N --isrc CODE rewrites every site of track N's ISRC (PQ entries,
+    /// DDPMS packets, CD-TEXT packs with their CRCs), --barcode every site
+    /// of the disc's UPC/EAN (DDPID too), and the image's MD5 list (*.md5,
+    /// CHECKSUM) gets the new hashes; the audio stream is never written; a
+    /// damaged image is refused. docs/ddp.md has the bytes.
+    ///
     /// Exit status: 0 every file written or already right; 1 some could not
     /// be written (the originals are as they were); 2 usage error.
     #[command(
-        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav"
+        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav\n  isrckit set --track 3 --isrc GB-AYE-26-00003 --dry-run DDP/"
     )]
     Set(SetArgs),
     /// Embed a label's ISRCs and barcodes into delivered masters, from a
@@ -351,7 +360,7 @@ pub struct WriteOptions {
 /// Arguments of `set`.
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
-    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders.
+    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders (a DDP image's folder with --track).
     #[arg(long, value_name = "CODE")]
     pub isrc: Option<String>,
     /// The UPC/EAN barcode to write, in the form given (12 or 13 digits).
