@@ -202,22 +202,22 @@ pub(crate) fn commit(
     }
     // Read back: the image now holds the codes, and its checksum lists
     // agree with it (a plan of the same codes changes nothing).
+    let back = |why: String| WriteError::SetReadBack {
+        dir: set.dir.clone(),
+        why,
+    };
     match replan() {
         Ok(None) => Ok(Outcome::Written(set.changes.clone())),
-        Ok(Some(p)) => Err(VerifyError::Unreadable(format!(
-            "after the write, the image still differs from the codes at: {}",
+        Ok(Some(p)) => Err(back(format!(
+            "it still differs from the codes at: {}",
             p.changes
                 .iter()
                 .map(|c| c.location.clone())
                 .chain(p.edits.iter().map(|e| e.name.to_string_lossy().to_string()))
                 .collect::<Vec<_>>()
                 .join("; ")
-        ))
-        .into()),
-        Err(e) => Err(VerifyError::Unreadable(format!(
-            "after the write, the image does not read cleanly: {e}"
-        ))
-        .into()),
+        ))),
+        Err(e) => Err(back(format!("it does not read cleanly: {e}"))),
     }
 }
 

@@ -80,6 +80,17 @@ pub enum WriteError {
         /// Why it stopped.
         source: Box<WriteError>,
     },
+    /// A write of several files replaced them all, but reading the result
+    /// back found it wrong (a bug, or another program at work).
+    #[error(
+        "the image in {dir} was written, but reading it back found: {why}; check it (isrckit inspect --verify-checksums) before it is used"
+    )]
+    SetReadBack {
+        /// The image's folder.
+        dir: PathBuf,
+        /// What was found.
+        why: String,
+    },
     /// The new file could not be given something the original has.
     #[error("cannot keep {what} of {path}, so the original was kept: {source}")]
     Keep {

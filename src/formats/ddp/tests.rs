@@ -646,6 +646,42 @@ mod patch {
         assert!(e.to_string().contains("GONE.DAT"), "{e}");
     }
 
+    #[test]
+    fn bsd_and_gnu_checksum_lines_keep_their_shape() {
+        use md5::{Digest, Md5};
+        let hex =
+            |b: &[u8]| -> String { Md5::digest(b).iter().map(|x| format!("{x:02x}")).collect() };
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        let read = |n: &str| std::fs::read(dir.path().join(n)).expect("read");
+        let list = format!(
+            "# made by hand\nMD5 (PQDESCR) = {}\n{} *./CDTEXT.BIN\n\n{}  IMAGE.DAT\n",
+            hex(&read("PQDESCR")),
+            hex(&read("CDTEXT.BIN")).to_uppercase(),
+            hex(&read("IMAGE.DAT")),
+        );
+        write(dir.path(), &[("image.md5", list.clone().into_bytes())]);
+        let got = plan(dir.path(), &track(2, "USRC17607839"))
+            .expect("planned")
+            .expect("a change");
+        assert_eq!(
+            got.edits
+                .last()
+                .map(|e| e.name.to_string_lossy().into_owned()),
+            Some("image.md5".into()),
+            "the checksum list last"
+        );
+        let new = String::from_utf8(edit(&got, "image.md5").to_vec()).expect("text");
+        let want = format!(
+            "# made by hand\nMD5 (PQDESCR) = {}\n{} *./CDTEXT.BIN\n\n{}  IMAGE.DAT\n",
+            hex(edit(&got, "PQDESCR")),
+            hex(edit(&got, "CDTEXT.BIN")).to_uppercase(),
+            hex(&read("IMAGE.DAT")),
+        );
+        assert_eq!(new, want);
+        assert_ne!(new, list);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Damage any file of the image (or its checksum list): planning
