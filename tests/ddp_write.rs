@@ -784,3 +784,51 @@ fn track_is_for_a_ddp_image_only() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[test]
+fn a_failure_before_the_first_replacement_leaves_the_image_as_it_was() {
+    if !common::hooks() || !common::require("md5sum", &["--version"]) {
+        return;
+    }
+    for fault in [
+        "temp-sync",
+        "link",
+        "rename",
+        "no-tmpfile,temp-sync",
+        "no-tmpfile,rename",
+    ] {
+        let tmp = copy("clean", true);
+        let dir = tmp.path();
+        let before = files(dir);
+        let out = isrckit_env(
+            &[
+                "set",
+                "--track",
+                "2",
+                "--barcode",
+                "4006381333931",
+                "--isrc",
+                NEW,
+            ],
+            dir,
+            ("ISRCKIT_TEST_FAULT", fault),
+        );
+        assert_eq!(out.status.code(), Some(1), "{fault}: {}", text(&out));
+        assert!(
+            text(&out).contains("injected fault"),
+            "{fault}: {}",
+            text(&out)
+        );
+        assert!(
+            !text(&out).contains("partly written"),
+            "{fault}: {}",
+            text(&out)
+        );
+        assert_eq!(
+            files(dir),
+            before,
+            "{fault}: every file as it was, no temp file"
+        );
+        assert!(md5sum_check(dir));
+    }
+}
