@@ -647,6 +647,26 @@ mod patch {
     }
 
     #[test]
+    fn a_map_naming_one_file_for_two_roles_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        // The "audio stream" is the DDPID itself: writing DDPID would
+        // write what the plan must never touch.
+        let mut m = packet("D0", "", "DA", "", "", "DDPID");
+        m.extend(packet("S0", "PQ DESCR", "", "", "", "PQDESCR"));
+        write(dir.path(), &[("DDPMS", m)]);
+        let e = plan(
+            dir.path(),
+            &Codes {
+                barcode: Some(Gtin::parse("4006381333931").expect("ean")),
+                ..Default::default()
+            },
+        )
+        .expect_err("refused");
+        assert!(e.to_string().contains("two purposes"), "{e}");
+    }
+
+    #[test]
     fn bsd_and_gnu_checksum_lines_keep_their_shape() {
         use md5::{Digest, Md5};
         let hex =

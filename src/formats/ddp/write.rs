@@ -133,6 +133,19 @@ fn read_map(files: &mut Files, ddpms: &OsStr) -> Result<MapInfo, PlanError> {
             cdtext.join(", ")
         )));
     }
+    // Each file has one role: a map naming the map, the DDPID, or one file
+    // as two streams is not an image isrckit can account for.
+    let mut roles: Vec<String> = vec!["DDPID".into(), "DDPMS".into(), pq[0].clone()];
+    roles.extend(cdtext.iter().cloned());
+    for (i, a) in roles.iter().enumerate() {
+        let clash = roles[i + 1..].iter().any(|b| b.eq_ignore_ascii_case(a))
+            || streams.iter().any(|s| s.eq_ignore_ascii_case(a));
+        if clash {
+            return Err(refuse(format!(
+                "DDPMS names {a} for two purposes (the map, DDPID, the PQ or CD-TEXT stream, an audio stream); isrckit cannot account for such an image"
+            )));
+        }
+    }
     let pq = files.load(&pq[0])?;
     let cdtext = match cdtext.first() {
         Some(n) => Some(files.load(n)?),
@@ -262,6 +275,11 @@ fn patch_pq(
         let holding: Vec<usize> = (0..entries)
             .filter(|&n| !blank(&field(&pq[n * 64 + 32..n * 64 + 45])))
             .collect();
+        if entries == 0 {
+            return Err(refuse(format!(
+                "{name} holds no PQ entries: there is no place for the UPC/EAN"
+            )));
+        }
         let sites = if holding.is_empty() {
             let lead_in = (0..entries).find(|&n| track_of(&pq[n * 64..n * 64 + 64]) == Some(0));
             vec![lead_in.unwrap_or(0)]
@@ -718,6 +736,12 @@ pub(super) fn plan(ddpid: &Path, codes: &Codes) -> Result<Option<SetPlan>, PlanE
     patch_map(&mut mp, &want, &mut changes);
     new.insert(ms.clone(), mp);
     let mut id = files.get(&id_name).to_vec();
+    if id.len() != 128 {
+        return Err(damaged(format!(
+            "DDPID is {} bytes, expected 128",
+            id.len()
+        )));
+    }
     if let Some(upc) = &want.barcode {
         let old = field(&id[8..21]);
         if &old != upc {
