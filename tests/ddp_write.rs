@@ -172,6 +172,10 @@ fn a_track_isrc_is_patched_at_every_site_and_md5sum_accepts_the_image() {
         ]
     );
     assert_eq!(files(dir), before, "a dry run writes nothing");
+    assert_eq!(
+        v["files"][0]["notes"][0],
+        "files replaced, in this order: CDTEXT.BIN, PQDESCR, DDPMS, CHECKSUM.MD5; never written: IMAGE.DAT (audio)"
+    );
 
     let out = isrckit(&["set", "--track", "3", "--isrc", code], dir);
     assert!(out.status.success(), "{}", text(&out));

@@ -886,6 +886,21 @@ pub(super) fn plan(ddpid: &Path, codes: &Codes) -> Result<Option<SetPlan>, PlanE
             order.push(n);
         }
     }
+    let shown = |v: &[OsString]| {
+        v.iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    notes.push(format!(
+        "files replaced, in this order: {}; never written: {}",
+        shown(&order),
+        if map.streams.is_empty() {
+            "no audio stream named".to_string()
+        } else {
+            format!("{} (audio)", shown(&map.streams))
+        }
+    ));
     let edits = order
         .iter()
         .map(|n| Edit {
