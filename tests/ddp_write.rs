@@ -685,6 +685,7 @@ fn embed_rows_naming_the_image_as_release_patch_their_tracks() {
     assert_eq!(files(&disc), before);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_read_only_or_hard_linked_file_of_the_image_is_refused() {
     use std::os::unix::fs::PermissionsExt;
