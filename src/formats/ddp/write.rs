@@ -844,7 +844,10 @@ pub(super) fn plan(ddpid: &Path, codes: &Codes) -> Result<Option<SetPlan>, PlanE
         }
     }
     if lists.is_empty() {
-        notes.push("the image has no checksum file (*.md5, CHECKSUM): none is made".into());
+        notes.push(
+            "the image has no checksum file (*.md5, CHECKSUM) in its folder: none is made (a list elsewhere, in the folder above, is not updated)"
+                .into(),
+        );
     } else {
         for l in &lists {
             for n in new.keys() {
