@@ -70,9 +70,8 @@ pub(crate) fn layout(path: &Path, container: Container) -> Layout {
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn fuzz_layout(bytes: &[u8]) -> usize {
     let sheet = sheet::parse(bytes).tracks.len();
-    let _ = ddp::pq_stream_name(bytes);
     let mut pq = Layout::default();
-    ddp::pq_layout("PQDESCR", bytes, &mut pq);
+    ddp::pq_layout(&crate::formats::ddp::pq_table_of("PQDESCR", bytes), &mut pq);
     sheet + pq.tracks.len()
 }
 

@@ -6,10 +6,14 @@
 //! read, and where it was learnt, is in `docs/ddp.md`. A write patches
 //! every site of a code in the image's small files and its checksum lists
 //! (`write.rs`), never the audio stream.
+mod layout;
 mod read;
 mod write;
 
-pub(crate) use read::{is_member, members};
+pub(crate) use layout::digits;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use read::pq_table_of;
+pub(crate) use read::{PqTable, is_member, members, pq_table};
 pub(crate) use write::verify_checksums;
 
 use super::{Collector, Format, FormatError, Part, ReadContext};

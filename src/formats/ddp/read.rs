@@ -5,65 +5,36 @@
 //! never the audio stream.
 
 use super::super::{Collector, FormatError};
-use crate::model::{CodeKind, Location, TagFormat};
+use super::layout::{
+    self, ID_LEN, ID_UPC, MAP_ISRC, MAP_PACKET, MAX_PACKETS, MAX_PACKS, MAX_PQ, MapPacket, PACK,
+    PQ_ENTRY, PQ_ISRC, PQ_UPC, PqEntry, Stream, no_code, plain_name, text,
+};
+use crate::model::{CodeKind, Container, Location, TagFormat};
 use crate::source::Source;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The size of `DDPID`, of a `DDPMS` map packet, of a PQ descriptor entry
-/// and of a CD-TEXT pack.
-const ID_LEN: u64 = 128;
-const MAP_PACKET: u64 = 128;
-const PQ_ENTRY: u64 = 64;
-const PACK: u64 = 18;
-
-/// Caps on records read: a real map has a few packets per track (99 tracks
-/// at most), a PQ stream an entry per index (100 per track at most), a
-/// CD-TEXT stream 8 blocks of at most 256 packs.
-const MAX_PACKETS: u64 = 1000;
-const MAX_PQ: u64 = 10_000;
-const MAX_PACKS: u64 = 8 * 256;
+pub(super) use super::layout::level;
 
 /// Folder entries looked through for a name in another case.
 const MAX_DIR_ENTRIES: usize = 10_000;
 
-/// The level a `DDPID` starts with (`DDP 2.00`, `DDP 1.01`), if it is one.
-pub(super) fn level(head: &[u8]) -> Option<&str> {
-    let l = head.get(..8)?;
-    let ok = l.starts_with(b"DDP ")
-        && matches!(l[4], b'1' | b'2')
-        && l[5] == b'.'
-        && l[6].is_ascii_digit()
-        && l[7].is_ascii_digit();
-    if ok {
-        std::str::from_utf8(&l[4..]).ok()
-    } else {
-        None
-    }
-}
-
-/// A fixed-width text field as stored, without its padding (spaces, NULs).
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .trim_matches(|ch: char| ch == ' ' || ch == '\0')
-        .to_string()
-}
-
-/// Whether a code field holds no code: blank, or all zeros.
-fn no_code(raw: &str) -> bool {
-    raw.chars().all(|ch| ch == '0')
-}
-
-/// A numeric field: `Ok(None)` when blank, `Err` when not all digits.
-fn number(raw: &str) -> Result<Option<u32>, ()> {
-    if raw.is_empty() {
-        Ok(None)
-    } else if raw.len() <= 9 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        raw.parse().map(Some).map_err(|_| ())
-    } else {
-        Err(())
-    }
+/// The PQ descriptor stream as the reader read it: what the CD layout
+/// (`src/cd/ddp.rs`) takes the track times from.
+#[derive(Debug, Default)]
+pub(crate) struct PqTable {
+    /// The stream's name, when the map names one that is in the folder.
+    pub name: Option<String>,
+    /// Its length in bytes.
+    pub len: u64,
+    /// Its entries, in order, up to the first record that is not one (at
+    /// most [`MAX_PQ`]).
+    pub entries: Vec<PqEntry>,
+    /// The record that is not an entry (no `VVVS`): its number and offset.
+    pub stopped: Option<(u64, u64)>,
+    /// Why the stream was not read, when it was not.
+    pub missing: Option<String>,
 }
 
 /// A code found, kept for the cross-check of sites at the end.
@@ -82,6 +53,8 @@ struct Image<'c> {
     /// Where each track starts, from the PQ stream (its index 01 entry,
     /// else its first): for the notes of the sites elsewhere.
     starts: BTreeMap<u32, String>,
+    /// The PQ stream's entries as read.
+    pq: PqTable,
 }
 
 impl Image<'_> {
@@ -133,10 +106,63 @@ pub(super) fn read_over(
     c: &mut Collector,
     overlay: Option<&Overlay>,
 ) -> Result<(), FormatError> {
+    read_all(path, src, c, overlay).0
+}
+
+/// The PQ descriptor stream of the image whose `DDPID` is at `ddpid`, as
+/// [`read`] reads it (the image's small files again, never the audio
+/// stream): the CD layout's track times come from this one reading.
+pub(crate) fn pq_table(ddpid: &Path) -> PqTable {
+    let mut file = match File::open(ddpid) {
+        Ok(f) => f,
+        Err(e) => {
+            return PqTable {
+                missing: Some(format!("cannot open the DDPID: {e}")),
+                ..PqTable::default()
+            };
+        }
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut c = Collector::new(Container::Ddp);
+    let (result, mut table) = read_all(Some(ddpid), &mut Source::new(&mut file, len), &mut c, None);
+    if let Err(e) = result
+        && table.name.is_none()
+        && table.missing.is_none()
+    {
+        table.missing = Some(e.to_string());
+    }
+    table
+}
+
+/// The PQ stream `name` of these bytes as [`read`] reads it (the fuzz
+/// target's body).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn pq_table_of(name: &str, bytes: &[u8]) -> PqTable {
+    let mut c = Collector::new(Container::Ddp);
+    let mut img = Image {
+        c: &mut c,
+        seen: Vec::new(),
+        starts: BTreeMap::new(),
+        pq: PqTable::default(),
+    };
+    img.pq.name = Some(name.to_string());
+    let mut b = bytes;
+    let _ = read_pq_in(&mut Source::new(&mut b, bytes.len() as u64), name, &mut img);
+    img.pq
+}
+
+/// [`read_over`], and the PQ stream as read.
+fn read_all(
+    path: Option<&Path>,
+    src: &mut Source,
+    c: &mut Collector,
+    overlay: Option<&Overlay>,
+) -> (Result<(), FormatError>, PqTable) {
     let mut img = Image {
         c,
         seen: Vec::new(),
         starts: BTreeMap::new(),
+        pq: PqTable::default(),
     };
     let result = read_image(path, src, &mut img, overlay);
     // The sites outside the PQ stream (DDPMS, CD-TEXT) get their track's
@@ -149,7 +175,7 @@ pub(super) fn read_over(
         }
     }
     cross_check(&mut img);
-    result
+    (result, img.pq)
 }
 
 fn read_image(
@@ -163,7 +189,7 @@ fn read_image(
         FormatError::damaged("DDPID does not start with a DDP level (\"DDP 2.00\")")
     })?;
     img.c.format = Some(format!("DDP {lvl}"));
-    if id.len() < 21 {
+    if id.len() < ID_UPC.end {
         return Err(FormatError::damaged(format!(
             "DDPID is {} bytes, expected 128: its UPC/EAN field (bytes 8-20) is cut off",
             id.len()
@@ -172,7 +198,7 @@ fn read_image(
     if src.len() != ID_LEN {
         img.damage(format!("DDPID is {} bytes, expected 128", src.len()));
     }
-    let upc = text(&id[8..21]);
+    let upc = text(&id[ID_UPC]);
     if !no_code(&upc) {
         if !upc.bytes().all(|b| b.is_ascii_digit()) {
             img.damage(format!(
@@ -197,6 +223,8 @@ fn read_image(
     if let Some(pq) = &map.pq {
         read_pq(&mut dir, pq, img)?;
     } else {
+        img.pq.missing =
+            Some("DDPMS names no PQ descriptor stream: the track times are unknown".into());
         img.damage("DDPMS names no PQ descriptor stream (a packet with SUB \"PQ DESCR\")".into());
     }
     if let Some(ct) = &map.cdtext {
@@ -300,13 +328,9 @@ impl<'o> Folder<'o> {
     }
 }
 
-/// Whether a name from the map is a plain file name (no folder part).
-fn plain_name(name: &str) -> bool {
-    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
-}
-
 fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
     let Some(mut opened) = dir.open("DDPMS")? else {
+        img.pq.missing = Some("DDPMS (the map) is not in the image's folder".into());
         return Err(FormatError::damaged(
             "DDPMS (the map of the image) is not in the DDPID's folder",
         ));
@@ -317,91 +341,53 @@ fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
 fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
     let len = src.len();
     let mut map = Map::default();
-    if !len.is_multiple_of(MAP_PACKET) {
-        img.damage(format!(
-            "DDPMS is {len} bytes, not a whole number of 128-byte packets: the last {} bytes are not read",
-            len % MAP_PACKET
-        ));
+    for d in layout::map_size_damage(len) {
+        img.damage(d);
     }
     let count = len / MAP_PACKET;
-    if count > MAX_PACKETS {
-        img.damage(format!(
-            "DDPMS holds {count} packets, more than the {MAX_PACKETS} read"
-        ));
-    }
     let mut listed = Vec::new();
     for n in 0..count.min(MAX_PACKETS) {
         let at = n * MAP_PACKET;
-        let p: [u8; MAP_PACKET as usize] =
+        let bytes: [u8; MAP_PACKET as usize] =
             src.header(format_args!("DDPMS packet {}", n + 1), at)?;
-        let what = format!("DDPMS packet {} @{at}", n + 1);
-        if &p[..4] != b"VVVM" {
-            return Err(FormatError::damaged(format!(
-                "{what} does not start with \"VVVM\": the map is damaged from here"
-            )));
-        }
-        let dst = text(&p[4..6]);
-        let sub = text(&p[30..38]);
-        let cdm = text(&p[38..40]);
-        let trk = text(&p[55..57]);
-        let track = match number(&trk) {
-            Ok(t) => t,
-            Err(()) => {
-                img.damage(format!(
-                    "{what}: track number (bytes 55-56) \"{trk}\" is not digits"
-                ));
-                None
-            }
+        let what = layout::record("DDPMS", "packet", n + 1, at);
+        let Some(p) = MapPacket::parse(&bytes) else {
+            return Err(FormatError::damaged(layout::map_not_vvvm(&what)));
         };
-        let idx = text(&p[57..59]);
-        if number(&idx).is_err() {
-            img.damage(format!(
-                "{what}: index (bytes 57-58) \"{idx}\" is not digits"
-            ));
+        for d in p.damage(&what) {
+            img.damage(d);
         }
-        let siz = text(&p[71..74]);
-        let dsi = &p[74..91];
-        let name = match number(&siz) {
-            Ok(Some(s)) if s as usize <= dsi.len() => text(&dsi[..s as usize]),
-            Ok(None) => text(dsi),
-            Ok(Some(_)) | Err(()) => {
-                img.damage(format!(
-                    "{what}: the file name's size (bytes 71-73) \"{siz}\" is not a number of at most 17"
-                ));
-                text(dsi)
-            }
-        };
-        let isrc = text(&p[59..71]);
-        if !no_code(&isrc) {
-            let mut loc = img.loc("DDPMS", TagFormat::Ddp, "DDPMS ISRC", at + 59);
+        let track = p.track().ok().flatten();
+        if !no_code(&p.isrc) {
+            let mut loc = img.loc(
+                "DDPMS",
+                TagFormat::Ddp,
+                "DDPMS ISRC",
+                at + MAP_ISRC.start as u64,
+            );
             loc.track = track;
             img.site(
-                &isrc,
+                &p.isrc,
                 loc,
                 "DDPMS".into(),
                 Some(format!(
                     "DDPMS packet {}: track {} index {}",
                     n + 1,
-                    if trk.is_empty() { "--" } else { &trk },
-                    if idx.is_empty() { "--" } else { &idx }
+                    if p.trk.is_empty() { "--" } else { &p.trk },
+                    if p.idx.is_empty() { "--" } else { &p.idx }
                 )),
             );
         }
+        let kind = p.kind();
+        let name = p.name;
         if name.is_empty() {
             continue;
         }
-        let kind = if sub.to_ascii_uppercase().starts_with("PQ") {
-            "PQ descriptors"
-        } else if sub.eq_ignore_ascii_case("CDTEXT") || sub.eq_ignore_ascii_case("CD TEXT") {
-            "CD-TEXT"
-        } else if cdm.eq_ignore_ascii_case("DA") {
-            "CD-DA audio"
-        } else {
-            "data"
-        };
         img.c.note(format!(
-            "DDPMS packet {}: {dst} stream {name} ({kind}{})",
+            "DDPMS packet {}: {} stream {name} ({}{})",
             n + 1,
+            p.dst,
+            kind.label(),
             track.map(|t| format!(", track {t:02}")).unwrap_or_default()
         ));
         if !plain_name(&name) {
@@ -417,8 +403,8 @@ fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Ma
         }
         listed.push(name.clone());
         match kind {
-            "PQ descriptors" if map.pq.is_none() => map.pq = Some(name),
-            "CD-TEXT" if map.cdtext.is_none() => map.cdtext = Some(name),
+            Stream::Pq if map.pq.is_none() => map.pq = Some(name),
+            Stream::CdText if map.cdtext.is_none() => map.cdtext = Some(name),
             _ => {}
         }
     }
@@ -427,68 +413,40 @@ fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Ma
 
 fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
     let Some(mut opened) = dir.open(name)? else {
+        img.pq.missing = Some(format!(
+            "{name} (the PQ stream the map names) is not in the image's folder: the track times are unknown"
+        ));
         return Ok(()); // reported with the map packet that names it
     };
+    img.pq.name = Some(name.to_string());
     opened.with(|src| read_pq_in(src, name, img))
 }
 
 fn read_pq_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), FormatError> {
     let len = src.len();
-    if !len.is_multiple_of(PQ_ENTRY) {
-        img.damage(format!(
-            "{name} is {len} bytes, not a whole number of 64-byte PQ entries: truncated, the last {} bytes are not read",
-            len % PQ_ENTRY
-        ));
+    img.pq.len = len;
+    for d in layout::pq_size_damage(name, len) {
+        img.damage(d);
     }
     let count = len / PQ_ENTRY;
-    if count > MAX_PQ {
-        img.damage(format!(
-            "{name} holds {count} PQ entries, more than the {MAX_PQ} read"
-        ));
-    }
     for n in 0..count.min(MAX_PQ) {
         let at = n * PQ_ENTRY;
-        let e: [u8; PQ_ENTRY as usize] = src.header(format_args!("{name} entry {}", n + 1), at)?;
-        let what = format!("{name} entry {} @{at}", n + 1);
-        if &e[..4] != b"VVVS" {
-            return Err(FormatError::damaged(format!(
-                "{what} does not start with \"VVVS\": the PQ stream is damaged from here"
-            )));
-        }
-        let trk = text(&e[4..6]);
-        let track = if trk.eq_ignore_ascii_case("AA") {
-            None
-        } else {
-            match number(&trk) {
-                Ok(t) => t,
-                Err(()) => {
-                    img.damage(format!(
-                        "{what}: track number (bytes 4-5) \"{trk}\" is not digits"
-                    ));
-                    None
-                }
-            }
+        let bytes: [u8; PQ_ENTRY as usize] =
+            src.header(format_args!("{name} entry {}", n + 1), at)?;
+        let what = layout::record(name, "entry", n + 1, at);
+        let Some(e) = PqEntry::parse(n + 1, at, &bytes) else {
+            img.pq.stopped = Some((n + 1, at));
+            return Err(FormatError::damaged(layout::pq_not_vvvs(&what)));
         };
-        let field = |r: std::ops::Range<usize>| text(&e[r]);
-        let (idx, min, sec, frm) = (field(6..8), field(10..12), field(12..14), field(14..16));
-        for (label, v) in [
-            ("index", &idx),
-            ("minutes", &min),
-            ("seconds", &sec),
-            ("frames", &frm),
-        ] {
-            if number(v).is_err() {
-                img.damage(format!("{what}: {label} \"{v}\" is not digits"));
-            }
+        for d in e.damage(&what) {
+            img.damage(d);
         }
-        let track_word = if trk.eq_ignore_ascii_case("AA") {
-            "lead-out".to_string()
-        } else {
-            format!("track {trk}")
-        };
+        let track = e.track().ok().flatten();
+        let (idx, time) = (&e.idx, e.time());
         let note = format!(
-            "{name} entry {}: {track_word} index {idx} at {min}:{sec}:{frm}",
-            n + 1
+            "{name} entry {}: {} index {idx} at {time}",
+            n + 1,
+            e.whose()
         );
         if let Some(t) = track.filter(|&t| t > 0)
             && (idx == "01" || !img.starts.contains_key(&t))
@@ -496,22 +454,21 @@ fn read_pq_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), Forma
             img.starts.insert(
                 t,
                 format!(
-                    "track {t:02} starts at {min}:{sec}:{frm} (index {idx}, {name} entry {})",
+                    "track {t:02} starts at {time} (index {idx}, {name} entry {})",
                     n + 1
                 ),
             );
         }
-        let isrc = field(20..32);
-        if !no_code(&isrc) {
-            let mut loc = img.loc(name, TagFormat::Ddp, "PQ ISRC", at + 20);
+        if !no_code(&e.isrc) {
+            let mut loc = img.loc(name, TagFormat::Ddp, "PQ ISRC", at + PQ_ISRC.start as u64);
             loc.track = track;
-            img.site(&isrc, loc, name.to_string(), Some(note.clone()));
+            img.site(&e.isrc, loc, name.to_string(), Some(note.clone()));
         }
-        let upc = field(32..45);
-        if !no_code(&upc) {
-            let loc = img.loc(name, TagFormat::Ddp, "PQ UPC/EAN", at + 32);
-            img.site(&upc, loc, name.to_string(), Some(note));
+        if !no_code(&e.upc) {
+            let loc = img.loc(name, TagFormat::Ddp, "PQ UPC/EAN", at + PQ_UPC.start as u64);
+            img.site(&e.upc, loc, name.to_string(), Some(note));
         }
+        img.pq.entries.push(e);
     }
     Ok(())
 }
@@ -714,12 +671,7 @@ pub(crate) fn members(dir: &Path) -> Option<(PathBuf, Vec<String>)> {
         let mut map = Vec::new();
         let _ = f.take(MAX_PACKETS * MAP_PACKET).read_to_end(&mut map);
         for p in map.chunks_exact(MAP_PACKET as usize) {
-            let siz = text(&p[71..74]);
-            let dsi = &p[74..91];
-            let name = match siz.parse::<usize>() {
-                Ok(s) if s <= dsi.len() => text(&dsi[..s]),
-                _ => text(dsi),
-            };
+            let name = layout::packet_name(p);
             if plain_name(&name) && !names.contains(&name) {
                 names.push(name);
             }

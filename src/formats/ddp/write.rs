@@ -7,6 +7,10 @@
 //! [`SetPlan`]: one edit per changed file, checksum files last.
 //! `docs/ddp.md` says which bytes change and why.
 
+use super::layout::{
+    ID_UPC, MAP_ISRC, MAP_PACKET, MapPacket, PQ_ENTRY, PQ_ISRC, PQ_UPC, PqEntry, Stream,
+    no_code as blank, text as field,
+};
 use super::read::{self, Folder, Overlay, pack_crc};
 use crate::codes::Isrc;
 use crate::formats::Collector;
@@ -29,17 +33,6 @@ fn damaged(msg: impl Into<String>) -> PlanError {
 
 fn refuse(msg: impl Into<String>) -> PlanError {
     PlanError::Unsupported(msg.into())
-}
-
-/// A fixed-width field's text without padding.
-fn field(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .trim_matches(|c: char| c == ' ' || c == '\0')
-        .to_string()
-}
-
-fn blank(raw: &str) -> bool {
-    raw.chars().all(|c| c == '0')
 }
 
 /// The image as planned: each file's bytes by its name in the folder.
@@ -98,23 +91,20 @@ struct MapInfo {
 fn read_map(files: &mut Files, ddpms: &OsStr) -> Result<MapInfo, PlanError> {
     let map = files.get(ddpms).to_vec();
     let (mut pq, mut cdtext, mut streams) = (Vec::new(), Vec::new(), Vec::new());
-    for p in map.chunks_exact(128) {
-        let sub = field(&p[30..38]).to_ascii_uppercase();
-        let siz = field(&p[71..74]);
-        let dsi = &p[74..91];
-        let name = match siz.parse::<usize>() {
-            Ok(s) if s <= dsi.len() => field(&dsi[..s]),
-            _ => field(dsi),
-        };
+    // The image read cleanly before this: every packet is a `VVVM` one.
+    for p in map
+        .chunks_exact(MAP_PACKET as usize)
+        .filter_map(MapPacket::parse)
+    {
+        let kind = p.kind();
+        let name = p.name;
         if name.is_empty() {
             continue;
         }
-        if sub.starts_with("PQ") {
-            pq.push(name);
-        } else if sub == "CDTEXT" || sub == "CD TEXT" {
-            cdtext.push(name);
-        } else {
-            streams.push(name);
+        match kind {
+            Stream::Pq => pq.push(name),
+            Stream::CdText => cdtext.push(name),
+            Stream::Audio | Stream::Data => streams.push(name),
         }
     }
     pq.dedup();
@@ -208,29 +198,25 @@ fn patch_pq(
     want: &Want,
     changes: &mut Vec<Change>,
 ) -> Result<(), PlanError> {
-    let entries = pq.len() / 64;
-    let track_of = |e: &[u8]| field(&e[4..6]).parse::<u32>().ok();
-    let tracks: Vec<u32> = pq
-        .chunks_exact(64)
-        .filter_map(track_of)
+    const E: usize = PQ_ENTRY as usize;
+    let entries = pq.len() / E;
+    // The image read cleanly before this: every entry is a `VVVS` one.
+    let entry = |pq: &[u8], n: usize| PqEntry::parse(n as u64 + 1, (n * E) as u64, &pq[n * E..]);
+    let track_of = |pq: &[u8], n: usize| entry(pq, n).and_then(|e| e.track().ok().flatten());
+    let tracks: Vec<u32> = (0..entries)
+        .filter_map(|n| track_of(pq, n))
         .filter(|&t| t > 0)
         .collect();
-    let describe = |n: usize, e: &[u8], what: &str, at: usize| {
-        let trk = field(&e[4..6]);
-        let whose = if trk.eq_ignore_ascii_case("AA") {
-            "lead-out".to_string()
-        } else {
-            format!("track {trk}")
-        };
-        format!(
-            "{name} entry {} ({whose} index {} at {}:{}:{}) › PQ {what} @{}",
+    let describe = |pq: &[u8], n: usize, what: &str, at: usize| match entry(pq, n) {
+        Some(e) => format!(
+            "{name} entry {} ({} index {} at {}) › PQ {what} @{}",
             n + 1,
-            field(&e[6..8]),
-            field(&e[10..12]),
-            field(&e[12..14]),
-            field(&e[14..16]),
-            n * 64 + at
-        )
+            e.whose(),
+            e.idx,
+            e.time(),
+            n * E + at
+        ),
+        None => format!("{name} entry {} › PQ {what} @{}", n + 1, n * E + at),
     };
     for (t, isrc) in want.tracks {
         if !tracks.contains(t) {
@@ -244,12 +230,12 @@ fn patch_pq(
         }
         let isrc = isrc.to_string();
         let mine: Vec<usize> = (0..entries)
-            .filter(|&n| track_of(&pq[n * 64..n * 64 + 64]) == Some(*t))
+            .filter(|&n| track_of(pq, n) == Some(*t))
             .collect();
         let holding: Vec<usize> = mine
             .iter()
             .copied()
-            .filter(|&n| !blank(&field(&pq[n * 64 + 20..n * 64 + 32])))
+            .filter(|&n| entry(pq, n).is_some_and(|e| !blank(&e.isrc)))
             .collect();
         let sites = if holding.is_empty() {
             vec![mine[0]]
@@ -257,23 +243,18 @@ fn patch_pq(
             holding
         };
         for n in sites {
-            let at = n * 64 + 20;
-            let old = field(&pq[at..at + 12]);
+            let at = n * E + PQ_ISRC.start;
+            let old = field(&pq[at..n * E + PQ_ISRC.end]);
             if old != isrc {
-                change(
-                    changes,
-                    CodeKind::Isrc,
-                    describe(n, &pq[n * 64..n * 64 + 64], "ISRC", 20),
-                    &old,
-                    &isrc,
-                );
-                pq[at..at + 12].copy_from_slice(isrc.as_bytes());
+                let label = describe(pq, n, "ISRC", PQ_ISRC.start);
+                change(changes, CodeKind::Isrc, label, &old, &isrc);
+                pq[at..n * E + PQ_ISRC.end].copy_from_slice(isrc.as_bytes());
             }
         }
     }
     if let Some(upc) = &want.barcode {
         let holding: Vec<usize> = (0..entries)
-            .filter(|&n| !blank(&field(&pq[n * 64 + 32..n * 64 + 45])))
+            .filter(|&n| entry(pq, n).is_some_and(|e| !blank(&e.upc)))
             .collect();
         if entries == 0 {
             return Err(refuse(format!(
@@ -281,23 +262,18 @@ fn patch_pq(
             )));
         }
         let sites = if holding.is_empty() {
-            let lead_in = (0..entries).find(|&n| track_of(&pq[n * 64..n * 64 + 64]) == Some(0));
+            let lead_in = (0..entries).find(|&n| track_of(pq, n) == Some(0));
             vec![lead_in.unwrap_or(0)]
         } else {
             holding
         };
         for n in sites {
-            let at = n * 64 + 32;
-            let old = field(&pq[at..at + 13]);
+            let at = n * E + PQ_UPC.start;
+            let old = field(&pq[at..n * E + PQ_UPC.end]);
             if &old != upc {
-                change(
-                    changes,
-                    CodeKind::Barcode,
-                    describe(n, &pq[n * 64..n * 64 + 64], "UPC/EAN", 32),
-                    &old,
-                    upc,
-                );
-                pq[at..at + 13].copy_from_slice(upc.as_bytes());
+                let label = describe(pq, n, "UPC/EAN", PQ_UPC.start);
+                change(changes, CodeKind::Barcode, label, &old, upc);
+                pq[at..n * E + PQ_UPC.end].copy_from_slice(upc.as_bytes());
             }
         }
     }
@@ -308,12 +284,15 @@ fn patch_pq(
 /// the new one; a blank ISRC field stays blank (the map's ISRC field is
 /// optional, and the PQ entry is the one a plant reads).
 fn patch_map(map: &mut [u8], want: &Want, changes: &mut Vec<Change>) {
-    for (n, p) in map.chunks_exact_mut(128).enumerate() {
-        let Some(t) = field(&p[55..57]).parse::<u32>().ok() else {
+    for (n, p) in map.chunks_exact_mut(MAP_PACKET as usize).enumerate() {
+        let Some(packet) = MapPacket::parse(p) else {
+            continue;
+        };
+        let Ok(Some(t)) = packet.track() else {
             continue;
         };
         let Some(isrc) = want.isrc(t) else { continue };
-        let old = field(&p[59..71]);
+        let old = packet.isrc;
         if blank(&old) || old == isrc {
             continue;
         }
@@ -324,13 +303,13 @@ fn patch_map(map: &mut [u8], want: &Want, changes: &mut Vec<Change>) {
                 "DDPMS packet {} (track {:02} index {}) › DDPMS ISRC @{}",
                 n + 1,
                 t,
-                field(&p[57..59]),
-                n * 128 + 59
+                packet.idx,
+                n * MAP_PACKET as usize + MAP_ISRC.start
             ),
             &old,
             &isrc,
         );
-        p[59..71].copy_from_slice(isrc.as_bytes());
+        p[MAP_ISRC].copy_from_slice(isrc.as_bytes());
     }
 }
 
@@ -743,7 +722,7 @@ pub(super) fn plan(ddpid: &Path, codes: &Codes) -> Result<Option<SetPlan>, PlanE
         )));
     }
     if let Some(upc) = &want.barcode {
-        let old = field(&id[8..21]);
+        let old = field(&id[ID_UPC]);
         if &old != upc {
             change(
                 &mut changes,
@@ -752,7 +731,7 @@ pub(super) fn plan(ddpid: &Path, codes: &Codes) -> Result<Option<SetPlan>, PlanE
                 &old,
                 upc,
             );
-            id[8..21].copy_from_slice(upc.as_bytes());
+            id[ID_UPC].copy_from_slice(upc.as_bytes());
         }
     }
     new.insert(id_name.clone(), id);
