@@ -70,6 +70,12 @@ pub(crate) fn layout(path: &Path, container: Container) -> Layout {
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn fuzz_layout(bytes: &[u8]) -> usize {
     let sheet = sheet::parse(bytes).tracks.len();
+    // The map's packets, as the reader parses them.
+    let _ = bytes
+        .chunks(128)
+        .filter_map(crate::formats::ddp::MapPacket::parse)
+        .map(|p| (p.kind(), p.damage("DDPMS packet")))
+        .count();
     let mut pq = Layout::default();
     ddp::pq_layout(&crate::formats::ddp::pq_table_of("PQDESCR", bytes), &mut pq);
     sheet + pq.tracks.len()

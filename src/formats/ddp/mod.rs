@@ -10,6 +10,8 @@ mod layout;
 mod read;
 mod write;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use layout::MapPacket;
 pub(crate) use layout::digits;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use read::pq_table_of;
