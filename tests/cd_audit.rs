@@ -548,3 +548,117 @@ fn masters_without_track_numbers_are_paired_by_isrc_and_length() {
         "{found:?}"
     );
 }
+
+/// A copy of `testdata/cd/ddp/<image>` in a temporary folder.
+fn image_copy(image: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for e in std::fs::read_dir(cd().join("ddp").join(image)).expect("image") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).expect("copy");
+    }
+    dir
+}
+
+fn summary(out: &Output) -> (Value, Value) {
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (doc["summary"].clone(), doc["findings"].clone())
+}
+
+#[test]
+fn a_disc_that_audit_cd_finds_unreadable_is_counted_unreadable() {
+    // A DDPID that is not one: read as a file, it is not audio (skipped);
+    // as the disc, unreadable, and counted so.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("DDPID"), b"not a DDP image at all").expect("write");
+    let out = audit_in(dir.path(), &["--format", "json", "--cd", "."]);
+    let (s, _) = summary(&out);
+    assert_eq!(
+        (s["unreadable"].as_u64(), s["skipped"].as_u64()),
+        (Some(1), Some(0)),
+        "{s}"
+    );
+    // A layout that cannot be read whole (a time with 75 seconds), in an
+    // image that reads cleanly as a file.
+    let img = image_copy("clean");
+    let pq = img.path().join("PQDESCR");
+    let mut b = std::fs::read(&pq).expect("read");
+    b[128 + 12..128 + 14].copy_from_slice(b"75");
+    std::fs::write(&pq, b).expect("write");
+    let disc = img.path().to_string_lossy().to_string();
+    let out = audit_in(&cd(), &["--format", "json", "--cd", &disc, "masters"]);
+    let (s, found) = summary(&out);
+    assert_eq!(found[0]["rule"], "unreadable", "{found}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("PQDESCR entry 3 @128: time \"00:75:00\" is not mm:ss:ff")),
+        "{found}"
+    );
+    assert_eq!(s["unreadable"].as_u64(), Some(1), "{s}");
+}
+
+#[test]
+fn a_disc_reached_again_through_the_masters_is_audited_once() {
+    for args in [
+        ["ddp/clean/DDPID", "./ddp/clean", "masters"],
+        ["ddp/clean", "./ddp/clean/DDPID", "masters"],
+        ["masters/album.cue", "./masters", "masters/01 One.wav"],
+    ] {
+        let mut all = vec!["--format", "json", "--cd"];
+        all.extend_from_slice(&args);
+        let out = audit_in(&cd(), &all);
+        let (s, found) = summary(&out);
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let paths: Vec<&str> = doc["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .filter_map(|f| f["path"].as_str())
+            .collect();
+        assert_eq!(s["files"].as_u64(), Some(5), "{args:?}: {paths:?}");
+        assert_eq!(found.as_array().map(Vec::len), Some(0), "{args:?}: {found}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn a_pq_stream_without_a_lead_out_is_a_track_finding_and_the_other_tracks_are_checked() {
+    let img = image_copy("clean");
+    let pq = img.path().join("PQDESCR");
+    let mut b = std::fs::read(&pq).expect("read");
+    assert_eq!(&b[b.len() - 64..b.len() - 58], b"VVVSAA");
+    b.truncate(b.len() - 64);
+    std::fs::write(&pq, &b).expect("write");
+    let disc = img.path().to_string_lossy().to_string();
+    let out = audit_in(&cd(), &["--format", "json", "--cd", &disc, "masters"]);
+    let (s, found) = summary(&out);
+    let list = found.as_array().expect("findings");
+    assert_eq!(list.len(), 1, "{found}");
+    assert_eq!(list[0]["rule"], "cd-track-mismatch");
+    assert_eq!(
+        list[0]["message"],
+        "the disc's track layout is incomplete: PQDESCR has no lead-out entry (track AA): a plant needs it to press the disc, and the last track's length is unknown (the other tracks are checked)"
+    );
+    assert_eq!(s["unreadable"].as_u64(), Some(0), "{s}");
+    assert_eq!(out.status.code(), Some(1));
+    // The tracks before the last keep their lengths: track 02's pregap
+    // (index 00) moved a minute later, track 02 starts at its index 01
+    // (00:04:00), making track 01 2 s long, against its 1 s master.
+    b[128 + 10..128 + 12].copy_from_slice(b"01");
+    std::fs::write(&pq, &b).expect("write");
+    let out = audit_in(&cd(), &["--format", "json", "--cd", &disc, "masters"]);
+    let (_, found) = summary(&out);
+    let messages: Vec<&str> = found
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("TRACK 01 is 0:02.00 long on the disc")),
+        "{messages:?}"
+    );
+}

@@ -25,7 +25,7 @@
 //! disc's location (file, field, offset, track; the PQ entry or sheet
 //! line) and the master in `related`.
 
-use super::finding::Findings;
+use super::finding::{Findings, Summary};
 use super::{Record, Rule};
 use crate::cd::{self, Layout};
 use crate::codes::Isrc;
@@ -191,9 +191,47 @@ impl Disc {
         }
     }
 
+    /// Whether `p` is the disc's file under another name (`./DDP/DDPID`
+    /// for `DDP/DDPID`, `ddp/ddpid` on a folder that ignores case): the
+    /// walk of the masters then leaves it out, so the disc is audited
+    /// once. Only a regular file named like the disc (in any case) is
+    /// looked at: by device and inode where the platform has them, else
+    /// by its real path.
+    pub fn is_another_name(&self, p: &Path) -> bool {
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        };
+        if p == self.path || name(p).is_none() || name(p) != name(&self.path) {
+            return false;
+        }
+        let id = |p: &Path| {
+            std::fs::metadata(p)
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .and_then(|_| std::fs::File::open(p).ok())
+                .and_then(|f| crate::platform::file_id(&f).ok())
+        };
+        match (id(p), id(&self.path)) {
+            (Some(a), Some(b)) if a != crate::platform::FileId::UNKNOWN => a == b,
+            (Some(_), Some(_)) => {
+                matches!((std::fs::canonicalize(p), std::fs::canonicalize(&self.path)), (Ok(a), Ok(b)) if a == b)
+            }
+            _ => false,
+        }
+    }
+
     /// The rules that compare the disc with its masters: every record but
-    /// the disc's own and other discs' is a master.
-    pub(super) fn check(&self, records: &[Record], tolerance_ms: u64, findings: &mut Findings) {
+    /// the disc's own and other discs' is a master. A disc these rules
+    /// find unreadable is counted in `summary` (the per-file rules did not
+    /// count it).
+    pub(super) fn check(
+        &self,
+        records: &[Record],
+        tolerance_ms: u64,
+        findings: &mut Findings,
+        summary: &mut Summary,
+    ) {
         let path = self.path.as_path();
         let all_masters: Vec<&Record> = records
             .iter()
@@ -212,6 +250,21 @@ impl Disc {
                 format!(
                     "the disc's track layout could not be read whole: {} (the track checks are skipped)",
                     self.layout.problems.join("; ")
+                ),
+                None,
+                None,
+            );
+            // Read as a file (counted as audio), but not as a disc.
+            summary.unreadable += 1;
+        }
+        if let Some(why) = &self.layout.unpressable
+            && !damaged
+        {
+            findings.push(
+                Rule::CdTrackMismatch,
+                path,
+                format!(
+                    "the disc's track layout is incomplete: {why} (the other tracks are checked)"
                 ),
                 None,
                 None,
@@ -238,6 +291,11 @@ impl Disc {
                 None,
                 None,
             );
+            // The per-file rules counted it as skipped (not audio).
+            if matches!(self.report.status, FileStatus::NotAudio | FileStatus::Empty) {
+                summary.skipped = summary.skipped.saturating_sub(1);
+            }
+            summary.unreadable += 1;
         }
         self.barcode(&all_masters, findings);
         if self.nothing_read() {

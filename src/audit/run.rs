@@ -142,6 +142,10 @@ fn run_with(
             exclude: settings.exclude.as_ref(),
         };
         let walked = crate::walk::walk(paths, &filter, &mut |path| {
+            if disc.is_some_and(|d| d.is_another_name(&path)) {
+                // The disc reached again through the masters: audited once.
+                return Ok(());
+            }
             out.total += 1;
             flow.batch.push(path);
             if flow.batch.len() == BATCH {
@@ -179,6 +183,7 @@ fn run_with(
             &audit.records,
             settings.cd_tolerance_ms,
             &mut audit.findings,
+            &mut audit.summary,
         );
     }
     if let Some(ledger) = &settings.ledger {

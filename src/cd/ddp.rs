@@ -78,8 +78,10 @@ pub(super) fn pq_layout(pq: &PqTable, out: &mut Layout) {
         ));
     }
     if lead_out.is_none() && out.problems.is_empty() {
-        out.problems.push(format!(
-            "{pq_name} has no lead-out entry (track AA): the last track's length is unknown"
+        // Read whole, but not pressable: a plant needs the lead-out. The
+        // tracks before the last still have their lengths.
+        out.unpressable = Some(format!(
+            "{pq_name} has no lead-out entry (track AA): a plant needs it to press the disc, and the last track's length is unknown"
         ));
     }
     let numbers: Vec<u32> = tracks.keys().copied().collect();

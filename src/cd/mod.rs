@@ -53,6 +53,10 @@ pub(crate) struct Layout {
     /// Why the layout may be incomplete (a cut PQ stream, a map without
     /// one); empty when it was read whole.
     pub problems: Vec<String>,
+    /// Why a layout read whole cannot be pressed as it is: a PQ stream
+    /// without a lead-out entry (the last track's length is then unknown;
+    /// the other tracks' are known).
+    pub unpressable: Option<String>,
 }
 
 /// The layout of the disc whose code sites were read from `path` (a
@@ -71,14 +75,15 @@ pub(crate) fn layout(path: &Path, container: Container) -> Layout {
 pub(crate) fn fuzz_layout(bytes: &[u8]) -> usize {
     let sheet = sheet::parse(bytes).tracks.len();
     // The map's packets, as the reader parses them.
-    let _ = bytes
+    let packets = bytes
         .chunks(128)
         .filter_map(crate::formats::ddp::MapPacket::parse)
-        .map(|p| (p.kind(), p.damage("DDPMS packet")))
+        .filter(|p| p.damage("DDPMS packet").is_empty())
+        .filter(|p| p.kind() == crate::formats::ddp::Stream::Pq)
         .count();
     let mut pq = Layout::default();
     ddp::pq_layout(&crate::formats::ddp::pq_table_of("PQDESCR", bytes), &mut pq);
-    sheet + pq.tracks.len()
+    sheet + pq.tracks.len() + packets
 }
 
 /// `mm:ss:ff` for a count of frames.

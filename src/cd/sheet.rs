@@ -20,6 +20,7 @@ pub(super) fn layout(path: &Path) -> Layout {
             Ok(b) => b,
             Err(e) => {
                 return Layout {
+                    unpressable: None,
                     tracks: Vec::new(),
                     problems: vec![e.to_string()],
                 };
@@ -27,12 +28,14 @@ pub(super) fn layout(path: &Path) -> Layout {
         },
         Ok(_) => {
             return Layout {
+                unpressable: None,
                 tracks: Vec::new(),
                 problems: vec!["larger than any CUE sheet or TOC file".into()],
             };
         }
         Err(e) => {
             return Layout {
+                unpressable: None,
                 tracks: Vec::new(),
                 problems: vec![e.to_string()],
             };
@@ -135,6 +138,7 @@ fn cue_layout(text: &str) -> Layout {
         }
     }
     let mut out = Layout {
+        unpressable: None,
         tracks: Vec::new(),
         problems,
     };
@@ -294,6 +298,7 @@ fn toc_layout(text: &str) -> Layout {
         }
     }
     Layout {
+        unpressable: None,
         tracks: tracks
             .into_iter()
             .enumerate()

@@ -10,9 +10,9 @@ mod layout;
 mod read;
 mod write;
 
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use layout::MapPacket;
 pub(crate) use layout::digits;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use layout::{MapPacket, Stream};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use read::pq_table_of;
 pub(crate) use read::{PqTable, is_member, members, pq_table};
