@@ -7,7 +7,7 @@
 //! into tracks with starts and lengths.
 
 use super::{Layout, Track};
-use crate::formats::ddp::{PqTable, digits, pq_table};
+use crate::formats::ddp::{PQ_ENTRY, PqTable, digits, pq_table};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub(super) fn pq_layout(pq: &PqTable, out: &mut Layout) {
         }));
         return;
     };
-    if !pq.len.is_multiple_of(64) {
+    if !pq.len.is_multiple_of(PQ_ENTRY) {
         out.problems.push(format!(
             "{pq_name} is cut short ({} bytes, not a whole number of 64-byte entries): the tracks after the cut are unknown",
             pq.len

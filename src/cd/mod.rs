@@ -4,8 +4,8 @@
 //!
 //! The code sites (ISRCs, the barcode) of a disc are read by the container
 //! readers (`src/formats/ddp/`, `src/formats/cue/`); this module reads only
-//! the times and file names, which the readers keep in notes: a DDP image's
-//! PQ descriptor entries (`ddp.rs`), a CUE sheet's `FILE`, `TRACK` and
+//! the times and file names: a DDP image's PQ descriptor entries as its
+//! reader parsed them (`ddp.rs`), a CUE sheet's `FILE`, `TRACK` and
 //! `INDEX` lines and a cdrdao TOC file's `TRACK` and `FILE` statements
 //! (`sheet.rs`). Every read is bounded (a sheet at most 1 MiB, a PQ stream
 //! at most 10 000 entries) and never opens the audio stream.
