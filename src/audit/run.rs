@@ -65,22 +65,85 @@ pub fn run(
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
+    run_with(&Local(paths), settings, sink, progress, None)
+}
+
+/// Where an audit's files come from and how each is read: folders on
+/// disk ([`Local`]), objects in a store (`crate::remote::Remote`), or the
+/// records of earlier runs (`--merge`, `records.rs`).
+pub(crate) trait Inputs: Sync {
+    /// Hand every file to `found`, in path order, as [`crate::walk::walk`] does.
+    fn walk(
+        &self,
+        filter: &crate::walk::Filter,
+        found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+    ) -> io::Result<crate::walk::Walked>;
+
+    /// Read a batch of the files walked, handing each report (and, when
+    /// `hash`, the hash of its audio) to `then` on the thread that read
+    /// it; the results in the batch's order.
+    fn read_each<T: Send, F: Fn(FileReport, Option<[u8; 32]>) -> T + Sync>(
+        &self,
+        batch: &[PathBuf],
+        hash: bool,
+        then: &F,
+    ) -> Vec<T>;
+}
+
+/// Files and folders on disk: the walk, and the reading threads.
+pub(crate) struct Local<'p>(pub(crate) &'p [PathBuf]);
+
+impl Inputs for Local<'_> {
+    fn walk(
+        &self,
+        filter: &crate::walk::Filter,
+        found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+    ) -> io::Result<crate::walk::Walked> {
+        crate::walk::walk(self.0, filter, found)
+    }
+
+    fn read_each<T: Send, F: Fn(FileReport, Option<[u8; 32]>) -> T + Sync>(
+        &self,
+        batch: &[PathBuf],
+        hash: bool,
+        then: &F,
+    ) -> Vec<T> {
+        batch
+            .par_iter()
+            .map(|p| {
+                let report = engine::read_file(p);
+                let hash = hash.then(|| audio_hash(p, &report)).flatten();
+                then(report, hash)
+            })
+            .collect()
+    }
+}
+
+/// [`run`] over any [`Inputs`]; with `records`, each file's record (a
+/// JSON line, `records.rs`) is written there in path order, and the
+/// walk's counts after them.
+pub(crate) fn run_with<I: Inputs>(
+    inputs: &I,
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    records: Option<&mut (dyn io::Write + Send)>,
+) -> io::Result<Outcome> {
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
+    let keep_records = records.is_some();
+    let hash = settings.identity == Identity::Audio;
     // Everything that needs the report happens on the reading threads:
     // rendering, the per-file rules, the record. The thread that walks and
     // writes numbers releases and keeps records, in path order.
-    let read_one = |p: &PathBuf| -> io::Result<Examined> {
-        let report = engine::read_file(p);
-        let hash = (settings.identity == Identity::Audio)
-            .then(|| audio_hash(p, &report))
-            .flatten();
-        examine(settings, render, &report, hash)
+    let examine_one = |report: FileReport, hash: Option<[u8; 32]>| -> io::Result<Examined> {
+        examine(settings, render, &report, hash, keep_records)
     };
     let mut out = Output {
         sink,
         audit: &mut audit,
         progress,
+        records: records.map(|w| w as &mut (dyn io::Write + Send)),
         done: 0,
         total: 0,
     };
@@ -100,9 +163,9 @@ pub fn run(
         };
         let spawn = |batch: Vec<PathBuf>, k: usize| {
             let tx = tx.clone();
-            let read_one = &read_one;
+            let examine_one = &examine_one;
             scope.spawn_fifo(move |_| {
-                let results: Vec<_> = batch.par_iter().map(read_one).collect();
+                let results: Vec<_> = inputs.read_each(&batch, hash, examine_one);
                 // The receiver is gone only when the output failed.
                 let _ = tx.send((k, results));
             });
@@ -111,7 +174,7 @@ pub fn run(
             include: settings.include.as_ref(),
             exclude: settings.exclude.as_ref(),
         };
-        let walked = crate::walk::walk(paths, &filter, &mut |path| {
+        let walked = inputs.walk(&filter, &mut |path| {
             out.total += 1;
             flow.batch.push(path);
             if flow.batch.len() == BATCH {
@@ -133,7 +196,10 @@ pub fn run(
         let mut r = engine::read_bytes(&path, &[]);
         r.status = FileStatus::Unreadable;
         r.error = Some(why);
-        out.take(examine(settings, render, &r, None))?;
+        out.take(examine(settings, render, &r, None, keep_records))?;
+    }
+    if let Some(w) = out.records.take() {
+        super::records::write_walk(w, &walked.skipped)?;
     }
     audit.cross_file();
     if let Some(ledger) = &settings.ledger {
@@ -177,6 +243,8 @@ struct Output<'o, 'a> {
     sink: &'o mut (dyn Sink + Send),
     audit: &'o mut Audit<'a>,
     progress: &'o mut (dyn FnMut(u64, u64) + Send),
+    /// Where each file's record line goes (`--records-out`).
+    records: Option<&'o mut (dyn io::Write + Send)>,
     done: u64,
     total: u64,
 }
@@ -185,6 +253,9 @@ impl Output<'_, '_> {
     fn take(&mut self, examined: io::Result<Examined>) -> io::Result<()> {
         let examined = examined?;
         self.sink.file(&examined.rendered)?;
+        if let Some(w) = self.records.as_deref_mut() {
+            w.write_all(&examined.record_line)?;
+        }
         self.audit.take(examined);
         self.done += 1;
         (self.progress)(self.done, self.total);
@@ -257,6 +328,8 @@ pub(super) struct Examined {
     pub(super) summary: Summary,
     /// The small record; its `release` is numbered by [`Audit::take`].
     pub(super) record: Record,
+    /// The file's line for `--records-out` (empty without it).
+    pub(super) record_line: Vec<u8>,
 }
 
 /// Render one report and put it through the per-file rules.
@@ -265,7 +338,13 @@ fn examine(
     render: Option<FileRenderer>,
     report: &FileReport,
     audio_hash: Option<[u8; 32]>,
+    keep_record: bool,
 ) -> io::Result<Examined> {
+    let record_line = if keep_record {
+        super::records::line(report, audio_hash)?
+    } else {
+        Vec::new()
+    };
     let mut rendered = Vec::new();
     if let Some(render) = render {
         // A file's JSON is about a kilobyte: grown once, not doubled up to it.
@@ -297,6 +376,7 @@ fn examine(
         findings: check.findings.list,
         summary: check.summary,
         record,
+        record_line,
     })
 }
 

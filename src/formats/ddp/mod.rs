@@ -37,7 +37,7 @@ impl Format for Ddp {
     }
 
     fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
-        read::read(None, src, c)
+        read::read(None, None, src, c)
     }
 
     fn read_in(
@@ -46,7 +46,7 @@ impl Format for Ddp {
         src: &mut Source,
         c: &mut Collector,
     ) -> Result<(), FormatError> {
-        read::read(ctx.path, src, c)
+        read::read(ctx.path, ctx.siblings, src, c)
     }
 
     fn plan(

@@ -4,7 +4,7 @@
 //! file goes through a bounded [`Source`] and is read a record at a time,
 //! never the audio stream.
 
-use super::super::{Collector, FormatError};
+use super::super::{Collector, FormatError, Opened, Siblings};
 use crate::model::{CodeKind, Location, TagFormat};
 use crate::source::Source;
 use std::collections::BTreeMap;
@@ -115,6 +115,7 @@ impl Image<'_> {
 /// Read the image whose `DDPID` is `src` (at `path` on disk, when known).
 pub(super) fn read(
     path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
     src: &mut Source,
     c: &mut Collector,
 ) -> Result<(), FormatError> {
@@ -122,12 +123,17 @@ pub(super) fn read(
         c,
         seen: Vec::new(),
     };
-    let result = read_image(path, src, &mut img);
+    let result = read_image(path, siblings, src, &mut img);
     cross_check(&mut img);
     result
 }
 
-fn read_image(path: Option<&Path>, src: &mut Source, img: &mut Image) -> Result<(), FormatError> {
+fn read_image(
+    path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
+    src: &mut Source,
+    img: &mut Image,
+) -> Result<(), FormatError> {
     let id = src.read_upto("DDPID", 0, ID_LEN)?;
     let lvl = level(&id).ok_or_else(|| {
         FormatError::damaged("DDPID does not start with a DDP level (\"DDP 2.00\")")
@@ -153,15 +159,23 @@ fn read_image(path: Option<&Path>, src: &mut Source, img: &mut Image) -> Result<
         img.site(&upc, loc, "DDPID".into(), None);
     }
 
-    let Some(dir) = path.map(|p| match p.parent() {
+    let dir = path.map(|p| match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    }) else {
-        return Err(FormatError::damaged(
-            "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
-        ));
+    });
+    let mut dir = match (dir, siblings) {
+        (Some(dir), _) => Folder::new(dir),
+        (None, Some(s)) => Folder {
+            dir: PathBuf::new(),
+            names: None,
+            siblings: Some(s),
+        },
+        (None, None) => {
+            return Err(FormatError::damaged(
+                "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
+            ));
+        }
     };
-    let mut dir = Folder::new(dir);
     let map = read_map(&mut dir, img)?;
     if let Some(pq) = &map.pq {
         read_pq(&mut dir, pq, img)?;
@@ -182,16 +196,22 @@ struct Map {
 }
 
 /// The DDPID's folder, where the other files of the image are looked up.
-struct Folder {
+struct Folder<'s> {
     dir: PathBuf,
     /// The folder's entry names, listed once, on the first name not found
     /// as given (at most [`MAX_DIR_ENTRIES`]).
     names: Option<Vec<std::ffi::OsString>>,
+    /// The files beside the DDPID when they are not on disk (objects).
+    siblings: Option<&'s dyn Siblings>,
 }
 
-impl Folder {
+impl<'s> Folder<'s> {
     fn new(dir: PathBuf) -> Self {
-        Folder { dir, names: None }
+        Folder {
+            dir,
+            names: None,
+            siblings: None,
+        }
     }
 
     /// Find a file of the image by name: the name as given, else the one
@@ -219,8 +239,30 @@ impl Folder {
             .filter(|p| p.is_file())
     }
 
+    /// Whether the image has a file of this name (in any case).
+    fn has(&mut self, name: &str) -> bool {
+        match self.siblings {
+            Some(s) => s.names().iter().any(|n| n.eq_ignore_ascii_case(name)),
+            None => self.find(name).is_some(),
+        }
+    }
+
     /// Open a file of the image; `Ok(None)` when it is not there.
-    fn open(&mut self, name: &str) -> Result<Option<(File, u64)>, FormatError> {
+    fn open(&mut self, name: &str) -> Result<Option<Opened<'s>>, FormatError> {
+        if let Some(s) = self.siblings {
+            let found = match s.open(name) {
+                Ok(None) => s
+                    .names()
+                    .into_iter()
+                    .take(MAX_DIR_ENTRIES)
+                    .find(|n| n.eq_ignore_ascii_case(name))
+                    .map(|n| s.open(&n))
+                    .transpose()
+                    .map(Option::flatten),
+                r => r,
+            };
+            return found.map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")));
+        }
         let Some(p) = self.find(name) else {
             return Ok(None);
         };
@@ -230,7 +272,7 @@ impl Folder {
             .metadata()
             .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?
             .len();
-        Ok(Some((file, len)))
+        Ok(Some((Box::new(file), len)))
     }
 }
 
@@ -239,13 +281,13 @@ fn plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
 }
 
-fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
+fn read_map(dir: &mut Folder<'_>, img: &mut Image) -> Result<Map, FormatError> {
     let Some((mut file, len)) = dir.open("DDPMS")? else {
         return Err(FormatError::damaged(
             "DDPMS (the map of the image) is not in the DDPID's folder",
         ));
     };
-    let mut src = Source::new(&mut file, len);
+    let mut src = Source::new(file.as_mut(), len);
     let mut map = Map::default();
     if len % MAP_PACKET != 0 {
         img.damage(format!(
@@ -340,7 +382,7 @@ fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
             ));
             continue;
         }
-        if !listed.contains(&name) && dir.find(&name).is_none() {
+        if !listed.contains(&name) && !dir.has(&name) {
             img.damage(format!(
                 "{what} names {name}, which is not in the DDPID's folder"
             ));
@@ -355,11 +397,11 @@ fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
     Ok(map)
 }
 
-fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+fn read_pq(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), FormatError> {
     let Some((mut file, len)) = dir.open(name)? else {
         return Ok(()); // reported with the map packet that names it
     };
-    let mut src = Source::new(&mut file, len);
+    let mut src = Source::new(file.as_mut(), len);
     if len % PQ_ENTRY != 0 {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 64-byte PQ entries: truncated, the last {} bytes are not read",
@@ -456,11 +498,11 @@ struct Block {
     bytes: Vec<(u8, u64)>,
 }
 
-fn read_cdtext(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+fn read_cdtext(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), FormatError> {
     let Some((mut file, len)) = dir.open(name)? else {
         return Ok(());
     };
-    let mut src = Source::new(&mut file, len);
+    let mut src = Source::new(file.as_mut(), len);
     // Some tools store the packs after the 4-byte header of the READ TOC
     // format 5 response: a big-endian length of what follows it (the
     // packs and 2 reserved bytes), then 2 reserved bytes.
