@@ -121,23 +121,28 @@ pub fn parse(p: &Path) -> Result<ObjectUrl, String> {
 /// to do: a 403 names the permission, a 404 the object.
 pub fn describe(e: &object_store::Error, url: &str, listing: bool) -> String {
     use object_store::Error as E;
+    // Some requests (a listing) report a status only in their text.
+    let text = flatten(e);
+    let status = |code: &str| text.contains(&format!("status code: {code}"));
+    let not_found = matches!(e, E::NotFound { .. }) || status("404");
+    let denied = matches!(e, E::PermissionDenied { .. }) || status("403");
     match e {
-        E::NotFound { .. } if listing => format!(
+        _ if not_found && listing => format!(
             "{url}: not found (HTTP 404): no such bucket, or the endpoint is not the store that holds it"
         ),
-        E::NotFound { .. } => format!(
+        _ if not_found => format!(
             "{url}: not found (HTTP 404): the object is gone (deleted or renamed since it was listed?)"
         ),
-        E::PermissionDenied { .. } if listing => format!(
+        _ if denied && listing => format!(
             "{url}: access denied (HTTP 403): the credentials may not list this bucket (s3:ListBucket; README: \"Object storage\")"
         ),
-        E::PermissionDenied { .. } => format!(
+        _ if denied => format!(
             "{url}: access denied (HTTP 403): the credentials may not read this object (s3:GetObject; README: \"Object storage\")"
         ),
         E::Unauthenticated { .. } => format!(
             "{url}: not authenticated (HTTP 401): the credentials were refused; check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the role"
         ),
-        other => format!("{url}: {}", flatten(other)),
+        _ => format!("{url}: {text}"),
     }
 }
 
