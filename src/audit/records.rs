@@ -20,10 +20,8 @@ use super::run::Inputs;
 use crate::model::FileReport;
 use crate::walk::{Filter, Skipped, Walked};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// The schema of every record line.
 pub const SCHEMA: &str = "isrckit/record/1";
@@ -43,13 +41,12 @@ struct WalkLine<'a> {
     skipped: &'a Skipped,
 }
 
+/// A file's line, read in full when its turn comes.
 #[derive(serde::Deserialize)]
 struct LineIn {
     schema: String,
-    record: String,
     report: Option<FileReport>,
     audio_hash: Option<String>,
-    skipped: Option<Skipped>,
 }
 
 /// One file's record line (with its newline).
@@ -97,68 +94,93 @@ fn add(to: &mut Skipped, s: &Skipped) {
     to.filtered += s.filtered;
 }
 
-/// A file's report and audio hash, as a record holds them.
-type Stored = (FileReport, Option<[u8; 32]>);
+/// Where one file's record is: its path, and its line (which record
+/// file, at which byte, how long).
+struct Entry {
+    path: PathBuf,
+    file: u32,
+    offset: u64,
+    len: u32,
+}
 
-/// The records of earlier runs, as the audit's input.
+/// What the merge reads of a line at first: its kind and its path, the
+/// rest skipped (parsed in full only when the file's turn comes).
+#[derive(serde::Deserialize)]
+struct Head {
+    schema: String,
+    record: String,
+    report: Option<PathOnly>,
+    skipped: Option<Skipped>,
+}
+
+#[derive(serde::Deserialize)]
+struct PathOnly {
+    path: PathBuf,
+}
+
+/// The records of earlier runs, as the audit's input: an index of every
+/// record (path and place, sorted by path), the lines read again when
+/// their turn comes. Memory holds the index, not the reports.
 pub(crate) struct Merged {
-    order: Vec<PathBuf>,
-    reports: Mutex<HashMap<PathBuf, Stored>>,
+    files: Vec<std::fs::File>,
+    names: Vec<PathBuf>,
+    index: Vec<Entry>,
     skipped: Skipped,
 }
 
 impl Merged {
-    /// Read record files; an error names the file and line, and a file
+    /// Index record files; an error names the file and line, and a file
     /// that two shards both audited (overlapping shards) is refused.
-    pub(crate) fn load(files: &[PathBuf]) -> Result<Merged, String> {
-        let mut reports: HashMap<PathBuf, Stored> = HashMap::new();
-        let mut from: HashMap<PathBuf, &Path> = HashMap::new();
+    pub(crate) fn load(paths: &[PathBuf]) -> Result<Merged, String> {
+        let mut files = Vec::new();
+        let mut index = Vec::new();
         let mut skipped = Skipped::default();
-        for f in files {
+        for (i, f) in paths.iter().enumerate() {
             let shown = crate::platform::path_text(f);
             let file = std::fs::File::open(f).map_err(|e| format!("{shown}: {e}"))?;
+            let mut reader = io::BufReader::with_capacity(1 << 16, &file);
             let mut walk_lines = 0;
-            for (n, line) in io::BufReader::new(file).lines().enumerate() {
-                let at = |why: String| format!("{shown}:{}: {why}", n + 1);
-                let line = line.map_err(|e| at(e.to_string()))?;
-                if line.trim().is_empty() {
+            let mut offset = 0u64;
+            let mut line = Vec::new();
+            for n in 1.. {
+                line.clear();
+                let got = reader
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| format!("{shown}: {e}"))?;
+                if got == 0 {
+                    break;
+                }
+                let at = offset;
+                offset += got as u64;
+                let at_line = |why: String| format!("{shown}:{n}: {why}");
+                if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                let l: LineIn = serde_json::from_str(&line).map_err(|e| {
-                    at(format!(
+                let h: Head = serde_json::from_slice(&line).map_err(|e| {
+                    at_line(format!(
                         "not a record line ({e}); merge takes the files `audit --records-out` writes"
                     ))
                 })?;
-                if l.schema != SCHEMA {
-                    return Err(at(format!(
+                if h.schema != SCHEMA {
+                    return Err(at_line(format!(
                         "schema {:?}: this isrckit reads {SCHEMA} (written by another version?)",
-                        l.schema
+                        h.schema
                     )));
                 }
-                match (l.record.as_str(), l.report, l.skipped) {
-                    ("file", Some(report), _) => {
-                        let hash = match l.audio_hash.as_deref() {
-                            None => None,
-                            Some(h) => Some(
-                                hash_of(h).ok_or_else(|| at(format!("bad audio_hash {h:?}")))?,
-                            ),
-                        };
-                        let path = report.path.clone();
-                        if let Some(other) = from.insert(path.clone(), f) {
-                            return Err(at(format!(
-                                "{} is also in {}: the shards overlap (each file must be in one shard)",
-                                crate::platform::path_text(&path),
-                                crate::platform::path_text(other)
-                            )));
-                        }
-                        reports.insert(path, (report, hash));
-                    }
+                match (h.record.as_str(), h.report, h.skipped) {
+                    ("file", Some(r), _) => index.push(Entry {
+                        path: r.path,
+                        file: i as u32,
+                        offset: at,
+                        len: u32::try_from(got)
+                            .map_err(|_| at_line("a record line over 4 GB".into()))?,
+                    }),
                     ("walk", _, Some(s)) => {
                         walk_lines += 1;
                         add(&mut skipped, &s);
                     }
                     (other, _, _) => {
-                        return Err(at(format!("a {other:?} record without its fields")));
+                        return Err(at_line(format!("a {other:?} record without its fields")));
                     }
                 }
             }
@@ -167,14 +189,47 @@ impl Merged {
                     "{shown}: no walk line at its end: the run that wrote it did not finish (rerun that shard)"
                 ));
             }
+            files.push(file);
         }
-        let mut order: Vec<PathBuf> = reports.keys().cloned().collect();
-        order.sort_unstable_by(|a, b| crate::walk::path_order(a, b));
+        index.sort_unstable_by(|a, b| crate::walk::path_order(&a.path, &b.path));
+        if let Some(w) = index.windows(2).find(|w| w[0].path == w[1].path) {
+            let name = |e: &Entry| crate::platform::path_text(&paths[e.file as usize]).into_owned();
+            return Err(format!(
+                "{} is in {} and in {}: the shards overlap (each file must be in one shard)",
+                crate::platform::path_text(&w[0].path),
+                name(&w[0]),
+                name(&w[1])
+            ));
+        }
         Ok(Merged {
-            order,
-            reports: Mutex::new(reports),
+            files,
+            names: paths.to_vec(),
+            index,
             skipped,
         })
+    }
+
+    /// A file's report and hash, read again from its line.
+    fn report(&self, path: &Path) -> Result<(FileReport, Option<[u8; 32]>), String> {
+        let i = self
+            .index
+            .binary_search_by(|e| crate::walk::path_order(&e.path, path))
+            .map_err(|_| "not in the records".to_string())?;
+        let e = &self.index[i];
+        let shown = crate::platform::path_text(&self.names[e.file as usize]);
+        let mut buf = vec![0u8; e.len as usize];
+        crate::platform::read_exact_at(&self.files[e.file as usize], &mut buf, e.offset)
+            .map_err(|err| format!("{shown}: {err}"))?;
+        let l: LineIn = serde_json::from_slice(&buf)
+            .map_err(|err| format!("{shown}: its record is damaged: {err}"))?;
+        let hash = match l.audio_hash.as_deref() {
+            None => None,
+            Some(h) => Some(hash_of(h).ok_or_else(|| format!("{shown}: bad audio_hash {h:?}"))?),
+        };
+        match (l.schema.as_str(), l.report) {
+            (SCHEMA, Some(r)) => Ok((r, hash)),
+            _ => Err(format!("{shown}: its record changed since the merge began")),
+        }
     }
 }
 
@@ -185,8 +240,8 @@ impl Inputs for Merged {
         found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
     ) -> io::Result<Walked> {
         // The shards applied their globs when they walked.
-        for p in &self.order {
-            found(p.clone())?;
+        for e in &self.index {
+            found(e.path.clone())?;
         }
         Ok(Walked {
             skipped: self.skipped,
@@ -200,16 +255,17 @@ impl Inputs for Merged {
         _hash: bool,
         then: &F,
     ) -> Vec<T> {
-        let taken: Vec<_> = {
-            let mut map = self.reports.lock().unwrap_or_else(|e| e.into_inner());
-            batch.iter().map(|p| (p, map.remove(p))).collect()
-        };
-        taken
-            .into_par_iter()
-            .map(|(p, r)| match r {
-                Some((report, hash)) => then(report, hash),
-                // Walked from the map's own keys: always there.
-                None => then(crate::engine::read_bytes(p, &[]), None),
+        batch
+            .par_iter()
+            .map(|p| match self.report(p) {
+                Ok((report, hash)) => then(report, hash),
+                Err(why) => {
+                    let mut r = crate::engine::read_bytes(p, &[]);
+                    r.status = crate::model::FileStatus::Unreadable;
+                    r.container = None;
+                    r.error = Some(why);
+                    then(r, None)
+                }
             })
             .collect()
     }
@@ -245,9 +301,10 @@ mod tests {
         let rec = dir.path().join("shard.jsonl");
         std::fs::write(&rec, &bytes).expect("write");
         let m = Merged::load(std::slice::from_ref(&rec)).expect("load");
-        assert_eq!(m.order, std::slice::from_ref(&wav));
+        let order: Vec<PathBuf> = m.index.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(order, std::slice::from_ref(&wav));
         assert_eq!(m.skipped.filtered, 3);
-        let got = m.read_each(&m.order, false, &|r, h| (r, h));
+        let got = m.read_each(&order, false, &|r, h| (r, h));
         assert_eq!(got, [(report, Some(hash))]);
         // The same file in two shards is refused.
         let err = Merged::load(&[rec.clone(), rec]).err().expect("overlap");
