@@ -1,5 +1,5 @@
 //! One object, read as the readers read a file: each read the format
-//! readers make through [`crate::source::Source`] is served from a small
+//! readers make through `Source` (`src/source.rs`) is served from a small
 //! cache of ranges fetched by range request.
 //!
 //! The readers read a file as a few small headers near its head and its
