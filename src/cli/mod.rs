@@ -1006,7 +1006,7 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         ))
     };
     let what = if matches!(inputs, remote::Inputs::Remote(_)) {
-        "objects read, of those listed"
+        "objects (read/listed)"
     } else {
         "files"
     };
