@@ -92,6 +92,7 @@ fn add(to: &mut Skipped, s: &Skipped) {
     to.vcs_folders += s.vcs_folders;
     to.system_files += s.system_files;
     to.filtered += s.filtered;
+    to.image_files += s.image_files;
 }
 
 /// Where one file's record is: its path, and its line (which record

@@ -32,6 +32,8 @@ pub enum Command {
     /// deciding the type from the bytes, never the name. Only metadata is
     /// read, never the audio. Folders are walked recursively; every file
     /// appears in the output, with an error if it is not audio or is damaged.
+    /// A DDP image's folder is one report (its DDPID), every site of each
+    /// code listed with its file, entry, byte offset, track, index and time.
     ///
     /// Exit status: 0 every file was read; 1 some could not be (the rest is
     /// still reported); 2 usage error, or nothing could be read.
@@ -76,10 +78,17 @@ pub enum Command {
     /// holds the codes is not touched. Everything is checked before anything
     /// is written: one bad file writes nothing.
     ///
+    /// A DDP image (its folder, or its DDPID) is patched as a whole: --track
+    /// N --isrc CODE rewrites every site of track N's ISRC (PQ entries,
+    /// DDPMS packets, CD-TEXT packs with their CRCs), --barcode every site
+    /// of the disc's UPC/EAN (DDPID too), and the image's MD5 list (*.md5,
+    /// CHECKSUM) gets the new hashes; the audio stream is never written; a
+    /// damaged image is refused. docs/ddp.md has the bytes.
+    ///
     /// Exit status: 0 every file written or already right; 1 some could not
     /// be written (the originals are as they were); 2 usage error.
     #[command(
-        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav"
+        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav\n  isrckit set --track 3 --isrc GB-AYE-26-00003 --dry-run DDP/"
     )]
     Set(SetArgs),
     /// Embed a label's ISRCs and barcodes into delivered masters, from a
@@ -352,13 +361,19 @@ pub struct WriteOptions {
 /// Arguments of `set`.
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
-    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders.
+    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders (a DDP image's folder with --track).
     #[arg(long, value_name = "CODE")]
     pub isrc: Option<String>,
     /// The UPC/EAN barcode to write, in the form given (12 or 13 digits).
     #[arg(long, value_name = "CODE")]
     pub barcode: Option<String>,
-    /// Files, or with --barcode alone, release folders (every audio file in them).
+    /// The track of a DDP image whose ISRC --isrc is (1-99): the image's
+    /// folder (or its DDPID) is the PATH; every site of the track's ISRC
+    /// is rewritten, and the image's checksum files updated.
+    #[arg(long, value_name = "N", requires = "isrc", value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub track: Option<u32>,
+    /// Files, a DDP image's folder, or with --barcode alone, release
+    /// folders (every audio file in them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Where, how and what to show.
@@ -463,6 +478,11 @@ pub struct InspectArgs {
     /// When to colour the table: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// DDP images: check every file their checksum lists (*.md5, CHECKSUM)
+    /// name against its MD5; a mismatch is an error naming the file. This
+    /// reads the audio stream whole, so it is asked for, never done by default.
+    #[arg(long)]
+    pub verify_checksums: bool,
     /// Print nothing on standard output: the exit status says it all
     /// (errors still go to stderr).
     #[arg(long, short)]
@@ -787,6 +807,18 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     let mut files = Vec::new();
     let mut extra = Vec::new();
     for p in &args.paths {
+        if let Some(id) = crate::walk::ddp_image(p) {
+            // A DDP image's folder: the image is written as one, through
+            // its DDPID.
+            files.push(id);
+            continue;
+        }
+        if args.track.is_some() {
+            return usage(format!(
+                "{}: --track numbers the tracks of a DDP image; give the image's folder or its DDPID (this is not one)",
+                p.display()
+            ));
+        }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 if isrc.is_some() {
@@ -844,13 +876,25 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
         return usage("no audio files to write".into());
     }
     if let Some(code) = isrc
+        && args.track.is_none()
         && let Err(why) = one_recording(&files)
     {
         return usage(format!(
             "an ISRC identifies one recording, and {why}: give {code} to one of them (the same recording in several formats may share it)"
         ));
     }
-    let codes = Codes { isrc, barcode };
+    let codes = match (args.track, isrc) {
+        (Some(t), Some(i)) => Codes {
+            barcode,
+            tracks: vec![(t, i)],
+            ..Default::default()
+        },
+        _ => Codes {
+            isrc,
+            barcode,
+            ..Default::default()
+        },
+    };
     let jobs: Vec<Job> = files
         .into_iter()
         .map(|path| Job {
@@ -1291,6 +1335,21 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
         reports.push(r);
     }
     reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
+    if args.verify_checksums {
+        for r in reports
+            .iter_mut()
+            .filter(|r| r.container == Some(crate::model::Container::Ddp))
+        {
+            let (notes, errors) = crate::formats::ddp::verify_checksums(&r.path);
+            r.notes.extend(notes);
+            if !errors.is_empty() {
+                let mut all: Vec<String> = r.error.take().into_iter().collect();
+                all.extend(errors);
+                r.error = Some(all.join("; "));
+                r.status = crate::model::FileStatus::Damaged;
+            }
+        }
+    }
     let mut out: Box<dyn Write> = if args.quiet {
         Box::new(io::sink())
     } else {

@@ -103,6 +103,19 @@ pub(crate) trait Format: Sync {
         targets: &Targets,
     ) -> Result<Option<Plan>, PlanError>;
 
+    /// A container spread over several files (a DDP image, read through
+    /// one of them at `path`): plan the write of every file it changes.
+    /// `None` for a container that is one file (its [`Format::plan`]
+    /// plans the write); `Ok(None)` when the files hold the codes already.
+    fn plan_set(
+        &self,
+        path: &std::path::Path,
+        codes: &Codes,
+    ) -> Option<Result<Option<crate::plan::SetPlan>, PlanError>> {
+        let _ = (path, codes);
+        None
+    }
+
     /// Whether `set` and `embed` write this container (a container read
     /// before its writer exists says no; its `plan` refuses).
     fn writes(&self) -> bool {
@@ -140,11 +153,11 @@ pub(crate) trait Siblings: std::fmt::Debug {
     fn names(&self) -> Vec<String>;
     /// A reader over the file `name` beside, with its length; `None`
     /// when there is no such file.
-    fn open(&self, name: &str) -> std::io::Result<Option<Opened<'_>>>;
+    fn open(&self, name: &str) -> std::io::Result<Option<SiblingFile<'_>>>;
 }
 
 /// A file opened beside another: its reader and its length.
-pub(crate) type Opened<'a> = (Box<dyn crate::source::ReadAt + 'a>, u64);
+pub(crate) type SiblingFile<'a> = (Box<dyn crate::source::ReadAt + 'a>, u64);
 
 /// One part of a file that a code write must keep.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use crate::model::{FileReport, FileStatus};
 use crate::walk::{Filter, Skipped, TEMP_PREFIX, VCS_FOLDERS, Walked};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -476,32 +476,65 @@ impl Remote {
             let root = PathBuf::from(crate::platform::path_text(&root).trim_end_matches('/'));
             let mut vcs = BTreeSet::new();
             let mut stream = s.list(prefix.as_ref());
-            while let Some(item) = self.rt.block_on(stream.next()) {
-                let meta = match item {
-                    Ok(m) => m,
-                    Err(e) => {
+            // Keys wait here until their folder is known to hold a DDP
+            // image or not (its DDPID sorts after some of its files).
+            let mut images = Images::default();
+            let mut pending: VecDeque<object_store::ObjectMeta> = VecDeque::new();
+            loop {
+                let item = self.rt.block_on(stream.next());
+                let at = match item {
+                    None => None,
+                    Some(Err(e)) => {
                         done.errors
                             .push((root.clone(), describe(&e, &u.text(), true)));
-                        break;
+                        None
+                    }
+                    Some(Ok(meta)) => {
+                        let key = meta.location.as_ref().to_string();
+                        images.saw(&key);
+                        let rel = match &root_key {
+                            Some(r) => key.strip_prefix(r.as_str()).unwrap_or(&key),
+                            None => &key,
+                        }
+                        .trim_start_matches('/');
+                        if let Judged::Take = judge(rel, filter, &mut done.skipped, &mut vcs) {
+                            pending.push_back(meta);
+                        }
+                        Some(key)
                     }
                 };
-                let key = meta.location.as_ref();
-                let rel = match &root_key {
-                    Some(r) => key.strip_prefix(r.as_str()).unwrap_or(key),
-                    None => key,
+                while let Some(front) = pending.front() {
+                    let (folder, name) = split_key(front.location.as_ref());
+                    let folder = folder.to_string();
+                    let passed = at.as_deref().is_none_or(|k| images.passed(&folder, k));
+                    if !images.known(&folder) {
+                        if !passed && pending.len() < MAX_PENDING {
+                            break;
+                        }
+                        // Past its DDPID's place, or too many keys held:
+                        // settle the folder (a listing of it if needed).
+                        let members = self.image_members(s, &folder, &mut images, passed);
+                        images.settle(&folder, members);
+                    }
+                    let member = images.member(&folder, name);
+                    let Some(meta) = pending.pop_front() else {
+                        break;
+                    };
+                    if member {
+                        done.skipped.image_files += 1;
+                        continue;
+                    }
+                    let path = u.path_of(meta.location.as_ref());
+                    let l = Listed {
+                        store: s.clone(),
+                        location: meta.location,
+                        size: meta.size,
+                    };
+                    hand(path, l)?;
                 }
-                .trim_start_matches('/');
-                match judge(rel, filter, &mut done.skipped, &mut vcs) {
-                    Judged::Take => {}
-                    Judged::Leave => continue,
+                if at.is_none() {
+                    break;
                 }
-                let path = u.path_of(key);
-                let l = Listed {
-                    store: s.clone(),
-                    location: meta.location,
-                    size: meta.size,
-                };
-                hand(path, l)?;
             }
             done.skipped.vcs_folders += vcs.len() as u64;
         }
@@ -670,7 +703,7 @@ impl crate::formats::Siblings for Beside<'_> {
             .unwrap_or_default()
     }
 
-    fn open(&self, name: &str) -> io::Result<Option<crate::formats::Opened<'_>>> {
+    fn open(&self, name: &str) -> io::Result<Option<crate::formats::SiblingFile<'_>>> {
         let Some((_, location, size)) = self.list()?.into_iter().find(|(n, _, _)| n == name) else {
             return Ok(None);
         };
@@ -687,6 +720,133 @@ impl crate::formats::Siblings for Beside<'_> {
             Box::new(reader::RangeReader::new(size, Box::new(fetch))),
             size,
         )))
+    }
+}
+
+/// Keys held back at most while a folder's DDP image is not settled; past
+/// this the folder is listed to settle it.
+const MAX_PENDING: usize = 1000;
+
+/// The names a DDPID goes by, in the order the folder walk looks for them.
+const DDPID_NAMES: [&str; 3] = ["DDPID", "ddpid", "Ddpid"];
+
+/// A key's folder (without its `/`) and name.
+fn split_key(key: &str) -> (&str, &str) {
+    key.rsplit_once('/').unwrap_or(("", key))
+}
+
+/// Which listed folders hold a DDP image, and its other files.
+#[derive(Default)]
+struct Images {
+    /// DDPID keys seen, by folder.
+    ddpids: HashMap<String, Vec<String>>,
+    /// Settled folders: the image's other files, or `None`.
+    settled: HashMap<String, Option<Vec<String>>>,
+}
+
+impl Images {
+    fn saw(&mut self, key: &str) {
+        let (folder, name) = split_key(key);
+        if DDPID_NAMES.contains(&name) {
+            self.ddpids
+                .entry(folder.to_string())
+                .or_default()
+                .push(name.to_string());
+        }
+    }
+
+    /// Whether the listing, now at `key`, is past every place a DDPID of
+    /// `folder` could sort.
+    fn passed(&self, folder: &str, key: &str) -> bool {
+        let last = if folder.is_empty() {
+            "ddpid".to_string()
+        } else {
+            format!("{folder}/ddpid")
+        };
+        key > last.as_str()
+    }
+
+    fn known(&self, folder: &str) -> bool {
+        self.settled.contains_key(folder)
+    }
+
+    fn settle(&mut self, folder: &str, members: Option<Vec<String>>) {
+        self.settled.insert(folder.to_string(), members);
+    }
+
+    /// Whether `name` in `folder` is one of its image's files (not its DDPID).
+    fn member(&self, folder: &str, name: &str) -> bool {
+        match self.settled.get(folder) {
+            Some(Some(m)) => {
+                !name.eq_ignore_ascii_case("DDPID") && crate::formats::ddp::is_member(m, name)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Remote {
+    /// The other files of the DDP image in `folder`, if it holds one (as
+    /// `crate::formats::ddp::members` finds them on disk): its DDPID's
+    /// first bytes and its map are fetched. `listed_all`: the listing has
+    /// gone past the folder's DDPID, so `images` knows whether it has one;
+    /// otherwise the folder is listed.
+    fn image_members(
+        &self,
+        s: &Arc<dyn ObjectStore>,
+        folder: &str,
+        images: &mut Images,
+        listed_all: bool,
+    ) -> Option<Vec<String>> {
+        let dir = (!folder.is_empty()).then(|| ObjectPath::from(folder));
+        let mut entries: Option<Vec<object_store::ObjectMeta>> = None;
+        let mut list = |this: &Self| -> Vec<object_store::ObjectMeta> {
+            entries
+                .get_or_insert_with(|| {
+                    this.rt
+                        .block_on(s.list_with_delimiter(dir.as_ref()))
+                        .map(|r| r.objects)
+                        .unwrap_or_default()
+                })
+                .clone()
+        };
+        let seen: Vec<String> = if listed_all {
+            images.ddpids.get(folder).cloned().unwrap_or_default()
+        } else {
+            list(self)
+                .iter()
+                .filter_map(|m| m.location.filename().map(str::to_string))
+                .filter(|n| DDPID_NAMES.contains(&n.as_str()))
+                .collect()
+        };
+        let id = DDPID_NAMES.iter().find(|n| seen.iter().any(|s| s == *n))?;
+        let key = |name: &str| {
+            if folder.is_empty() {
+                ObjectPath::from(name)
+            } else {
+                ObjectPath::from(format!("{folder}/{name}"))
+            }
+        };
+        let head = self.rt.block_on(s.get_range(&key(id), 0..8)).ok()?;
+        let objects = list(self);
+        let name_of = |m: &object_store::ObjectMeta| m.location.filename().map(str::to_string);
+        let ms = objects
+            .iter()
+            .find(|m| name_of(m).as_deref() == Some("DDPMS"))
+            .or_else(|| {
+                objects
+                    .iter()
+                    .find(|m| name_of(m).is_some_and(|n| n.eq_ignore_ascii_case("DDPMS")))
+            });
+        let map = match ms {
+            Some(m) if m.size > 0 => self
+                .rt
+                .block_on(s.get_range(&m.location, 0..m.size.min(crate::formats::ddp::MAP_BYTES)))
+                .map(|b| b.to_vec())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        crate::formats::ddp::member_names(&head, &map)
     }
 }
 
@@ -792,6 +952,7 @@ mod tests {
                 vcs_folders: 0,
                 system_files: 2,
                 filtered: 1,
+                image_files: 0,
             }
         );
     }

@@ -210,6 +210,7 @@ mod tests {
             codes: Codes {
                 isrc: Some(Isrc::parse(isrc).expect("valid ISRC")),
                 barcode: None,
+                ..Default::default()
             },
         }
     }

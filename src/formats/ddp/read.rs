@@ -4,9 +4,9 @@
 //! file goes through a bounded [`Source`] and is read a record at a time,
 //! never the audio stream.
 
-use super::super::{Collector, FormatError, Opened, Siblings};
+use super::super::{Collector, FormatError, Siblings};
 use crate::model::{CodeKind, Location, TagFormat};
-use crate::source::Source;
+use crate::source::{ReadAt, Source};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -79,6 +79,9 @@ struct Seen {
 struct Image<'c> {
     c: &'c mut Collector,
     seen: Vec<Seen>,
+    /// Where each track starts, from the PQ stream (its index 01 entry,
+    /// else its first): for the notes of the sites elsewhere.
+    starts: BTreeMap<u32, String>,
 }
 
 impl Image<'_> {
@@ -113,17 +116,51 @@ impl Image<'_> {
 }
 
 /// Read the image whose `DDPID` is `src` (at `path` on disk, when known).
+/// Its other files are the files beside `path`, or `siblings` (objects
+/// beside it in a store) when it has no path.
 pub(super) fn read(
     path: Option<&Path>,
     siblings: Option<&dyn Siblings>,
     src: &mut Source,
     c: &mut Collector,
 ) -> Result<(), FormatError> {
+    read_with(path, siblings, src, c, None)
+}
+
+/// [`read`], with some of the image's files replaced by bytes in memory
+/// (by file name in the folder): the writer reads the image it plans this
+/// way before it writes a byte.
+pub(super) fn read_over(
+    path: Option<&Path>,
+    src: &mut Source,
+    c: &mut Collector,
+    overlay: Option<&Overlay>,
+) -> Result<(), FormatError> {
+    read_with(path, None, src, c, overlay)
+}
+
+fn read_with(
+    path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
+    src: &mut Source,
+    c: &mut Collector,
+    overlay: Option<&Overlay>,
+) -> Result<(), FormatError> {
     let mut img = Image {
         c,
         seen: Vec::new(),
+        starts: BTreeMap::new(),
     };
-    let result = read_image(path, siblings, src, &mut img);
+    let result = read_image(path, siblings, src, &mut img, overlay);
+    // The sites outside the PQ stream (DDPMS, CD-TEXT) get their track's
+    // start, so each site names its track's index and time.
+    for site in &mut img.c.sites {
+        if let Some(start) = site.location.track.and_then(|t| img.starts.get(&t))
+            && !site.location.field.starts_with("PQ")
+        {
+            site.notes.push(start.clone());
+        }
+    }
     cross_check(&mut img);
     result
 }
@@ -133,6 +170,7 @@ fn read_image(
     siblings: Option<&dyn Siblings>,
     src: &mut Source,
     img: &mut Image,
+    overlay: Option<&Overlay>,
 ) -> Result<(), FormatError> {
     let id = src.read_upto("DDPID", 0, ID_LEN)?;
     let lvl = level(&id).ok_or_else(|| {
@@ -165,17 +203,18 @@ fn read_image(
     });
     let mut dir = match (dir, siblings) {
         (Some(dir), _) => Folder::new(dir),
-        (None, Some(s)) => Folder {
-            dir: PathBuf::new(),
-            names: None,
-            siblings: Some(s),
-        },
+        (None, Some(s)) => {
+            let mut f = Folder::new(PathBuf::new());
+            f.siblings = Some(s);
+            f
+        }
         (None, None) => {
             return Err(FormatError::damaged(
                 "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
             ));
         }
     };
+    dir.overlay = overlay;
     let map = read_map(&mut dir, img)?;
     if let Some(pq) = &map.pq {
         read_pq(&mut dir, pq, img)?;
@@ -195,28 +234,67 @@ struct Map {
     cdtext: Option<String>,
 }
 
+/// Files of an image held in memory, by their name in the folder.
+pub(super) type Overlay = BTreeMap<std::ffi::OsString, Vec<u8>>;
+
+/// An opened file of the image: on disk, in the overlay, or an object
+/// beside the DDPID in a store (with its length).
+pub(super) enum Opened<'o> {
+    File(File),
+    Bytes(&'o [u8]),
+    Other(Box<dyn ReadAt + 'o>, u64),
+}
+
+impl Opened<'_> {
+    /// A bounded source over it, and its length.
+    fn with<T>(&mut self, f: impl FnOnce(&mut Source) -> T) -> T {
+        match self {
+            Opened::File(file) => {
+                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                f(&mut Source::new(file, len))
+            }
+            Opened::Bytes(b) => {
+                let len = b.len() as u64;
+                f(&mut Source::new(b, len))
+            }
+            Opened::Other(r, len) => f(&mut Source::new(r.as_mut(), *len)),
+        }
+    }
+}
+
 /// The DDPID's folder, where the other files of the image are looked up.
-struct Folder<'s> {
+pub(super) struct Folder<'o> {
     dir: PathBuf,
     /// The folder's entry names, listed once, on the first name not found
     /// as given (at most [`MAX_DIR_ENTRIES`]).
     names: Option<Vec<std::ffi::OsString>>,
+    /// Files read from memory instead of the disk.
+    overlay: Option<&'o Overlay>,
     /// The files beside the DDPID when they are not on disk (objects).
-    siblings: Option<&'s dyn Siblings>,
+    siblings: Option<&'o dyn Siblings>,
 }
 
-impl<'s> Folder<'s> {
-    fn new(dir: PathBuf) -> Self {
+impl<'o> Folder<'o> {
+    pub(super) fn new(dir: PathBuf) -> Self {
         Folder {
             dir,
             names: None,
+            overlay: None,
             siblings: None,
+        }
+    }
+
+    /// Whether the image has a file of this name (in any case).
+    fn has(&mut self, name: &str) -> bool {
+        match self.siblings {
+            Some(s) => s.names().iter().any(|n| n.eq_ignore_ascii_case(name)),
+            None => self.find(name).is_some(),
         }
     }
 
     /// Find a file of the image by name: the name as given, else the one
     /// entry of the folder with that name in another case.
-    fn find(&mut self, name: &str) -> Option<PathBuf> {
+    pub(super) fn find(&mut self, name: &str) -> Option<PathBuf> {
         let exact = self.dir.join(name);
         if exact.is_file() {
             return Some(exact);
@@ -239,16 +317,8 @@ impl<'s> Folder<'s> {
             .filter(|p| p.is_file())
     }
 
-    /// Whether the image has a file of this name (in any case).
-    fn has(&mut self, name: &str) -> bool {
-        match self.siblings {
-            Some(s) => s.names().iter().any(|n| n.eq_ignore_ascii_case(name)),
-            None => self.find(name).is_some(),
-        }
-    }
-
     /// Open a file of the image; `Ok(None)` when it is not there.
-    fn open(&mut self, name: &str) -> Result<Option<Opened<'s>>, FormatError> {
+    fn open(&mut self, name: &str) -> Result<Option<Opened<'o>>, FormatError> {
         if let Some(s) = self.siblings {
             let found = match s.open(name) {
                 Ok(None) => s
@@ -261,18 +331,24 @@ impl<'s> Folder<'s> {
                     .map(Option::flatten),
                 r => r,
             };
-            return found.map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")));
+            return found
+                .map(|o| o.map(|(r, len)| Opened::Other(r, len)))
+                .map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")));
         }
         let Some(p) = self.find(name) else {
             return Ok(None);
         };
+        if let Some(bytes) = p
+            .file_name()
+            .and_then(|n| self.overlay.and_then(|o| o.get(n)))
+        {
+            return Ok(Some(Opened::Bytes(bytes)));
+        }
         let file =
             File::open(&p).map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")))?;
-        let len = file
-            .metadata()
-            .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?
-            .len();
-        Ok(Some((Box::new(file), len)))
+        file.metadata()
+            .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?;
+        Ok(Some(Opened::File(file)))
     }
 }
 
@@ -281,15 +357,19 @@ fn plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
 }
 
-fn read_map(dir: &mut Folder<'_>, img: &mut Image) -> Result<Map, FormatError> {
-    let Some((mut file, len)) = dir.open("DDPMS")? else {
+fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
+    let Some(mut opened) = dir.open("DDPMS")? else {
         return Err(FormatError::damaged(
             "DDPMS (the map of the image) is not in the DDPID's folder",
         ));
     };
-    let mut src = Source::new(file.as_mut(), len);
+    opened.with(|src| read_map_in(src, dir, img))
+}
+
+fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
+    let len = src.len();
     let mut map = Map::default();
-    if len % MAP_PACKET != 0 {
+    if !len.is_multiple_of(MAP_PACKET) {
         img.damage(format!(
             "DDPMS is {len} bytes, not a whole number of 128-byte packets: the last {} bytes are not read",
             len % MAP_PACKET
@@ -397,12 +477,16 @@ fn read_map(dir: &mut Folder<'_>, img: &mut Image) -> Result<Map, FormatError> {
     Ok(map)
 }
 
-fn read_pq(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = dir.open(name)? else {
+fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let Some(mut opened) = dir.open(name)? else {
         return Ok(()); // reported with the map packet that names it
     };
-    let mut src = Source::new(file.as_mut(), len);
-    if len % PQ_ENTRY != 0 {
+    opened.with(|src| read_pq_in(src, name, img))
+}
+
+fn read_pq_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let len = src.len();
+    if !len.is_multiple_of(PQ_ENTRY) {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 64-byte PQ entries: truncated, the last {} bytes are not read",
             len % PQ_ENTRY
@@ -458,6 +542,17 @@ fn read_pq(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), Form
             "{name} entry {}: {track_word} index {idx} at {min}:{sec}:{frm}",
             n + 1
         );
+        if let Some(t) = track.filter(|&t| t > 0)
+            && (idx == "01" || !img.starts.contains_key(&t))
+        {
+            img.starts.insert(
+                t,
+                format!(
+                    "track {t:02} starts at {min}:{sec}:{frm} (index {idx}, {name} entry {})",
+                    n + 1
+                ),
+            );
+        }
         let isrc = field(20..32);
         if !no_code(&isrc) {
             let mut loc = img.loc(name, TagFormat::Ddp, "PQ ISRC", at + 20);
@@ -498,11 +593,15 @@ struct Block {
     bytes: Vec<(u8, u64)>,
 }
 
-fn read_cdtext(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = dir.open(name)? else {
+fn read_cdtext(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let Some(mut opened) = dir.open(name)? else {
         return Ok(());
     };
-    let mut src = Source::new(file.as_mut(), len);
+    opened.with(|src| read_cdtext_in(src, name, img))
+}
+
+fn read_cdtext_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let len = src.len();
     // Some tools store the packs after the 4-byte header of the READ TOC
     // format 5 response: a big-endian length of what follows it (the
     // packs and 2 reserved bytes), then 2 reserved bytes.
@@ -515,7 +614,7 @@ fn read_cdtext(dir: &mut Folder<'_>, name: &str, img: &mut Image) -> Result<(), 
     } else {
         0
     };
-    if (len - start) % PACK != 0 {
+    if !(len - start).is_multiple_of(PACK) {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 18-byte CD-TEXT packs: the last {} bytes are not read",
             (len - start) % PACK
@@ -643,4 +742,59 @@ fn cross_check(img: &mut Image) {
     for n in notes {
         img.c.note(n);
     }
+}
+
+/// The image in a folder, if it holds one: its DDPID (named `DDPID`, in
+/// any case, starting with a DDP level), and the names of the image's
+/// other files: the map, the streams it names, and its checksum lists
+/// (`*.md5`, `CHECKSUM`...). Reads the DDPID's first bytes and the map
+/// (at most [`MAX_PACKETS`] packets), never a stream.
+pub(crate) fn members(dir: &Path) -> Option<(PathBuf, Vec<String>)> {
+    use std::io::Read;
+    let id = ["DDPID", "ddpid", "Ddpid"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))?;
+    let mut head = [0u8; 8];
+    File::open(&id).ok()?.read_exact(&mut head).ok()?;
+    let mut folder = Folder::new(dir.to_path_buf());
+    let mut map = Vec::new();
+    if let Some(ms) = folder.find("DDPMS")
+        && let Ok(f) = File::open(&ms)
+    {
+        let _ = f.take(MAX_PACKETS * MAP_PACKET).read_to_end(&mut map);
+    }
+    Some((id, member_names(&head, &map)?))
+}
+
+/// [`members`] from the bytes read: the DDPID's first 8 bytes (`None`
+/// unless they start with a DDP level) and the map's first
+/// [`MAP_BYTES`] (empty when there is none).
+pub(crate) fn member_names(head: &[u8], map: &[u8]) -> Option<Vec<String>> {
+    level(head)?;
+    let mut names = vec!["DDPMS".to_string()];
+    for p in map
+        .chunks_exact(MAP_PACKET as usize)
+        .take(MAX_PACKETS as usize)
+    {
+        let siz = text(&p[71..74]);
+        let dsi = &p[74..91];
+        let name = match siz.parse::<usize>() {
+            Ok(s) if s <= dsi.len() => text(&dsi[..s]),
+            _ => text(dsi),
+        };
+        if plain_name(&name) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Some(names)
+}
+
+/// How much of a map [`member_names`] reads.
+pub(crate) const MAP_BYTES: u64 = MAX_PACKETS * MAP_PACKET;
+
+/// Whether `name` (a file in the folder of an image with these
+/// `members`) belongs to the image, the DDPID aside.
+pub(crate) fn is_member(members: &[String], name: &str) -> bool {
+    super::write::is_checksum_name(name) || members.iter().any(|m| m.eq_ignore_ascii_case(name))
 }
