@@ -632,6 +632,11 @@ fn writes_to_a_store_and_mixed_inputs_are_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not both"), "{}", r.stderr);
     let mut c = Command::cargo_bin("isrckit").expect("binary");
+    c.args(["inspect", "--verify-checksums", "s3://masters/ddp/"]);
+    let r = run(c);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not for object URLs"), "{}", r.stderr);
+    let mut c = Command::cargo_bin("isrckit").expect("binary");
     c.args(["audit", "--identity", "audio", "s3://masters/x/"]);
     let r = run(c);
     assert_eq!(r.code, 2);

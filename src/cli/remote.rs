@@ -112,6 +112,12 @@ pub(super) fn inspect_reports(
         Ok(false) => None,
         Err(m) => Some(Err(m)),
         Ok(true) => Some((|| {
+            if args.verify_checksums {
+                return Err(
+                    "--verify-checksums reads a DDP image whole, its audio stream included: it is not for object URLs (check the image where it was made, or download it)"
+                        .to_string(),
+                );
+            }
             let r = Remote::new(&args.paths, usize::from(args.jobs))?;
             r.check()?;
             let mut files = Vec::new();
