@@ -193,6 +193,13 @@ fn check_written(
     Ok(())
 }
 
+/// A CD master's track layout from arbitrary bytes (`audit --cd`): read as
+/// a CUE sheet or TOC file, as a DDP map and as a PQ descriptor stream.
+/// Returns the number of tracks found.
+pub fn cd_layout(bytes: &[u8]) -> usize {
+    crate::cd::fuzz_layout(bytes)
+}
+
 /// A DDP image patched from arbitrary bytes: the input is split into the
 /// image's files (`[track][len DDPID][len DDPMS][len PQ][len CD-TEXT]`,
 /// each length 2 bytes big-endian, then the files' bytes, the rest being

@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+mod cd;
 mod cli;
 pub mod codes;
 mod embed;

@@ -26,7 +26,10 @@ const TARGETS: &[(&str, Body)] = &[
     ("mp3", |b| read_as(Container::Mp3, b)),
     ("mp4", |b| read_as(Container::Mp4, b)),
     ("ddp", |b| read_as(Container::Ddp, b)),
-    ("cue", |b| read_as(Container::Cue, b)),
+    ("cue", |b| {
+        let _ = isrckit::fuzzing::cd_layout(b);
+        read_as(Container::Cue, b)
+    }),
     ("any", |b| {
         let _ = isrckit::read_bytes("fuzz.bin", b);
         Ok(())

@@ -65,7 +65,27 @@ pub fn run(
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
-    run_with(&Local(paths), settings, sink, progress, None)
+    run_with(&Local(paths), settings, sink, progress, None, None)
+}
+
+/// Run `audit --cd`: the disc and the masters are audited as [`run`]
+/// audits files, and the disc is then checked against the masters (see
+/// [`Disc`](super::Disc)). `masters` are files or folders; when empty, the files a
+/// CUE or TOC sheet names are the masters (those that exist).
+pub fn run_cd(
+    disc: &super::Disc,
+    masters: &[PathBuf],
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> io::Result<Outcome> {
+    let mut paths = vec![disc.path.clone()];
+    if masters.is_empty() {
+        paths.extend(disc.named_files());
+    } else {
+        paths.extend(masters.iter().cloned());
+    }
+    run_with(&Local(&paths), settings, sink, progress, None, Some(disc))
 }
 
 /// Where an audit's files come from and how each is read: folders on
@@ -121,13 +141,14 @@ impl Inputs for Local<'_> {
 
 /// [`run`] over any [`Inputs`]; with `records`, each file's record (a
 /// JSON line, `records.rs`) is written there in path order, and the
-/// walk's counts after them.
+/// walk's counts after them; with `disc`, the disc rules of `--cd`.
 pub(crate) fn run_with<I: Inputs>(
     inputs: &I,
     settings: &Settings,
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
     records: Option<&mut (dyn io::Write + Send)>,
+    disc: Option<&super::Disc>,
 ) -> io::Result<Outcome> {
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
@@ -201,7 +222,22 @@ pub(crate) fn run_with<I: Inputs>(
     if let Some(w) = out.records.take() {
         super::records::write_walk(w, &walked.skipped)?;
     }
+    if let Some(d) = disc {
+        // The disc's barcode is checked against the masters' by the disc
+        // rules; as a record in a folder of its own (DDP/) it is not a
+        // second release carrying the masters' barcode.
+        for r in audit.records.iter_mut().filter(|r| r.path == d.path) {
+            r.barcodes.clear();
+        }
+    }
     audit.cross_file();
+    if let Some(d) = disc {
+        d.check(
+            &audit.records,
+            settings.cd_tolerance_ms,
+            &mut audit.findings,
+        );
+    }
     if let Some(ledger) = &settings.ledger {
         super::ledger_rules::check(ledger, settings, &audit.records, &mut audit.findings);
     }
@@ -359,6 +395,7 @@ fn examine(
         path: report.path.clone(),
         container: report.container,
         isrcs: isrcs.iter().filter_map(|v| Isrc::parse(v).ok()).collect(),
+        tracks: disc_tracks(report),
         barcodes: barcodes.iter().copied().map(Box::from).collect(),
         // A CUE sheet's title is its disc's: not a recording's, so it
         // tells no recordings apart (and says nothing of its release's).
@@ -397,4 +434,21 @@ pub(crate) fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
         left -= n as u64;
     }
     Some(*h.finalize().as_bytes())
+}
+
+/// A disc's tracks' distinct valid ISRCs (see [`Record::tracks`]).
+fn disc_tracks(report: &FileReport) -> Vec<Isrc> {
+    use crate::model::Container;
+    if !matches!(report.container, Some(Container::Ddp | Container::Cue)) {
+        return Vec::new();
+    }
+    let mut codes: Vec<Isrc> = report
+        .codes
+        .iter()
+        .filter(|c| c.kind == CodeKind::Isrc && c.valid && c.location.track.is_some())
+        .filter_map(|c| c.value.as_deref().and_then(|v| Isrc::parse(v).ok()))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
 }

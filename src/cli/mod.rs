@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod cue;
 mod ledger;
 mod remote;
 
@@ -49,9 +50,19 @@ pub enum Command {
     /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
     /// isrc-registrant, isrc-year, isrc-prefix, barcode-missing,
     /// barcode-invalid, barcode-conflict, barcode-inconsistent,
-    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, and with
-    /// --ledger ledger-unknown, ledger-void, ledger-mismatch. The README
-    /// explains each with an example and its fix.
+    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, with
+    /// --ledger ledger-unknown, ledger-void, ledger-mismatch, and on CD
+    /// masters cd-isrc-mismatch, cd-barcode-mismatch, cd-track-mismatch.
+    /// The README explains each with an example and its fix.
+    ///
+    /// --cd DISC checks a CD master (a DDP image's folder or DDPID, a CUE
+    /// sheet, a cdrdao TOC file) against the masters it was made from (the
+    /// PATHs; for a sheet alone, the files it names): the same tracks in
+    /// the same order and lengths (PQ or INDEX times, within
+    /// --cd-tolerance), each track's ISRC its master's, the disc's UPC/EAN
+    /// the masters'. Tracks are paired with masters by the sheet's FILE
+    /// names, the track numbers the masters' names start with, or their
+    /// lengths.
     ///
     /// Settings come from flags, then from isrckit.toml in the audited folder
     /// or the nearest folder above it ([audit] table, same names as the flags).
@@ -61,9 +72,10 @@ pub enum Command {
     /// Exit status: 0 no finding at or above --fail-on; 1 findings at or above
     /// it (decided by the findings even when the reader of the output goes
     /// away, as with `| head`); 2 usage, configuration or I/O error, or
-    /// nothing audited (no audio file found; --allow-empty makes that 0).
+    /// nothing audited (no audio file found; --allow-empty makes that 0), or
+    /// with --cd nothing of the disc could be read.
     #[command(
-        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
+        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml\n  isrckit audit --cd DDP/ masters/           # a DDP image against its masters\n  isrckit audit --cd masters/album.cue       # a CUE sheet and the files it names"
     )]
     Audit(Box<AuditArgs>),
     /// Write an ISRC and/or a barcode into one file, or a barcode into every
@@ -165,6 +177,32 @@ pub enum Command {
         after_help = "Examples:\n  isrckit ledger init --prefix AUXYZ --range 00000-49999\n  isrckit ledger void AUXYZ2600012 --reason 'assigned to the wrong mix'\n  isrckit ledger export --format csv > codes.csv\n  isrckit ledger import old-codes.csv"
     )]
     Ledger(LedgerArgs),
+    /// Write a CUE sheet for a CD master from the masters' tags or from a
+    /// manifest: CATALOG (the barcode), then per track FILE, TRACK, TITLE,
+    /// ISRC and INDEX 01, one FILE per track, as DDP authoring tools and
+    /// burners take it.
+    ///
+    /// Tracks are in the order of the numbers the file names start with
+    /// (01 Intro.wav), else of the names. Each track's ISRC and the disc's
+    /// barcode come from the files' tags (every site read, as `inspect`
+    /// shows them) or, with --manifest, from the manifest `isrckit embed`
+    /// reads; titles come from the tags. FILE names are relative to the
+    /// sheet's folder: write it into the masters' folder (-o masters/album.cue).
+    ///
+    /// Refused, with nothing written: two barcodes among the masters, a
+    /// file with two ISRCs or only an invalid one, more than 99 tracks, and
+    /// a name or text CUE cannot carry (a double quote or a line break:
+    /// CUE has no escapes). The sheet is read back by isrckit's CUE reader
+    /// before it is written and must give the same codes. With -o, it is
+    /// written through a temp file, and an existing file is replaced only
+    /// with --force. Check the DDP made from it with `isrckit audit --cd`.
+    ///
+    /// Exit status: 0 written; 2 refused (every reason on stderr), or usage.
+    #[command(after_help = "Examples:
+  isrckit cue masters/ -o masters/album.cue
+  isrckit cue --manifest codes.csv --title 'Album' --performer 'The Example' -o album/album.cue
+  isrckit cue masters/ | cueconvert -i cue -o toc    # the same as a cdrdao TOC file")]
+    Cue(cue::CueArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish,
     /// powershell) to standard output.
     #[command(
@@ -384,10 +422,23 @@ pub struct SetArgs {
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// Files or folders to audit, or object URLs (s3://bucket/prefix/,
-    /// gs://…, az://…: listed and read by range, never downloaded).
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or folders to audit [default: .], or object URLs
+    /// (s3://bucket/prefix/, gs://…, az://…: listed and read by range,
+    /// never downloaded); with --cd, the masters the disc was made from
+    /// [default: the files a CUE or TOC sheet names].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check a CD master against its masters: a DDP image (its folder or
+    /// its DDPID file), a CUE sheet or a cdrdao TOC file. Same tracks in
+    /// the same order and length, each track's ISRC its master's, the
+    /// disc's UPC/EAN the masters' (cd-isrc-mismatch, cd-barcode-mismatch,
+    /// cd-track-mismatch), plus every rule on the disc and the masters.
+    #[arg(long, value_name = "DISC")]
+    pub cd: Option<PathBuf>,
+    /// With --cd: seconds a disc's track (PQ or INDEX times) and its
+    /// master's duration may differ [default: 0.1; a CD frame is 1/75 s].
+    #[arg(long, value_name = "SECONDS")]
+    pub cd_tolerance: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
@@ -575,6 +626,7 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Set(args) => set_command(args),
         Command::Embed(args) => embed_command(args),
         Command::Assign(args) => ledger::assign_command(*args),
+        Command::Cue(args) => cue::cue_command(args),
         Command::Ledger(args) => ledger::ledger_command(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -999,15 +1051,18 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
         duration_tolerance: args.duration_tolerance,
         severity: (!severity.is_empty()).then_some(severity),
         allow_empty: args.allow_empty.then_some(true),
+        cd_tolerance: args.cd_tolerance,
     };
     let file = if args.no_config {
         None
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        args.paths
-            .first()
+        args.cd
+            .as_ref()
+            .or(args.paths.first())
             .and_then(|p| audit::config::find_config(p))
+            .or_else(|| audit::config::find_config(Path::new(".")))
     };
     let options = match &file {
         Some(p) => flags.or(audit::config::load(p).map_err(|e| e.to_string())?),
@@ -1024,7 +1079,16 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
     Ok(settings)
 }
 
-fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
+fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
+    if args.paths.is_empty() && args.cd.is_none() {
+        args.paths.push(PathBuf::from("."));
+    }
+    if args.cd.is_none() && args.cd_tolerance.is_some() {
+        eprintln!(
+            "isrckit: --cd-tolerance needs --cd DISC (it is the tolerance of the disc's track lengths)"
+        );
+        return Ok(ExitCode::Error);
+    }
     let settings = match audit_settings(&args) {
         Ok(s) => s,
         Err(msg) => {
@@ -1032,9 +1096,51 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::Error);
         }
     };
-    let inputs = match remote::audit_inputs(&args, &settings) {
-        Ok(i) => i,
-        Err(code) => return Ok(code),
+    let disc = match &args.cd {
+        None => None,
+        Some(p) => {
+            if crate::remote::is_url(p)
+                || args.paths.iter().any(|m| crate::remote::is_url(m))
+                || args.records_out.is_some()
+                || !args.merge.is_empty()
+            {
+                eprintln!(
+                    "isrckit: --cd checks a disc against masters on disk: not with object URLs, --records-out or --merge"
+                );
+                return Ok(ExitCode::Error);
+            }
+            if let Some(code) = missing_paths(&args.paths) {
+                return Ok(code);
+            }
+            if let Some(code) = missing_paths(std::slice::from_ref(p)) {
+                return Ok(code);
+            }
+            match audit::Disc::open(p) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("isrckit: {}", sanitize::lines(&e.to_string()));
+                    return Ok(ExitCode::Error);
+                }
+            }
+        }
+    };
+    if let Some(d) = &disc
+        && args.paths.is_empty()
+        && !d.names_files()
+        && !args.quiet
+    {
+        eprintln!(
+            "isrckit: note: no masters given and the disc names none: {} is audited alone (give the masters it was made from to check it against them)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
+    }
+    let inputs = if disc.is_some() {
+        remote::Inputs::Local
+    } else {
+        match remote::audit_inputs(&args, &settings) {
+            Ok(i) => i,
+            Err(code) => return Ok(code),
+        }
     };
     let style = Style {
         color: color_wanted(args.color),
@@ -1070,15 +1176,18 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
             }
         }
     };
-    let outcome = match remote::run(&inputs, &args, &settings, &mut sink, &mut progress)? {
-        Ok(o) => o,
-        Err(msg) => {
-            if let Some(b) = bar {
-                b.finish_and_clear();
+    let outcome = match &disc {
+        Some(d) => audit::run_cd(d, &args.paths, &settings, &mut sink, &mut progress)?,
+        None => match remote::run(&inputs, &args, &settings, &mut sink, &mut progress)? {
+            Ok(o) => o,
+            Err(msg) => {
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                eprintln!("isrckit: {}", sanitize::lines(&msg));
+                return Ok(ExitCode::Error);
             }
-            eprintln!("isrckit: {}", sanitize::lines(&msg));
-            return Ok(ExitCode::Error);
-        }
+        },
     };
     report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
@@ -1090,6 +1199,16 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         // The table says so in its summary; machine formats keep stdout
         // to their shape.
         eprintln!("isrckit: {}", nothing_audited(&args.paths, &outcome));
+    }
+    if let Some(d) = &disc
+        && d.nothing_read()
+    {
+        // The disc is the subject of the run: nothing of it could be read.
+        eprintln!(
+            "isrckit: {}: nothing of the disc could be read (see the unreadable finding)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
+        return Ok(ExitCode::Error);
     }
     // Findings decide first (an LFS pointer or an unreadable file is
     // itself the reason nothing was audited); a run that checked nothing

@@ -93,9 +93,9 @@ pub(super) fn run(
     };
     let w = records.as_mut().map(|w| w as &mut (dyn Write + Send));
     let outcome = match inputs {
-        Inputs::Local => run_with(&Local(&args.paths), settings, sink, progress, w)?,
-        Inputs::Remote(r) => run_with(r.as_ref(), settings, sink, progress, w)?,
-        Inputs::Merged(m) => run_with(m, settings, sink, progress, w)?,
+        Inputs::Local => run_with(&Local(&args.paths), settings, sink, progress, w, None)?,
+        Inputs::Remote(r) => run_with(r.as_ref(), settings, sink, progress, w, None)?,
+        Inputs::Merged(m) => run_with(m, settings, sink, progress, w, None)?,
     };
     if let Some(mut w) = records {
         w.flush()?;

@@ -158,8 +158,7 @@ mod tests;
 
 pub use encoding::decode;
 
-#[cfg(test)]
-use files::track_number;
+pub(crate) use files::track_number;
 
 use crate::codes::{Gtin, Isrc};
 use crate::plan::Codes;
