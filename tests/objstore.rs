@@ -82,9 +82,9 @@ struct Store {
     moto: Server,
     python: PathBuf,
     /// The generated corpus on disk (kept for the binary's life).
-    corpus: tempfile::TempDir,
-    /// Long WAVs (ID3 chunk after 2 MB of audio).
-    long: tempfile::TempDir,
+    corpus: PathBuf,
+    /// Long masters (two minutes each).
+    long: PathBuf,
 }
 
 static STORE: OnceLock<Option<Store>> = OnceLock::new();
@@ -97,13 +97,19 @@ fn store() -> Option<&'static Store> {
                 return None;
             }
             let port = free_port();
-            // Through a shell that stops moto when this process's end
-            // closes its standard input: a static is never dropped.
+            // The corpora live as long as this process: a static is never
+            // dropped, so the shell below removes them at its end.
+            let corpus = tempfile::tempdir().expect("temp dir").keep();
+            let long = tempfile::tempdir().expect("temp dir").keep();
+            // Through a shell that stops moto (and removes the corpora)
+            // when this process's end closes its standard input.
             let mut child = std::process::Command::new("sh")
                 .arg("-c")
-                .arg("\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & pid=$!; read _; kill $pid; wait $pid")
+                .arg("\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & pid=$!; read _; kill $pid; wait $pid; rm -rf \"$2\" \"$3\"")
                 .arg(&moto)
                 .arg(port.to_string())
+                .arg(&corpus)
+                .arg(&long)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -117,8 +123,6 @@ fn store() -> Option<&'static Store> {
             };
             wait_for(port, "moto_server");
             let python = venv_python(&moto);
-            let corpus = tempfile::tempdir().expect("temp dir");
-            let long = tempfile::tempdir().expect("temp dir");
             let make = |out: &Path, args: &[&str]| {
                 common::run(
                     std::process::Command::new("/usr/bin/python3")
@@ -129,11 +133,11 @@ fn store() -> Option<&'static Store> {
                 );
             };
             make(
-                &corpus.path().join("c"),
+                &corpus.join("c"),
                 &["--files", "240", "--problems", "--seed", "7"],
             );
             make(
-                &long.path().join("l"),
+                &long.join("l"),
                 &["--files", "6", "--long-seconds", "120", "--seed", "2"],
             );
             let store = Store {
@@ -143,8 +147,8 @@ fn store() -> Option<&'static Store> {
                 long,
             };
             store.upload(&common::testdata(), "testdata/");
-            store.upload(&store.corpus.path().join("c"), "corpus/");
-            store.upload(&store.long.path().join("l"), "long/");
+            store.upload(&store.corpus.join("c"), "corpus/");
+            store.upload(&store.long.join("l"), "long/");
             Some(store)
         })
         .as_ref()
@@ -334,7 +338,7 @@ fn the_store_audit_of_testdata_equals_the_local_audit() {
 #[test]
 fn the_store_audit_of_a_generated_corpus_equals_the_local_audit() {
     let Some(s) = store() else { return };
-    let dir = s.corpus.path().join("c");
+    let dir = s.corpus.join("c");
     let (local, remote) = both(s, &dir, &format!("s3://{BUCKET}/corpus/"), &[]);
     assert_same(&local, &remote);
     let v: serde_json::Value = serde_json::from_str(&remote.stdout).expect("JSON");
@@ -430,7 +434,7 @@ fn a_long_master_costs_its_head_and_tail_not_its_audio() {
     let bytes = stats["body_bytes"].as_u64().expect("bytes");
     // Two minutes of audio per file (about 2 MB as WAV or AIFF); at most
     // three range requests of 64 KiB each, never the whole object.
-    let sizes: u64 = walk_sizes(&s.long.path().join("l"));
+    let sizes: u64 = walk_sizes(&s.long.join("l"));
     assert!(sizes / files > 500_000, "the long corpus is long");
     assert!(gets <= 3 * files, "{gets} GETs for {files} files: {stats}");
     assert!(
@@ -527,7 +531,7 @@ fn a_missing_bucket_or_prefix_is_a_usage_error_that_says_so() {
 fn store_shards_merged_equal_one_local_run() {
     let Some(s) = store() else { return };
     let home = tempfile::tempdir().expect("temp dir");
-    let dir = s.corpus.path().join("c");
+    let dir = s.corpus.join("c");
     let out = tempfile::tempdir().expect("temp dir");
     // One shard per label folder of the corpus, read from the store.
     let mut labels: Vec<String> = std::fs::read_dir(&dir)
