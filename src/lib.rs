@@ -33,7 +33,8 @@
 //! - [`write`](mod@write): [`write::write_file`] (plan, write safely, verify) with
 //!   the codes and targets of [`plan`];
 //! - [`recording`]: whether two files are the same recording;
-//! - [`ledger`]: the ISRC assignment ledger of `isrckit assign`.
+//! - [`ledger`]: the ISRC assignment ledger of `isrckit assign`;
+//! - [`remote`]: masters in object storage (`s3://`, `gs://`, `az://`).
 //!
 //! The command-line glue, renderers and container internals are private;
 //! the fuzz entry points are behind the `fuzzing` feature.
@@ -52,6 +53,7 @@ pub mod model;
 pub mod plan;
 mod platform;
 pub mod recording;
+pub mod remote;
 mod report;
 mod sanitize;
 mod source;

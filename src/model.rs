@@ -2,13 +2,13 @@
 //! report per file. These types are the library's public data model and are
 //! serialised as-is into `inspect --format json` (see the README's schema).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 /// Which kind of identifier a site holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum CodeKind {
@@ -28,7 +28,7 @@ impl fmt::Display for CodeKind {
 }
 
 /// The container format of a file, decided from its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Container {
@@ -71,7 +71,7 @@ impl fmt::Display for Container {
 }
 
 /// The tag format (metadata scheme) a code was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum TagFormat {
@@ -135,7 +135,7 @@ impl TagFormat {
 }
 
 /// Where exactly a code sits in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Location {
     /// The file's container.
@@ -223,7 +223,7 @@ impl Location {
 }
 
 /// One code found in a file: what was stored, what it means, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CodeSite {
     /// ISRC or barcode.
@@ -252,7 +252,7 @@ pub struct CodeSite {
 }
 
 /// What became of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum FileStatus {
@@ -295,7 +295,7 @@ impl CodeKind {
 }
 
 /// Everything read from one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FileReport {
     /// The path as given or walked (serialised as text; bytes that are not
@@ -343,7 +343,7 @@ impl FileReport {
 }
 
 /// Audio properties read from headers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AudioInfo {
     /// Duration in milliseconds, when the headers give it.

@@ -102,7 +102,7 @@ impl Filter<'_> {
 
 /// What a walk left out, by reason (and, for the commands that read
 /// first, what they then set aside as not audio).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// Walked files that are not audio and do not claim to be (a cover
     /// image, a PDF, a CSV): counted by the command that read them. A file

@@ -25,6 +25,7 @@ mod cross_file;
 mod file_rules;
 mod finding;
 mod ledger_rules;
+pub(crate) mod records;
 pub(crate) mod run;
 
 pub use cd::{Disc, NotADisc};

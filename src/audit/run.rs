@@ -65,7 +65,7 @@ pub fn run(
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
-    run_with(paths, settings, sink, progress, None)
+    run_with(&Local(paths), settings, sink, progress, None, None)
 }
 
 /// Run `audit --cd`: the disc and the masters are audited as [`run`]
@@ -85,32 +85,86 @@ pub fn run_cd(
     } else {
         paths.extend(masters.iter().cloned());
     }
-    run_with(&paths, settings, sink, progress, Some(disc))
+    run_with(&Local(&paths), settings, sink, progress, None, Some(disc))
 }
 
-fn run_with(
-    paths: &[PathBuf],
+/// Where an audit's files come from and how each is read: folders on
+/// disk ([`Local`]), objects in a store (`crate::remote::Remote`), or the
+/// records of earlier runs (`--merge`, `records.rs`).
+pub(crate) trait Inputs: Sync {
+    /// Hand every file to `found`, in path order, as [`crate::walk::walk`] does.
+    fn walk(
+        &self,
+        filter: &crate::walk::Filter,
+        found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+    ) -> io::Result<crate::walk::Walked>;
+
+    /// Read a batch of the files walked, handing each report (and, when
+    /// `hash`, the hash of its audio) to `then` on the thread that read
+    /// it; the results in the batch's order.
+    fn read_each<T: Send, F: Fn(FileReport, Option<[u8; 32]>) -> T + Sync>(
+        &self,
+        batch: &[PathBuf],
+        hash: bool,
+        then: &F,
+    ) -> Vec<T>;
+}
+
+/// Files and folders on disk: the walk, and the reading threads.
+pub(crate) struct Local<'p>(pub(crate) &'p [PathBuf]);
+
+impl Inputs for Local<'_> {
+    fn walk(
+        &self,
+        filter: &crate::walk::Filter,
+        found: &mut dyn FnMut(PathBuf) -> io::Result<()>,
+    ) -> io::Result<crate::walk::Walked> {
+        crate::walk::walk(self.0, filter, found)
+    }
+
+    fn read_each<T: Send, F: Fn(FileReport, Option<[u8; 32]>) -> T + Sync>(
+        &self,
+        batch: &[PathBuf],
+        hash: bool,
+        then: &F,
+    ) -> Vec<T> {
+        batch
+            .par_iter()
+            .map(|p| {
+                let report = engine::read_file(p);
+                let hash = hash.then(|| audio_hash(p, &report)).flatten();
+                then(report, hash)
+            })
+            .collect()
+    }
+}
+
+/// [`run`] over any [`Inputs`]; with `records`, each file's record (a
+/// JSON line, `records.rs`) is written there in path order, and the
+/// walk's counts after them; with `disc`, the disc rules of `--cd`.
+pub(crate) fn run_with<I: Inputs>(
+    inputs: &I,
     settings: &Settings,
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
+    records: Option<&mut (dyn io::Write + Send)>,
     disc: Option<&super::Disc>,
 ) -> io::Result<Outcome> {
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
+    let keep_records = records.is_some();
+    let hash = settings.identity == Identity::Audio;
     // Everything that needs the report happens on the reading threads:
     // rendering, the per-file rules, the record. The thread that walks and
     // writes numbers releases and keeps records, in path order.
-    let read_one = |p: &PathBuf| -> io::Result<Examined> {
-        let report = engine::read_file(p);
-        let hash = (settings.identity == Identity::Audio)
-            .then(|| audio_hash(p, &report))
-            .flatten();
-        examine(settings, render, &report, hash)
+    let examine_one = |report: FileReport, hash: Option<[u8; 32]>| -> io::Result<Examined> {
+        examine(settings, render, &report, hash, keep_records)
     };
     let mut out = Output {
         sink,
         audit: &mut audit,
         progress,
+        records: records.map(|w| w as &mut (dyn io::Write + Send)),
         done: 0,
         total: 0,
     };
@@ -130,9 +184,9 @@ fn run_with(
         };
         let spawn = |batch: Vec<PathBuf>, k: usize| {
             let tx = tx.clone();
-            let read_one = &read_one;
+            let examine_one = &examine_one;
             scope.spawn_fifo(move |_| {
-                let results: Vec<_> = batch.par_iter().map(read_one).collect();
+                let results: Vec<_> = inputs.read_each(&batch, hash, examine_one);
                 // The receiver is gone only when the output failed.
                 let _ = tx.send((k, results));
             });
@@ -141,7 +195,7 @@ fn run_with(
             include: settings.include.as_ref(),
             exclude: settings.exclude.as_ref(),
         };
-        let walked = crate::walk::walk(paths, &filter, &mut |path| {
+        let walked = inputs.walk(&filter, &mut |path| {
             if disc.is_some_and(|d| d.is_another_name(&path)) {
                 // The disc reached again through the masters: audited once.
                 return Ok(());
@@ -167,7 +221,10 @@ fn run_with(
         let mut r = engine::read_bytes(&path, &[]);
         r.status = FileStatus::Unreadable;
         r.error = Some(why);
-        out.take(examine(settings, render, &r, None))?;
+        out.take(examine(settings, render, &r, None, keep_records))?;
+    }
+    if let Some(w) = out.records.take() {
+        super::records::write_walk(w, &walked.skipped)?;
     }
     if let Some(d) = disc {
         // The disc's barcode is checked against the masters' by the disc
@@ -227,6 +284,8 @@ struct Output<'o, 'a> {
     sink: &'o mut (dyn Sink + Send),
     audit: &'o mut Audit<'a>,
     progress: &'o mut (dyn FnMut(u64, u64) + Send),
+    /// Where each file's record line goes (`--records-out`).
+    records: Option<&'o mut (dyn io::Write + Send)>,
     done: u64,
     total: u64,
 }
@@ -235,6 +294,9 @@ impl Output<'_, '_> {
     fn take(&mut self, examined: io::Result<Examined>) -> io::Result<()> {
         let examined = examined?;
         self.sink.file(&examined.rendered)?;
+        if let Some(w) = self.records.as_deref_mut() {
+            w.write_all(&examined.record_line)?;
+        }
         self.audit.take(examined);
         self.done += 1;
         (self.progress)(self.done, self.total);
@@ -307,6 +369,8 @@ pub(super) struct Examined {
     pub(super) summary: Summary,
     /// The small record; its `release` is numbered by [`Audit::take`].
     pub(super) record: Record,
+    /// The file's line for `--records-out` (empty without it).
+    pub(super) record_line: Vec<u8>,
 }
 
 /// Render one report and put it through the per-file rules.
@@ -315,7 +379,13 @@ fn examine(
     render: Option<FileRenderer>,
     report: &FileReport,
     audio_hash: Option<[u8; 32]>,
+    keep_record: bool,
 ) -> io::Result<Examined> {
+    let record_line = if keep_record {
+        super::records::line(report, audio_hash)?
+    } else {
+        Vec::new()
+    };
     let mut rendered = Vec::new();
     if let Some(render) = render {
         // A file's JSON is about a kilobyte: grown once, not doubled up to it.
@@ -348,6 +418,7 @@ fn examine(
         findings: check.findings.list,
         summary: check.summary,
         record,
+        record_line,
     })
 }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod cue;
 mod ledger;
+mod remote;
 
 /// Read, write and audit the ISRC and UPC/EAN codes of music masters.
 #[derive(Debug, Parser)]
@@ -421,8 +422,10 @@ pub struct SetArgs {
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// Files or folders to audit [default: .]; with --cd, the masters the
-    /// disc was made from [default: the files a CUE or TOC sheet names].
+    /// Files or folders to audit [default: .], or object URLs
+    /// (s3://bucket/prefix/, gs://…, az://…: listed and read by range,
+    /// never downloaded); with --cd, the masters the disc was made from
+    /// [default: the files a CUE or TOC sheet names].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Check a CD master against its masters: a DDP image (its folder or
@@ -498,12 +501,26 @@ pub struct AuditArgs {
     /// (errors still go to stderr).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Objects read at once from object storage (independent of the CPU
+    /// count: a request mostly waits on the network).
+    #[arg(long, value_name = "N", default_value_t = crate::remote::DEFAULT_JOBS as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: u16,
+    /// Also write a record per file (JSON lines: what was read, for
+    /// `--merge`) to FILE: one shard of a catalogue audited in parts.
+    #[arg(long, value_name = "FILE")]
+    pub records_out: Option<PathBuf>,
+    /// Audit the records that runs with --records-out wrote (shards of a
+    /// catalogue) as one run: every rule, the cross-file ones over all of
+    /// them, with this run's settings. Reads no masters.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "paths")]
+    pub merge: Vec<PathBuf>,
 }
 
 /// Arguments of `inspect`.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// Files or folders to read.
+    /// Files or folders to read, or object URLs (s3://bucket/prefix/,
+    /// gs://…, az://…).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format: a table for people, JSON for programs (schema in the README).
@@ -521,6 +538,9 @@ pub struct InspectArgs {
     /// (errors still go to stderr).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Objects read at once from object storage.
+    #[arg(long, value_name = "N", default_value_t = crate::remote::DEFAULT_JOBS as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: u16,
 }
 
 /// Output formats of `inspect`.
@@ -660,6 +680,10 @@ fn embed_command(args: EmbedArgs) -> io::Result<ExitCode> {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    let named: Vec<PathBuf> = args.root.iter().chain([&args.manifest]).cloned().collect();
+    if let Some(msg) = remote::refuse_writes(&named) {
+        return fail(msg);
+    }
     let stdin = args.manifest.as_os_str() == "-";
     let bytes = if stdin {
         let mut b = Vec::new();
@@ -824,6 +848,9 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     };
     if isrc.is_none() && barcode.is_none() {
         return usage("give --isrc CODE, --barcode CODE or both".into());
+    }
+    if let Some(msg) = remote::refuse_writes(&args.paths) {
+        return usage(msg);
     }
     let targets = match Targets::parse(&args.write.targets) {
         Ok(t) => t,
@@ -1069,12 +1096,22 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::Error);
         }
     };
-    if let Some(code) = missing_paths(&args.paths) {
-        return Ok(code);
-    }
     let disc = match &args.cd {
         None => None,
         Some(p) => {
+            if crate::remote::is_url(p)
+                || args.paths.iter().any(|m| crate::remote::is_url(m))
+                || args.records_out.is_some()
+                || !args.merge.is_empty()
+            {
+                eprintln!(
+                    "isrckit: --cd checks a disc against masters on disk: not with object URLs, --records-out or --merge"
+                );
+                return Ok(ExitCode::Error);
+            }
+            if let Some(code) = missing_paths(&args.paths) {
+                return Ok(code);
+            }
             if let Some(code) = missing_paths(std::slice::from_ref(p)) {
                 return Ok(code);
             }
@@ -1097,6 +1134,14 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
             sanitize::terminal(&crate::platform::path_text(&d.path))
         );
     }
+    let inputs = if disc.is_some() {
+        remote::Inputs::Local
+    } else {
+        match remote::audit_inputs(&args, &settings) {
+            Ok(i) => i,
+            Err(code) => return Ok(code),
+        }
+    };
     let style = Style {
         color: color_wanted(args.color),
     };
@@ -1110,7 +1155,12 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
             UntilClosed::new(io::stdout()),
         ))
     };
-    let bar = progress_bar(args.no_progress || args.quiet);
+    let what = if matches!(inputs, remote::Inputs::Remote(_)) {
+        "objects (read/listed)"
+    } else {
+        "files"
+    };
+    let bar = progress_bar(args.no_progress || args.quiet, what);
     let mut sink = ClearFirst {
         inner: report::audit::sink(args.format, out, style),
         bar: bar.clone(),
@@ -1128,7 +1178,16 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
     };
     let outcome = match &disc {
         Some(d) => audit::run_cd(d, &args.paths, &settings, &mut sink, &mut progress)?,
-        None => audit::run(&args.paths, &settings, &mut sink, &mut progress)?,
+        None => match remote::run(&inputs, &args, &settings, &mut sink, &mut progress)? {
+            Ok(o) => o,
+            Err(msg) => {
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                eprintln!("isrckit: {}", sanitize::lines(&msg));
+                return Ok(ExitCode::Error);
+            }
+        },
     };
     report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
@@ -1166,15 +1225,17 @@ fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
 /// The audit's progress bar: on stderr, only when stderr is a terminal
 /// that can draw one (not `TERM=dumb`), hidden until the run has taken
 /// half a second, and cleared before any result is printed.
-fn progress_bar(off: bool) -> Option<indicatif::ProgressBar> {
+fn progress_bar(off: bool, what: &str) -> Option<indicatif::ProgressBar> {
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     if off || dumb || !io::stderr().is_terminal() {
         return None;
     }
     let b = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
     b.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {what} {{elapsed}}"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(b)
 }
@@ -1360,12 +1421,22 @@ impl<W: Write> Write for UntilClosed<W> {
 }
 
 fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
-    if let Some(code) = missing_paths(&args.paths) {
-        return Ok(code);
-    }
-    let (files, mut walked) = crate::walk::collect(&args.paths, &crate::walk::Filter::default());
-    report_leftovers(&walked.temp_files);
-    let mut reports = engine::read_files(&files);
+    let (mut reports, mut walked) = match remote::inspect_reports(&args) {
+        Some(Ok(got)) => got,
+        Some(Err(msg)) => {
+            eprintln!("isrckit: {}", sanitize::lines(&msg));
+            return Ok(ExitCode::Error);
+        }
+        None => {
+            if let Some(code) = missing_paths(&args.paths) {
+                return Ok(code);
+            }
+            let (files, walked) =
+                crate::walk::collect(&args.paths, &crate::walk::Filter::default());
+            report_leftovers(&walked.temp_files);
+            (engine::read_files(&files), walked)
+        }
+    };
     // Walked files that are not audio and not named like audio (a cover,
     // the manifest) are counted, not reported; a file named on the command
     // line is always reported.

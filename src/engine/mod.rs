@@ -93,9 +93,34 @@ pub(crate) fn read_reader(path: &Path, reader: &mut dyn ReadAt, len: u64) -> Fil
     report
 }
 
+/// Read codes through any [`ReadAt`] whose bytes are not a file on disk
+/// (an object in a store, `crate::remote`): a DDP image's siblings are
+/// then not opened.
+pub(crate) fn read_object(
+    path: &Path,
+    reader: &mut dyn ReadAt,
+    len: u64,
+    siblings: &dyn formats::Siblings,
+) -> FileReport {
+    let mut report = empty_report(path);
+    read_in(&mut report, reader, len, false, Some(siblings));
+    report
+}
+
 /// Detect, read, fill the report; returns the bytes read. `on_disk`: the
 /// bytes are the file at `report.path` (a DDP reader opens its siblings).
 fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64, on_disk: bool) -> u64 {
+    read_in(report, reader, len, on_disk, None)
+}
+
+/// [`read_into`], with the files beside when they are not on disk.
+fn read_in(
+    report: &mut FileReport,
+    reader: &mut dyn ReadAt,
+    len: u64,
+    on_disk: bool,
+    siblings: Option<&dyn formats::Siblings>,
+) -> u64 {
     let mut src = Source::new(reader, len);
     let format = match formats::detect(&mut src) {
         Ok(f) => f,
@@ -119,6 +144,7 @@ fn read_into(report: &mut FileReport, reader: &mut dyn ReadAt, len: u64, on_disk
     }
     let ctx = formats::ReadContext {
         path: on_disk.then_some(report.path.as_path()),
+        siblings,
     };
     let result = format.read_in(&ctx, &mut src, &mut c);
     if let Err(e) = result {

@@ -140,7 +140,24 @@ pub(crate) trait Format: Sync {
 pub(crate) struct ReadContext<'a> {
     /// The file on disk, when the bytes are a file's (not bytes in memory).
     pub path: Option<&'a std::path::Path>,
+    /// The files beside it when they are not on disk (an object's
+    /// neighbours under its prefix in a store, `crate::remote`).
+    pub siblings: Option<&'a dyn Siblings>,
 }
+
+/// The files beside the one being read, where they are not files on
+/// disk: a container spread over several files (a DDP image) opens them
+/// by name.
+pub(crate) trait Siblings: std::fmt::Debug {
+    /// The names of the files beside (for a name given in another case).
+    fn names(&self) -> Vec<String>;
+    /// A reader over the file `name` beside, with its length; `None`
+    /// when there is no such file.
+    fn open(&self, name: &str) -> std::io::Result<Option<SiblingFile<'_>>>;
+}
+
+/// A file opened beside another: its reader and its length.
+pub(crate) type SiblingFile<'a> = (Box<dyn crate::source::ReadAt + 'a>, u64);
 
 /// One part of a file that a code write must keep.
 #[derive(Debug, Clone, PartialEq, Eq)]

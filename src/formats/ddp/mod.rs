@@ -15,7 +15,7 @@ pub(crate) use layout::{MapPacket, Stream};
 pub(crate) use layout::{PQ_ENTRY, digits};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use read::pq_table_of;
-pub(crate) use read::{PqTable, is_member, members, pq_table};
+pub(crate) use read::{MAP_BYTES, PqTable, is_member, member_names, members, pq_table};
 pub(crate) use write::verify_checksums;
 
 use super::{Collector, Format, FormatError, Part, ReadContext};
@@ -48,7 +48,7 @@ impl Format for Ddp {
     }
 
     fn read(&self, src: &mut Source, c: &mut Collector) -> Result<(), FormatError> {
-        read::read(None, src, c)
+        read::read(None, None, src, c)
     }
 
     fn read_in(
@@ -57,7 +57,7 @@ impl Format for Ddp {
         src: &mut Source,
         c: &mut Collector,
     ) -> Result<(), FormatError> {
-        read::read(ctx.path, src, c)
+        read::read(ctx.path, ctx.siblings, src, c)
     }
 
     fn plan(

@@ -4,13 +4,13 @@
 //! file goes through a bounded [`Source`] and is read a record at a time,
 //! never the audio stream.
 
-use super::super::{Collector, FormatError};
+use super::super::{Collector, FormatError, Siblings};
 use super::layout::{
     self, ID_LEN, ID_UPC, MAP_ISRC, MAP_PACKET, MAX_PACKETS, MAX_PACKS, MAX_PQ, MapPacket, PACK,
     PQ_ENTRY, PQ_ISRC, PQ_UPC, PqEntry, Stream, no_code, plain_name, text,
 };
 use crate::model::{CodeKind, Container, Location, TagFormat};
-use crate::source::Source;
+use crate::source::{ReadAt, Source};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -89,12 +89,15 @@ impl Image<'_> {
 }
 
 /// Read the image whose `DDPID` is `src` (at `path` on disk, when known).
+/// Its other files are the files beside `path`, or `siblings` (objects
+/// beside it in a store) when it has no path.
 pub(super) fn read(
     path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
     src: &mut Source,
     c: &mut Collector,
 ) -> Result<(), FormatError> {
-    read_over(path, src, c, None)
+    read_all(path, siblings, src, c, None).0
 }
 
 /// [`read`], with some of the image's files replaced by bytes in memory
@@ -106,7 +109,7 @@ pub(super) fn read_over(
     c: &mut Collector,
     overlay: Option<&Overlay>,
 ) -> Result<(), FormatError> {
-    read_all(path, src, c, overlay).0
+    read_all(path, None, src, c, overlay).0
 }
 
 /// The PQ descriptor stream of the image whose `DDPID` is at `ddpid`, as
@@ -124,7 +127,13 @@ pub(crate) fn pq_table(ddpid: &Path) -> PqTable {
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut c = Collector::new(Container::Ddp);
-    let (result, mut table) = read_all(Some(ddpid), &mut Source::new(&mut file, len), &mut c, None);
+    let (result, mut table) = read_all(
+        Some(ddpid),
+        None,
+        &mut Source::new(&mut file, len),
+        &mut c,
+        None,
+    );
     if let Err(e) = result
         && table.name.is_none()
         && table.missing.is_none()
@@ -154,6 +163,7 @@ pub(crate) fn pq_table_of(name: &str, bytes: &[u8]) -> PqTable {
 /// [`read_over`], and the PQ stream as read.
 fn read_all(
     path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
     src: &mut Source,
     c: &mut Collector,
     overlay: Option<&Overlay>,
@@ -164,7 +174,7 @@ fn read_all(
         starts: BTreeMap::new(),
         pq: PqTable::default(),
     };
-    let result = read_image(path, src, &mut img, overlay);
+    let result = read_image(path, siblings, src, &mut img, overlay);
     // The sites outside the PQ stream (DDPMS, CD-TEXT) get their track's
     // start, so each site names its track's index and time.
     for site in &mut img.c.sites {
@@ -180,6 +190,7 @@ fn read_all(
 
 fn read_image(
     path: Option<&Path>,
+    siblings: Option<&dyn Siblings>,
     src: &mut Source,
     img: &mut Image,
     overlay: Option<&Overlay>,
@@ -209,15 +220,23 @@ fn read_image(
         img.site(&upc, loc, "DDPID".into(), None);
     }
 
-    let Some(dir) = path.map(|p| match p.parent() {
+    let dir = path.map(|p| match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    }) else {
-        return Err(FormatError::damaged(
-            "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
-        ));
+    });
+    let mut dir = match (dir, siblings) {
+        (Some(dir), _) => Folder::new(dir),
+        (None, Some(s)) => {
+            let mut f = Folder::new(PathBuf::new());
+            f.siblings = Some(s);
+            f
+        }
+        (None, None) => {
+            return Err(FormatError::damaged(
+                "DDPMS not read: the DDPID was read from memory, not from its folder, so the map and streams beside it cannot be opened",
+            ));
+        }
     };
-    let mut dir = Folder::new(dir);
     dir.overlay = overlay;
     let map = read_map(&mut dir, img)?;
     if let Some(pq) = &map.pq {
@@ -243,10 +262,12 @@ struct Map {
 /// Files of an image held in memory, by their name in the folder.
 pub(super) type Overlay = BTreeMap<std::ffi::OsString, Vec<u8>>;
 
-/// An opened file of the image: on disk, or in the overlay.
+/// An opened file of the image: on disk, in the overlay, or an object
+/// beside the DDPID in a store (with its length).
 pub(super) enum Opened<'o> {
     File(File),
     Bytes(&'o [u8]),
+    Other(Box<dyn ReadAt + 'o>, u64),
 }
 
 impl Opened<'_> {
@@ -261,6 +282,7 @@ impl Opened<'_> {
                 let len = b.len() as u64;
                 f(&mut Source::new(b, len))
             }
+            Opened::Other(r, len) => f(&mut Source::new(r.as_mut(), *len)),
         }
     }
 }
@@ -273,6 +295,8 @@ pub(super) struct Folder<'o> {
     names: Option<Vec<std::ffi::OsString>>,
     /// Files read from memory instead of the disk.
     overlay: Option<&'o Overlay>,
+    /// The files beside the DDPID when they are not on disk (objects).
+    siblings: Option<&'o dyn Siblings>,
 }
 
 impl<'o> Folder<'o> {
@@ -281,6 +305,15 @@ impl<'o> Folder<'o> {
             dir,
             names: None,
             overlay: None,
+            siblings: None,
+        }
+    }
+
+    /// Whether the image has a file of this name (in any case).
+    fn has(&mut self, name: &str) -> bool {
+        match self.siblings {
+            Some(s) => s.names().iter().any(|n| n.eq_ignore_ascii_case(name)),
+            None => self.find(name).is_some(),
         }
     }
 
@@ -311,6 +344,22 @@ impl<'o> Folder<'o> {
 
     /// Open a file of the image; `Ok(None)` when it is not there.
     fn open(&mut self, name: &str) -> Result<Option<Opened<'o>>, FormatError> {
+        if let Some(s) = self.siblings {
+            let found = match s.open(name) {
+                Ok(None) => s
+                    .names()
+                    .into_iter()
+                    .take(MAX_DIR_ENTRIES)
+                    .find(|n| n.eq_ignore_ascii_case(name))
+                    .map(|n| s.open(&n))
+                    .transpose()
+                    .map(Option::flatten),
+                r => r,
+            };
+            return found
+                .map(|o| o.map(|(r, len)| Opened::Other(r, len)))
+                .map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")));
+        }
         let Some(p) = self.find(name) else {
             return Ok(None);
         };
@@ -396,7 +445,7 @@ fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Ma
             ));
             continue;
         }
-        if !listed.contains(&name) && dir.find(&name).is_none() {
+        if !listed.contains(&name) && !dir.has(&name) {
             img.damage(format!(
                 "{what} names {name}, which is not in the DDPID's folder"
             ));
@@ -662,23 +711,36 @@ pub(crate) fn members(dir: &Path) -> Option<(PathBuf, Vec<String>)> {
         .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))?;
     let mut head = [0u8; 8];
     File::open(&id).ok()?.read_exact(&mut head).ok()?;
-    level(&head)?;
-    let mut names = vec!["DDPMS".to_string()];
     let mut folder = Folder::new(dir.to_path_buf());
+    let mut map = Vec::new();
     if let Some(ms) = folder.find("DDPMS")
         && let Ok(f) = File::open(&ms)
     {
-        let mut map = Vec::new();
         let _ = f.take(MAX_PACKETS * MAP_PACKET).read_to_end(&mut map);
-        for p in map.chunks_exact(MAP_PACKET as usize) {
-            let name = layout::packet_name(p);
-            if plain_name(&name) && !names.contains(&name) {
-                names.push(name);
-            }
+    }
+    Some((id, member_names(&head, &map)?))
+}
+
+/// [`members`] from the bytes read: the DDPID's first 8 bytes (`None`
+/// unless they start with a DDP level) and the map's first
+/// [`MAP_BYTES`] (empty when there is none).
+pub(crate) fn member_names(head: &[u8], map: &[u8]) -> Option<Vec<String>> {
+    layout::level(head)?;
+    let mut names = vec!["DDPMS".to_string()];
+    for p in map
+        .chunks_exact(MAP_PACKET as usize)
+        .take(MAX_PACKETS as usize)
+    {
+        let name = layout::packet_name(p);
+        if plain_name(&name) && !names.contains(&name) {
+            names.push(name);
         }
     }
-    Some((id, names))
+    Some(names)
 }
+
+/// How much of a map [`member_names`] reads.
+pub(crate) const MAP_BYTES: u64 = MAX_PACKETS * MAP_PACKET;
 
 /// Whether `name` (a file in the folder of an image with these
 /// `members`) belongs to the image, the DDPID aside.
