@@ -8,6 +8,10 @@
 //! a leftover temp file refused the whole folder, a complete leftover was
 //! written into, and `embed` found two files for one title.
 
+// The helpers of the Unix-only tests (symlinks, FIFOs, /proc) are unused
+// elsewhere.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
 mod common;
 
 use assert_cmd::Command;
@@ -213,6 +217,7 @@ fn a_file_named_on_the_command_line_is_taken_as_given() {
 /// A FIFO, a dangling symlink (an un-fetched git-annex file) and a symlink
 /// loop beside a master: every command finishes (opening a FIFO would block
 /// for ever), and each odd file is reported with its real reason.
+#[cfg(unix)]
 fn odd_files() -> Album {
     let a = album();
     let fifo = a.root.join("02 Pipe.wav");
@@ -251,6 +256,7 @@ fn errors_by_name(files: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn fifos_dangling_links_and_loops_are_reported_not_opened() {
     let a = odd_files();
@@ -461,6 +467,7 @@ fn a_streamed_wav_is_read_with_a_note_and_not_written() {
 /// A file name that is not UTF-8 (Latin-1 `café` from an old archive) is
 /// shown with its odd byte as `\xE9`, never as U+FFFD, in the table and in
 /// JSON, where the text names the exact bytes.
+#[cfg(unix)]
 #[test]
 fn a_non_utf8_name_is_shown_escaped_and_exact() {
     use std::os::unix::ffi::OsStrExt;
@@ -501,6 +508,7 @@ fn a_non_utf8_name_is_shown_escaped_and_exact() {
 
 /// `set --barcode … ALBUM` never writes through a symlink in ALBUM to a
 /// file outside it: the run is refused, naming the link and its target.
+#[cfg(unix)]
 #[test]
 fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
     let a = album();

@@ -479,6 +479,7 @@ mod tests {
         replace(&m, pieces, verify, true)
     }
 
+    #[cfg(unix)]
     #[test]
     fn assembles_pieces_keeps_permissions_and_leaves_no_temp() {
         use std::os::unix::fs::PermissionsExt;
@@ -500,6 +501,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn the_temp_file_is_verified_through_its_handle_and_has_no_name_until_then() {
         use std::os::unix::fs::PermissionsExt;
@@ -539,6 +541,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_target_is_replaced_not_the_link() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -556,6 +559,7 @@ mod tests {
         assert_eq!(fs::read(&link).expect("read"), b"new");
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_master_opened_by_a_link_name_is_refused() {
         let dir = tempfile::tempdir().expect("tmp");
