@@ -375,7 +375,7 @@ fn non_audio_files_in_a_folder_are_skipped_and_counted_named_ones_reported() {
         .map(|f| {
             let p = f["path"].as_str().expect("path");
             (
-                p.rsplit('/').next().expect("name").to_string(),
+                p.rsplit(['/', '\\']).next().expect("name").to_string(),
                 f["status"].as_str().expect("status").to_string(),
             )
         })
@@ -554,7 +554,11 @@ fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
 fn leftover_temp_files_of_dead_writers_are_reported_with_their_size() {
     let a = album();
     // A pid that is not running: a child that has exited.
-    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("isrckit"))
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
     let dead = child.id();
     child.wait().expect("wait");
     let leftover = a.root.join(format!(".isrckit-tmp-{dead}-7"));
@@ -658,4 +662,53 @@ fn a_latex_toc_is_skipped_and_a_cdrdao_toc_is_read() {
         .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("disc.txt")))
         .expect("the TOC is read");
     assert_eq!(disc["container"], "cue");
+}
+
+/// One file named several ways on one command line is audited once:
+/// `album` and `album/./01 Intro.mp3` (everywhere), and `album/01
+/// intro.mp3` where the file system ignores case (macOS, Windows: under
+/// Wine this branch runs). Two files whose names differ only in case,
+/// where the file system tells them apart (Linux), stay two.
+#[test]
+fn one_file_named_several_ways_is_audited_once() {
+    let a = album();
+    let dotted = a.root.join(".").join("01 Intro.mp3");
+    let lower = a.root.join("01 intro.mp3");
+    let ignores_case = lower.exists();
+    let mut cmd = isrckit();
+    cmd.args([
+        "audit",
+        "--format",
+        "json",
+        "--no-progress",
+        "--year",
+        "2026",
+    ])
+    .arg(&a.root)
+    .arg(&dotted);
+    if ignores_case {
+        cmd.arg(&lower);
+    }
+    let out = cmd.output().expect("runs");
+    let files = paths(&json(&out)["files"]);
+    let masters: Vec<&String> = files.iter().filter(|p| p.ends_with("ntro.mp3")).collect();
+    assert_eq!(masters.len(), 1, "{files:?}\n{out:?}");
+    if !ignores_case {
+        std::fs::copy(&a.master, &lower).expect("copy");
+        let out = isrckit()
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--no-progress",
+                "--year",
+                "2026",
+            ])
+            .arg(&a.master)
+            .arg(&lower)
+            .output()
+            .expect("runs");
+        let files = paths(&json(&out)["files"]);
+        assert_eq!(files.len(), 2, "{files:?}");
+    }
 }

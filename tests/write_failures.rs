@@ -534,6 +534,9 @@ fn a_failure_at_any_step_leaves_the_original_and_no_temp_file() {
         ("mp3/kid3_v23.mp3", "GBAYE6800011", "in-place-readback"),
     ];
     for (sample, code, fault) in cases {
+        if cfg!(windows) && fault == "link" {
+            continue; // No unnamed temp file to link on Windows.
+        }
         let dir = tempfile::tempdir().expect("tmp");
         let f = dir.path().join(sample.replace('/', "_"));
         std::fs::copy(testdata().join(sample), &f).expect("copy");

@@ -70,6 +70,75 @@ pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The file a path finally names, every link resolved: as
+/// `fs::canonicalize` gives it, written as users write paths. On Windows
+/// that drops the `\\?\` prefix the system puts on every resolved path
+/// (`\\?\C:\Masters\a.wav` becomes `C:\Masters\a.wav`, `\\?\UNC\srv\x`
+/// becomes `\\srv\x`) wherever the plain form names the same file (see
+/// [`plain_windows_path`]); long paths still work, as the standard library
+/// and this module add the prefix back when they call the system.
+pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let real = std::fs::canonicalize(path)?;
+    #[cfg(windows)]
+    if let Some(plain) = real.to_str().and_then(plain_windows_path) {
+        return Ok(std::path::PathBuf::from(plain));
+    }
+    Ok(real)
+}
+
+/// A Windows `\\?\` path in its plain form, when the plain form names the
+/// same file: a drive or UNC path whose components have no trailing dot
+/// or space, no `/`, and are no reserved device name (`CON`, `NUL`,
+/// `COM1`, …), which the system would read differently without the
+/// prefix. `None` when it must keep its prefix (or has none).
+#[cfg_attr(not(windows), allow(dead_code))] // Used on Windows; tested everywhere.
+pub fn plain_windows_path(p: &str) -> Option<String> {
+    let (prefix, rest) = if let Some(r) = p.strip_prefix(r"\\?\UNC\") {
+        (r"\\", r)
+    } else if let Some(r) = p.strip_prefix(r"\\?\") {
+        let b = r.as_bytes();
+        if b.len() < 3 || !b[0].is_ascii_alphabetic() || b[1] != b':' || b[2] != b'\\' {
+            return None;
+        }
+        ("", r)
+    } else {
+        return None;
+    };
+    const RESERVED: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+    let ok = rest.split('\\').enumerate().all(|(i, c)| {
+        if i == 0 && prefix.is_empty() {
+            return true; // `C:`
+        }
+        let stem = c
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .trim_end()
+            .to_ascii_uppercase();
+        let device = RESERVED.contains(&stem.as_str())
+            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.len() == 4
+                && stem.as_bytes()[3].is_ascii_digit());
+        !c.is_empty() && !c.ends_with('.') && !c.ends_with(' ') && !c.contains('/') && !device
+    });
+    // A trailing `\` (a drive's root) leaves one empty last component.
+    let root = prefix.is_empty() && rest.len() == 3;
+    (ok || root).then(|| format!("{prefix}{rest}"))
+}
+
+/// A path as people read it in human output (tables, messages): as
+/// [`path_text`], with `/` written `\\` on Windows, the way Windows users
+/// write paths (`album/01.wav` given on the command line shows as
+/// `album\\01.wav`). Machine output (JSON, CSV, SARIF, JUnit, GitHub)
+/// keeps [`path_text`]: the path exactly as given.
+pub fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
+    let text = path_text(path);
+    if cfg!(windows) && text.contains('/') {
+        return std::borrow::Cow::Owned(text.replace('/', "\\"));
+    }
+    text
+}
+
 /// Whether a byte of [`path_bytes`] separates path components.
 pub fn is_separator(b: u8) -> bool {
     b == b'/' || (cfg!(windows) && b == b'\\')
@@ -153,8 +222,9 @@ mod windows;
 use windows as sys;
 
 pub use sys::{
-    Folder, euid, file_info, is_root, lock_holder, may_give, process_alive, read_exact_at,
-    remove_xattr, set_mode, set_owner, set_xattr, try_lock, write_all_at, xattr, xattrs,
+    Folder, REPLACE_WANTS_TEMP_CLOSED, console_colours, euid, file_info, is_root, lock_holder,
+    may_give, process_alive, read_exact_at, remove_xattr, set_mode, set_owner, set_xattr, try_lock,
+    write_all_at, xattr, xattrs,
 };
 
 /// Open `dir` as a [`Folder`] and sync it (ignoring failure: a batch syncs
@@ -162,5 +232,35 @@ pub use sys::{
 pub fn sync_folder(dir: &std::path::Path) {
     if let Ok(f) = Folder::open(dir) {
         let _ = f.sync();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_windows_path as plain;
+
+    #[test]
+    fn windows_verbatim_paths_are_shown_plain_where_that_names_the_same_file() {
+        assert_eq!(
+            plain(r"\\?\C:\Masters\01 Intro.wav").as_deref(),
+            Some(r"C:\Masters\01 Intro.wav")
+        );
+        assert_eq!(plain(r"\\?\C:\").as_deref(), Some(r"C:\"));
+        assert_eq!(
+            plain(r"\\?\UNC\studio\masters\a.wav").as_deref(),
+            Some(r"\\studio\masters\a.wav")
+        );
+        // Read differently without the prefix: kept as they are.
+        assert_eq!(plain(r"\\?\C:\Masters\CON.wav"), None);
+        assert_eq!(plain(r"\\?\C:\Masters\com1"), None);
+        assert_eq!(plain(r"\\?\C:\Masters\trailing. "), None);
+        assert_eq!(plain(r"\\?\C:\Masters\dot."), None);
+        assert_eq!(plain(r"\\?\Volume{0b1c}\x"), None);
+        assert_eq!(plain(r"C:\Masters"), None);
+        // Names that only look like devices are fine.
+        assert_eq!(
+            plain(r"\\?\C:\CONSOLE\COM10.wav").as_deref(),
+            Some(r"C:\CONSOLE\COM10.wav")
+        );
     }
 }

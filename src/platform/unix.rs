@@ -2,6 +2,10 @@
 //! through `rustix`, relative to a folder handle.
 
 use super::{FileId, FileInfo};
+
+/// Whether the temp file must be closed before it is renamed over the master: no
+/// (a rename works on open files).
+pub const REPLACE_WANTS_TEMP_CLOSED: bool = false;
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
@@ -487,4 +491,9 @@ pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()>
 /// Write all of `buf` at `offset` of `file`.
 pub fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
+}
+
+/// Terminals take ANSI colour sequences as they are: always `true`.
+pub fn console_colours() -> bool {
+    true
 }

@@ -21,6 +21,10 @@
 //!   (past `MAX_PATH`) work whatever the system's long-path setting.
 
 use super::{FileId, FileInfo};
+
+/// Whether the temp file must be closed before it replaces the master: yes
+/// (`ReplaceFileW` opens the replacement itself, without sharing it).
+pub const REPLACE_WANTS_TEMP_CLOSED: bool = true;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io;
@@ -372,21 +376,38 @@ impl Folder {
     /// which program to close.
     pub fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
         let (wf_, wt) = (self.name_w(from)?, self.name_w(to)?);
-        // SAFETY: both paths are NUL-terminated; no backup, no reserved.
-        let ok = unsafe {
-            fsys::ReplaceFileW(
-                wt.as_ptr(),
-                wf_.as_ptr(),
-                std::ptr::null(),
-                0,
-                std::ptr::null(),
-                std::ptr::null(),
-            )
+        // A file held open for a moment (another isrckit trying its lock,
+        // a virus scanner, the search indexer) is waited for, briefly; a
+        // program that keeps it open is reported.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        let e = loop {
+            // SAFETY: both paths are NUL-terminated; no backup, no reserved.
+            let ok = unsafe {
+                fsys::ReplaceFileW(
+                    wt.as_ptr(),
+                    wf_.as_ptr(),
+                    std::ptr::null(),
+                    0,
+                    std::ptr::null(),
+                    std::ptr::null(),
+                )
+            };
+            if ok != 0 {
+                return Ok(());
+            }
+            let e = last_error();
+            let busy = [
+                wf::ERROR_SHARING_VIOLATION,
+                wf::ERROR_LOCK_VIOLATION,
+                wf::ERROR_UNABLE_TO_REMOVE_REPLACED,
+            ]
+            .map(|c| Some(c as i32))
+            .contains(&e.raw_os_error());
+            if !busy || std::time::Instant::now() >= deadline {
+                break e;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         };
-        if ok != 0 {
-            return Ok(());
-        }
-        let e = last_error();
         if e.raw_os_error() == Some(wf::ERROR_FILE_NOT_FOUND as i32) && self.stat(to).is_err() {
             // SAFETY: both paths are NUL-terminated.
             let ok = unsafe {
@@ -617,4 +638,22 @@ pub fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> io::Result<
         }
     }
     Ok(())
+}
+
+/// Turn on the console's handling of ANSI colour sequences for standard
+/// output (Windows 10 and later); `false` where the console cannot (an
+/// old console: then no colour is written), `true` when standard output
+/// is not a console (a pipe or file takes the sequences as they are).
+pub fn console_colours() -> bool {
+    use windows_sys::Win32::System::Console as con;
+    // SAFETY: plain calls on this process's own standard output handle.
+    unsafe {
+        let h = con::GetStdHandle(con::STD_OUTPUT_HANDLE);
+        let mut mode = 0;
+        if h.is_null() || h == INVALID_HANDLE_VALUE || con::GetConsoleMode(h, &mut mode) == 0 {
+            return true;
+        }
+        mode & con::ENABLE_VIRTUAL_TERMINAL_PROCESSING != 0
+            || con::SetConsoleMode(h, mode | con::ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0
+    }
 }

@@ -20,7 +20,7 @@ use crate::model::CodeKind;
 use crate::plan::Piece;
 use crate::platform::{self, FileId, Folder};
 use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -210,7 +210,7 @@ pub enum VerifyError {
 /// The file a path finally names (symlinks followed), so a link is never
 /// replaced by a file.
 pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
-    fs::canonicalize(path).map_err(WriteError::io("cannot resolve", path))
+    platform::canonicalize(path).map_err(WriteError::io("cannot resolve", path))
 }
 
 /// Temp names made by this process: `.isrckit-tmp-<pid>-<n>`.
@@ -224,7 +224,10 @@ fn fresh_name() -> OsString {
 /// name is removed on drop (if it still leads to this file).
 struct Temp<'a> {
     folder: &'a Folder,
-    file: File,
+    /// The open temp file; closed (`None`) only just before it replaces
+    /// the master where the system wants it closed for that
+    /// ([`platform::REPLACE_WANTS_TEMP_CLOSED`]).
+    file: Option<File>,
     id: FileId,
     name: Option<OsString>,
 }
@@ -259,7 +262,7 @@ impl<'a> Temp<'a> {
         let id = platform::file_id(&file).map_err(WriteError::io(ACTION, path))?;
         Ok(Temp {
             folder,
-            file,
+            file: Some(file),
             id,
             name,
         })
@@ -272,7 +275,8 @@ impl<'a> Temp<'a> {
         }
         let (_, name) = named(path, |name| {
             hooks::fault("link")?;
-            self.folder.link(&self.file, name)
+            let file = self.file.as_ref().ok_or(io::ErrorKind::NotFound)?;
+            self.folder.link(file, name)
         })?;
         self.name = name.clone();
         name.ok_or(WriteError::Verify(VerifyError::TempLost))
@@ -318,10 +322,14 @@ pub(crate) fn replace(
 ) -> Result<(), WriteError> {
     let target = m.path.as_path();
     let mut temp = Temp::create(&m.folder, target)?;
+    let file = temp
+        .file
+        .take()
+        .ok_or(WriteError::Verify(VerifyError::TempLost))?;
     hooks::pause("temp-created");
     let write_err = || WriteError::io("cannot write the temp file for", target);
     {
-        let mut w = io::BufWriter::with_capacity(1 << 20, &temp.file);
+        let mut w = io::BufWriter::with_capacity(1 << 20, &file);
         let mut original = &m.file;
         for piece in pieces {
             match piece {
@@ -346,11 +354,12 @@ pub(crate) fn replace(
         w.flush().map_err(write_err())?;
     }
     hooks::pause("copied");
-    keep_attributes(m, &temp.file)?;
+    keep_attributes(m, &file)?;
     hooks::fault("temp-sync")
-        .and_then(|()| temp.file.sync_all())
+        .and_then(|()| file.sync_all())
         .map_err(WriteError::io("cannot sync the temp file for", target))?;
-    verify(&temp.file)?;
+    verify(&file)?;
+    temp.file = Some(file);
     put_in_place(m, &mut temp)?;
     if sync_folder {
         let _ = m.folder.sync();
@@ -442,6 +451,10 @@ fn put_in_place(m: &Master, temp: &mut Temp) -> Result<(), WriteError> {
             "another program renamed files in the folder during the write; the names were put back as they were",
         ));
     }
+    if platform::REPLACE_WANTS_TEMP_CLOSED {
+        // Windows' ReplaceFileW opens the new file for itself.
+        temp.file = None;
+    }
     m.folder.rename(&tname, &m.name).map_err(cannot())?;
     temp.name = None;
     if !m.folder.stat(&m.name).is_ok_and(|i| i.id == temp.id) {
@@ -469,6 +482,7 @@ pub fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn replace_path(
         p: &Path,

@@ -149,7 +149,7 @@ impl<'a> Files<'a> {
     pub(super) fn new(root: &'a Path) -> Files<'a> {
         Files {
             root,
-            real_root: std::fs::canonicalize(root).ok(),
+            real_root: crate::platform::canonicalize(root).ok(),
             found: Vec::new(),
             by_key: HashMap::new(),
             by_track: HashMap::new(),
@@ -160,7 +160,7 @@ impl<'a> Files<'a> {
 
     fn add(&mut self, path: PathBuf, rel: PathBuf, report: FileReport) -> usize {
         let i = self.found.len();
-        let real = std::fs::canonicalize(&path).ok();
+        let real = crate::platform::canonicalize(&path).ok();
         match self
             .by_key
             .entry(real.clone().unwrap_or_else(|| path.clone()))
@@ -372,7 +372,7 @@ impl<'a> Files<'a> {
                 match std::fs::metadata(&full) {
                     Ok(m) if m.is_dir() => {
                         if let (Ok(real), Some(root)) =
-                            (std::fs::canonicalize(&full), &self.real_root)
+                            (crate::platform::canonicalize(&full), &self.real_root)
                             && !real.starts_with(root)
                         {
                             return Err(format!(
@@ -475,7 +475,7 @@ impl<'a> Files<'a> {
                 ))
             }
             Ok(_) => {
-                let real = std::fs::canonicalize(&full).ok();
+                let real = crate::platform::canonicalize(&full).ok();
                 if let Some(why) = self.leads_out(&show(&rel), &full, real.as_deref()) {
                     return Err(why);
                 }
