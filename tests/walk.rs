@@ -712,3 +712,37 @@ fn one_file_named_several_ways_is_audited_once() {
         assert_eq!(files.len(), 2, "{files:?}");
     }
 }
+
+/// Where the file system ignores case (macOS, Windows; under Wine this
+/// runs), a manifest row `01 intro.mp3` finds `01 Intro.mp3`, writes it
+/// under its own name, and reports it by that name. Where names are
+/// case-sensitive (Linux) there is no such file, and the row says so.
+#[test]
+fn a_manifest_row_in_another_case_finds_the_file_where_names_ignore_case() {
+    let a = album();
+    let manifest = a.root.join("codes.csv");
+    std::fs::write(&manifest, "file,isrc\n01 intro.mp3,GBAYE2600001\n").expect("manifest");
+    let ignores_case = a.root.join("01 intro.mp3").exists();
+    let out = isrckit()
+        .args(["embed", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    if !ignores_case {
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    let files = paths(&doc["files"]);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("01 Intro.mp3"), "{files:?}");
+    assert_eq!(doc["files"][0]["status"], "written");
+    let names: Vec<String> = std::fs::read_dir(&a.root)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".mp3") && !n.starts_with('.'))
+        .collect();
+    assert_eq!(names, ["01 Intro.mp3"]);
+}

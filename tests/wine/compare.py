@@ -2,9 +2,10 @@
 """Comparisons for tests/wine/run (the Windows build under Wine).
 
 same-json LINUX WINDOWS
-    Two `--format json` documents of the same folder are equal, once each
-    `path` value of the Windows one has its `\\` read as `/` (Windows
-    joins the names it walks with `\\`). Every other value must be equal.
+    Two `--format json` documents of the same folder are equal, once the
+    paths of the Windows one (`path`, `related`, and the paths a finding's
+    `message` quotes) have their `\\` read as `/` (Windows joins the names
+    it walks with `\\`). Every other value must be equal.
 
 written ORIG WINDOWS LINUX ISRC BARCODE
     Three `inspect --format json` documents (by the Linux binary) of the
@@ -23,19 +24,23 @@ def fail(msg):
     sys.exit(1)
 
 
-def unixify(doc):
+# Keys whose strings name paths (`message` quotes them).
+PATH_KEYS = {"path", "related", "message"}
+
+
+def unixify(doc, key=None):
     if isinstance(doc, dict):
-        return {
-            k: (v.replace("\\", "/") if k == "path" and isinstance(v, str) else unixify(v))
-            for k, v in doc.items()
-        }
+        return {k: unixify(v, k) for k, v in doc.items()}
     if isinstance(doc, list):
-        return [unixify(v) for v in doc]
+        return [unixify(v, key) for v in doc]
+    if isinstance(doc, str) and key in PATH_KEYS:
+        return doc.replace("\\", "/")
     return doc
 
 
 def same_json(lin, win):
     a = json.load(open(lin, encoding="utf-8"))
+    a = unixify(a)  # (no `\\` in testdata's paths: a no-op, for symmetry)
     b = unixify(json.load(open(win, encoding="utf-8")))
     if a == b:
         n = len(a.get("files", []))
