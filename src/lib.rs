@@ -39,9 +39,9 @@
 //! the fuzz entry points are behind the `fuzzing` feature.
 #![warn(missing_docs)]
 // No unsafe code, except the Win32 calls of the Windows platform module
-// (src/platform/windows.rs), which has no safe crate wrapping
-// `ReplaceFileW` and the handle calls it needs: there `unsafe` is denied
-// everywhere and allowed in that one module.
+// (src/platform/windows.rs), for which no safe crate wraps the handle
+// calls it needs: there `unsafe` is denied everywhere and allowed in that
+// one module.
 #![cfg_attr(not(windows), forbid(unsafe_code))]
 #![cfg_attr(windows, deny(unsafe_code))]
 

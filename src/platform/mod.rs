@@ -222,8 +222,8 @@ mod windows;
 use windows as sys;
 
 pub use sys::{
-    Folder, REPLACE_WANTS_TEMP_CLOSED, console_colours, euid, file_info, is_root, lock_holder,
-    may_give, process_alive, read_exact_at, remove_xattr, set_mode, set_owner, set_xattr, try_lock,
+    Folder, console_colours, copy_security, euid, file_info, is_root, lock_holder, may_give,
+    process_alive, read_exact_at, remove_xattr, set_mode, set_owner, set_xattr, try_lock,
     write_all_at, xattr, xattrs,
 };
 

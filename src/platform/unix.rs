@@ -3,9 +3,6 @@
 
 use super::{FileId, FileInfo};
 
-/// Whether the temp file must be closed before it is renamed over the master: no
-/// (a rename works on open files).
-pub const REPLACE_WANTS_TEMP_CLOSED: bool = false;
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
@@ -496,4 +493,10 @@ pub fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
 /// Terminals take ANSI colour sequences as they are: always `true`.
 pub fn console_colours() -> bool {
     true
+}
+
+/// Nothing to do on Unix: the mode bits, owner and ACLs (extended
+/// attributes) are copied one by one (`crate::write`'s keep step).
+pub fn copy_security(_from: &File, _to: &File) -> io::Result<()> {
+    Ok(())
 }

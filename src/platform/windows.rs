@@ -12,19 +12,16 @@
 //!   `FILE_BASIC_INFO`.
 //! - The lock between isrckit runs is a one-byte `LockFileEx` range far
 //!   past any end of file, so it never blocks another program's reads.
-//! - The temp file always has a name (Windows has no unnamed files); it
-//!   replaces the master with `ReplaceFileW`, which gives it the master's
-//!   ACLs, attributes and named streams, or fails, leaving the master as
-//!   it was, when another program holds the master open: that failure is
-//!   reported as such.
+//! - The temp file always has a name (Windows has no unnamed files); it is
+//!   given the master's ACL ([`copy_security`]) and replaces the master by
+//!   one atomic rename ([`Folder::rename`]), or fails, leaving the master
+//!   as it was, when another program holds the master open: that failure
+//!   is reported as such.
 //! - Paths are passed to the system in their `\\?\` form, so long paths
 //!   (past `MAX_PATH`) work whatever the system's long-path setting.
 
 use super::{FileId, FileInfo};
 
-/// Whether the temp file must be closed before it replaces the master: yes
-/// (`ReplaceFileW` opens the replacement itself, without sharing it).
-pub const REPLACE_WANTS_TEMP_CLOSED: bool = true;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io;
@@ -168,7 +165,7 @@ fn info_of(h: HANDLE) -> io::Result<FileInfo> {
         uid: 0,
         gid: 0,
         // Windows has no mode bits: the read-only attribute stands for
-        // the write bits; ACLs are kept by `ReplaceFileW`.
+        // the write bits; the ACL is copied by `copy_security`.
         mode: if attrs & fsys::FILE_ATTRIBUTE_READONLY != 0 {
             0o444
         } else {
@@ -276,7 +273,7 @@ impl Folder {
     /// Open the regular file `name` in this folder, never through a link
     /// (`FILE_FLAG_OPEN_REPARSE_POINT`), for writing when `write`. Other
     /// programs may still read, write and delete it (the share mode of
-    /// Rust's standard library), so that `ReplaceFileW` can replace it
+    /// Rust's standard library), so that a rename can replace it
     /// while this handle is open.
     pub fn open_file(&self, name: &OsStr, write: bool) -> io::Result<(File, FileInfo)> {
         let access = if write {
@@ -350,7 +347,7 @@ impl Folder {
     pub fn create_new(&self, name: &OsStr) -> io::Result<File> {
         let h = create(
             &self.name_w(name)?,
-            GENERIC_READ | GENERIC_WRITE | fsys::DELETE,
+            GENERIC_READ | GENERIC_WRITE | fsys::DELETE | fsys::WRITE_DAC,
             SHARE_ALL,
             fsys::CREATE_NEW,
             fsys::FILE_ATTRIBUTE_NORMAL | fsys::FILE_FLAG_OPEN_REPARSE_POINT,
@@ -369,53 +366,38 @@ impl Folder {
         Ok(false)
     }
 
-    /// Put `from` in the place of `to`, both in this folder: with
-    /// `ReplaceFileW` when `to` exists (it keeps `to`'s ACLs, attributes
-    /// and named streams), else a rename. When another program holds `to`
-    /// open, Windows refuses, `to` is left as it was, and the error says
-    /// which program to close.
+    /// Put `from` in the place of `to`, both in this folder, atomically:
+    /// the standard library's rename (`SetFileInformationByHandle` with
+    /// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS`
+    /// on Windows 10 1709 and later, `MoveFileExW(MOVEFILE_REPLACE_EXISTING)`
+    /// before), one rename on NTFS: a reader sees the old file or the new
+    /// one. (`ReplaceFileW` is not used: its documented failures leave the
+    /// replaced file under another name and none under its own, and under
+    /// Wine a second reader saw the name missing mid-replace.) The new
+    /// file was given the old one's ACL beforehand ([`copy_security`]).
+    /// A file held open for a moment (another isrckit trying its lock, a
+    /// virus scanner, the search indexer) is waited for, briefly; a program
+    /// that keeps it open without letting it be replaced is reported.
     pub fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
-        let (wf_, wt) = (self.name_w(from)?, self.name_w(to)?);
-        // A file held open for a moment (another isrckit trying its lock,
-        // a virus scanner, the search indexer) is waited for, briefly; a
-        // program that keeps it open is reported.
+        let (pf, pt) = (self.path.join(from), self.path.join(to));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-        let e = loop {
-            // SAFETY: both paths are NUL-terminated; no backup, no reserved.
-            let ok = unsafe {
-                fsys::ReplaceFileW(
-                    wt.as_ptr(),
-                    wf_.as_ptr(),
-                    std::ptr::null(),
-                    0,
-                    std::ptr::null(),
-                    std::ptr::null(),
-                )
+        loop {
+            let e = match std::fs::rename(&pf, &pt) {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
             };
-            if ok != 0 {
-                return Ok(());
-            }
-            let e = last_error();
             let busy = [
                 wf::ERROR_SHARING_VIOLATION,
                 wf::ERROR_LOCK_VIOLATION,
-                wf::ERROR_UNABLE_TO_REMOVE_REPLACED,
+                wf::ERROR_ACCESS_DENIED,
             ]
             .map(|c| Some(c as i32))
             .contains(&e.raw_os_error());
             if !busy || std::time::Instant::now() >= deadline {
-                break e;
+                return Err(replace_error(e));
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
-        };
-        if e.raw_os_error() == Some(wf::ERROR_FILE_NOT_FOUND as i32) && self.stat(to).is_err() {
-            // SAFETY: both paths are NUL-terminated.
-            let ok = unsafe {
-                fsys::MoveFileExW(wf_.as_ptr(), wt.as_ptr(), fsys::MOVEFILE_WRITE_THROUGH)
-            };
-            return if ok != 0 { Ok(()) } else { Err(last_error()) };
         }
-        Err(replace_error(e))
     }
 
     /// Remove the name `name` (a file, not a folder).
@@ -462,30 +444,64 @@ fn sharing(what: &'static str) -> impl Fn(io::Error) -> io::Error {
     }
 }
 
-/// `ReplaceFileW`'s failures, in words. In each case the original keeps
-/// its name and bytes.
+/// A replace's failures, in words. In each case the original keeps its
+/// name and bytes.
 fn replace_error(e: io::Error) -> io::Error {
     let code = e.raw_os_error().unwrap_or(0) as u32;
     match code {
-        wf::ERROR_SHARING_VIOLATION
-        | wf::ERROR_LOCK_VIOLATION
-        | wf::ERROR_USER_MAPPED_FILE
-        | wf::ERROR_UNABLE_TO_REMOVE_REPLACED => {
+        wf::ERROR_SHARING_VIOLATION | wf::ERROR_LOCK_VIOLATION | wf::ERROR_USER_MAPPED_FILE => {
             io::Error::new(io::ErrorKind::ResourceBusy, format!("{HELD_OPEN} ({e})"))
         }
         wf::ERROR_ACCESS_DENIED => io::Error::new(
             io::ErrorKind::PermissionDenied,
             format!(
-                "access denied: the file is read-only, not yours to replace, or open in another program that does not let it be replaced; the original is unchanged ({e})"
+                "access denied: the file is read-only, not yours to replace, or {HELD_OPEN}; the original is unchanged ({e})"
             ),
         ),
-        wf::ERROR_UNABLE_TO_MOVE_REPLACEMENT | wf::ERROR_UNABLE_TO_MOVE_REPLACEMENT_2 => {
-            io::Error::other(format!(
-                "Windows could not move the new version into place; the original is unchanged ({e})"
-            ))
-        }
         _ => e,
     }
+}
+
+/// Give `to` the access-control list (DACL) of `from`, so the new file is
+/// protected exactly as the one it replaces: never wider.
+pub fn copy_security(from: &File, to: &File) -> io::Result<()> {
+    use windows_sys::Win32::Security as sec;
+    let what = sec::DACL_SECURITY_INFORMATION;
+    let mut need = 0u32;
+    // SAFETY: a size query: no buffer, `need` is a valid out pointer.
+    unsafe {
+        sec::GetKernelObjectSecurity(
+            from.as_raw_handle(),
+            what,
+            std::ptr::null_mut(),
+            0,
+            &mut need,
+        )
+    };
+    if need == 0 {
+        return Err(last_error());
+    }
+    let mut sd = vec![0u8; need as usize];
+    // SAFETY: `sd` is valid for `need` bytes.
+    if unsafe {
+        sec::GetKernelObjectSecurity(
+            from.as_raw_handle(),
+            what,
+            sd.as_mut_ptr().cast(),
+            need,
+            &mut need,
+        )
+    } == 0
+    {
+        return Err(last_error());
+    }
+    // SAFETY: `sd` holds the self-relative descriptor just read.
+    if unsafe { sec::SetKernelObjectSecurity(to.as_raw_handle(), what, sd.as_mut_ptr().cast()) }
+        == 0
+    {
+        return Err(last_error());
+    }
+    Ok(())
 }
 
 /// What an open file is now.
@@ -534,20 +550,20 @@ pub fn lock_holder(_id: FileId) -> Option<(u32, String)> {
 }
 
 /// Set the read-only attribute from the write bits (the rest of a file's
-/// protection is its ACL, which `ReplaceFileW` carries over).
+/// protection is its ACL, which [`copy_security`] copies).
 pub fn set_mode(file: &File, mode: u32) -> io::Result<()> {
     let mut p = file.metadata()?.permissions();
     p.set_readonly(mode & 0o222 == 0);
     file.set_permissions(p)
 }
 
-/// Nothing to do: the owner is in the security descriptor, which
-/// `ReplaceFileW` carries over.
+/// Nothing to do: the new file's owner is the writer, as for any new
+/// file on Windows; its ACL is the master's ([`copy_security`]).
 pub fn set_owner(_file: &File, _uid: u32, _gid: u32) -> io::Result<()> {
     Ok(())
 }
 
-/// Always: ownership is carried by `ReplaceFileW`, not given by isrckit.
+/// Always: isrckit gives no owner on Windows.
 pub fn may_give(_uid: u32, _gid: u32) -> bool {
     true
 }
@@ -562,8 +578,8 @@ pub fn euid() -> u32 {
     0
 }
 
-/// None listed: Windows keeps named streams (alternate data streams) and
-/// extended attributes of the replaced file through `ReplaceFileW`.
+/// None listed: named streams (alternate data streams) of a master are not
+/// carried over on Windows (docs/platforms.md says why).
 #[allow(clippy::type_complexity)]
 pub fn xattrs(_file: &File) -> io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
     Ok(Vec::new())

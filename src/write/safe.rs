@@ -224,10 +224,7 @@ fn fresh_name() -> OsString {
 /// name is removed on drop (if it still leads to this file).
 struct Temp<'a> {
     folder: &'a Folder,
-    /// The open temp file; closed (`None`) only just before it replaces
-    /// the master where the system wants it closed for that
-    /// ([`platform::REPLACE_WANTS_TEMP_CLOSED`]).
-    file: Option<File>,
+    file: File,
     id: FileId,
     name: Option<OsString>,
 }
@@ -262,7 +259,7 @@ impl<'a> Temp<'a> {
         let id = platform::file_id(&file).map_err(WriteError::io(ACTION, path))?;
         Ok(Temp {
             folder,
-            file: Some(file),
+            file,
             id,
             name,
         })
@@ -275,8 +272,7 @@ impl<'a> Temp<'a> {
         }
         let (_, name) = named(path, |name| {
             hooks::fault("link")?;
-            let file = self.file.as_ref().ok_or(io::ErrorKind::NotFound)?;
-            self.folder.link(file, name)
+            self.folder.link(&self.file, name)
         })?;
         self.name = name.clone();
         name.ok_or(WriteError::Verify(VerifyError::TempLost))
@@ -322,14 +318,10 @@ pub(crate) fn replace(
 ) -> Result<(), WriteError> {
     let target = m.path.as_path();
     let mut temp = Temp::create(&m.folder, target)?;
-    let file = temp
-        .file
-        .take()
-        .ok_or(WriteError::Verify(VerifyError::TempLost))?;
     hooks::pause("temp-created");
     let write_err = || WriteError::io("cannot write the temp file for", target);
     {
-        let mut w = io::BufWriter::with_capacity(1 << 20, &file);
+        let mut w = io::BufWriter::with_capacity(1 << 20, &temp.file);
         let mut original = &m.file;
         for piece in pieces {
             match piece {
@@ -354,12 +346,11 @@ pub(crate) fn replace(
         w.flush().map_err(write_err())?;
     }
     hooks::pause("copied");
-    keep_attributes(m, &file)?;
+    keep_attributes(m, &temp.file)?;
     hooks::fault("temp-sync")
-        .and_then(|()| file.sync_all())
+        .and_then(|()| temp.file.sync_all())
         .map_err(WriteError::io("cannot sync the temp file for", target))?;
-    verify(&file)?;
-    temp.file = Some(file);
+    verify(&temp.file)?;
     put_in_place(m, &mut temp)?;
     if sync_folder {
         let _ = m.folder.sync();
@@ -380,6 +371,8 @@ fn keep_attributes(m: &Master, temp: &File) -> Result<(), WriteError> {
         move |source| WriteError::Keep { what, path, source }
     };
     let o = &m.info;
+    // Windows: the ACL, whole (Unix: nothing; the steps below do it).
+    platform::copy_security(&m.file, temp).map_err(keep("the access-control list".into()))?;
     let now = platform::file_info(temp).map_err(keep("the metadata".into()))?;
     if (now.uid, now.gid) != (o.uid, o.gid) {
         platform::set_owner(temp, o.uid, o.gid)
@@ -450,10 +443,6 @@ fn put_in_place(m: &Master, temp: &mut Temp) -> Result<(), WriteError> {
         return Err(changed(
             "another program renamed files in the folder during the write; the names were put back as they were",
         ));
-    }
-    if platform::REPLACE_WANTS_TEMP_CLOSED {
-        // Windows' ReplaceFileW opens the new file for itself.
-        temp.file = None;
     }
     m.folder.rename(&tname, &m.name).map_err(cannot())?;
     temp.name = None;
