@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-120}"
-for t in wav aiff flac mp3 mp4 ddp cue any write manifest; do
+for t in wav aiff flac mp3 mp4 ddp cue any write manifest ddp_write; do
   mkdir -p "fuzz/corpus/$t"
   if [ "$t" = any ]; then
     cp testdata/*/* "fuzz/corpus/$t/" 2>/dev/null || true
@@ -25,6 +25,9 @@ for t in wav aiff flac mp3 mp4 ddp cue any write manifest; do
     for d in testdata/ddp/*/; do
       cp "$d/DDPID" "fuzz/corpus/$t/$(basename "$d")-DDPID"
     done
+  elif [ "$t" = ddp_write ]; then
+    # An image split into its files (see isrckit::fuzzing::ddp_write).
+    cp tests/fuzz/ddp_write/* "fuzz/corpus/$t/"
   elif [ "$t" = manifest ]; then
     printf 'path;isrc;barcode\r\n"a;b.wav";US-RC1-76-07839;075678164125\r\n' > "fuzz/corpus/$t/csv"
     printf '[{"path":"a.wav","isrc":"USRC17607839"}]' > "fuzz/corpus/$t/json"

@@ -34,6 +34,7 @@ pub fn plan_as(container: Container, bytes: &[u8]) -> Planned {
     let codes = Codes {
         isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
         barcode: crate::codes::Gtin::parse("075678164125").ok(),
+        ..Default::default()
     };
     let mut slice = bytes;
     let mut src = Source::new(&mut slice, bytes.len() as u64);
@@ -86,6 +87,7 @@ fn codes_from(seed: &[u8]) -> Codes {
     Codes {
         isrc: crate::codes::Isrc::parse(&isrc).ok(),
         barcode: if byte(11) % 3 == 2 { None } else { barcode },
+        ..Default::default()
     }
 }
 
@@ -189,6 +191,90 @@ fn check_written(
         return Err("a part other than the tags changed".into());
     }
     Ok(())
+}
+
+/// A CD master's track layout from arbitrary bytes (`audit --cd`): read as
+/// a CUE sheet or TOC file, as a DDP map and as a PQ descriptor stream.
+/// Returns the number of tracks found.
+pub fn cd_layout(bytes: &[u8]) -> usize {
+    crate::cd::fuzz_layout(bytes)
+}
+
+/// A DDP image patched from arbitrary bytes: the input is split into the
+/// image's files (`[track][len DDPID][len DDPMS][len PQ][len CD-TEXT]`,
+/// each length 2 bytes big-endian, then the files' bytes, the rest being
+/// `CHECKSUM.MD5`), written with `IMAGE.DAT` into a fresh folder, and a
+/// patch of the track's ISRC (and, for an odd track byte, the barcode) is
+/// planned. `Ok` when the planner refused cleanly, or when its plan leaves
+/// the audio stream alone and, once applied, gives an image that holds
+/// the codes (planning again changes nothing). The folder is removed.
+pub fn ddp_write(data: &[u8]) -> Result<(), String> {
+    ddp_patched(data).map(|_| ())
+}
+
+/// [`ddp_write`], saying whether a patch was planned and applied.
+pub fn ddp_patched(data: &[u8]) -> Result<bool, String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let Some((&t, rest)) = data.split_first() else {
+        return Ok(false);
+    };
+    if rest.len() < 8 {
+        return Ok(false);
+    }
+    let (lens, mut body) = rest.split_at(8);
+    let dir = std::env::temp_dir().join(format!(
+        "isrckit-fuzz-ddp-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let result = (|| {
+        for (i, name) in ["DDPID", "DDPMS", "PQDESCR", "CDTEXT.BIN"]
+            .iter()
+            .enumerate()
+        {
+            let n = usize::from(u16::from_be_bytes([lens[2 * i], lens[2 * i + 1]])).min(body.len());
+            std::fs::write(dir.join(name), &body[..n]).map_err(|e| e.to_string())?;
+            body = &body[n..];
+        }
+        std::fs::write(dir.join("CHECKSUM.MD5"), body).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("IMAGE.DAT"), [0u8; 2352]).map_err(|e| e.to_string())?;
+        let codes = Codes {
+            tracks: vec![(
+                u32::from(t % 4) + 1,
+                crate::codes::Isrc::parse("USRC17607839").map_err(|e| e.to_string())?,
+            )],
+            barcode: if t % 2 == 1 {
+                crate::codes::Gtin::parse("075678164125").ok()
+            } else {
+                None
+            },
+            ..Default::default()
+        };
+        let id = dir.join("DDPID");
+        let ddp = format(Container::Ddp);
+        let Some(Ok(Some(plan))) = ddp.plan_set(&id, &codes) else {
+            return Ok(false);
+        };
+        for e in &plan.edits {
+            if plan.untouched.contains(&e.name) || e.name == "IMAGE.DAT" {
+                return Err(format!("the plan writes the audio stream {:?}", e.name));
+            }
+            std::fs::write(dir.join(&e.name), &e.new).map_err(|e| e.to_string())?;
+        }
+        match ddp.plan_set(&id, &codes) {
+            Some(Ok(None)) => Ok(true),
+            Some(Ok(Some(again))) => Err(format!(
+                "the patched image does not hold the codes: planning again changes {:?}",
+                again.changes
+            )),
+            Some(Err(e)) => Err(format!("the patched image is refused: {e}")),
+            None => Err("DDP is not a set of files".into()),
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@
 #![cfg_attr(windows, deny(unsafe_code))]
 
 pub mod audit;
+mod cd;
 mod cli;
 pub mod codes;
 mod embed;

@@ -15,6 +15,11 @@ pub struct Codes {
     pub isrc: Option<Isrc>,
     /// The release's barcode, written in the form given (12 or 13 digits).
     pub barcode: Option<Gtin>,
+    /// ISRCs of the tracks of a disc image (a DDP image: `set --track N
+    /// --isrc CODE`, manifest rows with a `track`), by track number, in
+    /// order, each track once. Empty for every other file; a file that is
+    /// not a disc image refuses them.
+    pub tracks: Vec<(u32, Isrc)>,
 }
 
 impl Codes {
@@ -246,4 +251,39 @@ impl Targets {
         }
         Ok(t)
     }
+}
+
+/// A write that changes several files of one container (a DDP image is a
+/// folder of files): each changed file's old and new bytes, in the order
+/// they are to replace the originals (checksum files last), what was read
+/// to plan it (all of it must be unchanged when the write starts), and the
+/// files it never writes (the audio stream).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetPlan {
+    /// The folder holding the files.
+    pub dir: std::path::PathBuf,
+    /// The files to replace, in order.
+    pub edits: Vec<Edit>,
+    /// Every file read to make the plan, with its bytes then (the edited
+    /// ones among them).
+    pub inputs: Vec<(std::ffi::OsString, Vec<u8>)>,
+    /// Files of the set that are never written (the audio stream), by name.
+    pub untouched: Vec<std::ffi::OsString>,
+    /// What changes, for the report and `--dry-run`.
+    pub changes: Vec<Change>,
+    /// What the user should know (no checksum file, a site left blank).
+    pub notes: Vec<String>,
+}
+
+/// One file of a [`SetPlan`]: its name in the folder, its bytes now and
+/// its new bytes. Only small files (descriptors, checksum lists) are
+/// edited, so both are held in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The name in the folder.
+    pub name: std::ffi::OsString,
+    /// The bytes now.
+    pub old: Vec<u8>,
+    /// The bytes to write.
+    pub new: Vec<u8>,
 }

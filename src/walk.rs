@@ -127,6 +127,10 @@ pub struct Skipped {
     pub system_files: u64,
     /// Files the include/exclude globs dropped.
     pub filtered: u64,
+    /// The files of DDP images other than their DDPID (the map, the PQ
+    /// and CD-TEXT streams, the audio stream, checksum lists): each image
+    /// is read, and reported, as one, through its DDPID.
+    pub image_files: u64,
 }
 
 /// The end of a walk: what could not be walked, and what was left out.
@@ -149,6 +153,23 @@ pub fn named_as_audio(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .and_then(crate::formats::container_for_extension)
         .is_some()
+}
+
+/// The DDPID of the DDP image `path` names: the folder holding the image,
+/// or the DDPID itself. `None` when `path` is neither.
+pub fn ddp_image(path: &Path) -> Option<PathBuf> {
+    if path.is_dir() {
+        return crate::formats::ddp::members(path).map(|(id, _)| id);
+    }
+    regular_file(path).ok()?;
+    let dir = crate::write::safe::folder_of(path);
+    let (id, _) = crate::formats::ddp::members(dir)?;
+    let same = |a: &Path, b: &Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+    };
+    same(&id, path).then(|| path.to_path_buf())
 }
 
 /// Whether `path` (symlinks followed) is a regular file; otherwise why not,
@@ -292,6 +313,9 @@ fn walk_folder(
     hand: &mut dyn FnMut(PathBuf) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut vcs = 0u64;
+    // Folders holding a DDP image: the image's other files, by name.
+    let mut images: std::collections::HashMap<PathBuf, Option<Vec<String>>> =
+        std::collections::HashMap::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by(entry_order)
@@ -325,6 +349,19 @@ fn walk_folder(
                 if !filter.keeps(e.path(), root) {
                     done.skipped.filtered += 1;
                     continue;
+                }
+                if let Some(dir) = e.path().parent() {
+                    let members = images.entry(dir.to_path_buf()).or_insert_with(|| {
+                        crate::formats::ddp::members(dir).map(|(_, names)| names)
+                    });
+                    if let Some(m) = members
+                        && e.file_name().to_str().is_some_and(|n| {
+                            !n.eq_ignore_ascii_case("DDPID") && crate::formats::ddp::is_member(m, n)
+                        })
+                    {
+                        done.skipped.image_files += 1;
+                        continue;
+                    }
                 }
                 if !t.is_file() {
                     // A symlink or a special file: only a link to a regular
@@ -452,7 +489,8 @@ mod tests {
                 vcs_folders: 1,
                 system_files: 2,
                 filtered: 0,
-                not_audio: 0
+                not_audio: 0,
+                image_files: 0
             }
         );
     }

@@ -20,9 +20,10 @@ fn stdout(cmd: &mut Command) -> String {
 fn completions_for_every_shell_name_every_command() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let text = stdout(isrckit().args(["completions", shell]));
-        for cmd in ["inspect", "audit", "set", "embed"] {
+        for cmd in ["inspect", "audit", "set", "embed", "cue"] {
             assert!(text.contains(cmd), "{shell}: no {cmd}");
         }
+        assert!(text.contains("cd-tolerance"), "{shell}: no --cd-tolerance");
         assert!(text.contains("manifest"), "{shell}: no --manifest");
     }
     // bash can load the script.
@@ -47,6 +48,10 @@ fn man_pages_are_roff_from_the_help() {
         audit.contains("fail\\-on"),
         "the audit page lists its flags"
     );
+    assert!(audit.contains("cd\\-tolerance"), "the audit page has --cd");
+    let cue = stdout(isrckit().args(["man", "cue"]));
+    assert!(cue.contains(".TH isrckit-cue 1"), "{cue}");
+    assert!(cue.contains("CATALOG"), "the cue page teaches: {cue}");
     let out = isrckit().args(["man", "nope"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     // man(1) renders it (man-db: installed by .ci/run).

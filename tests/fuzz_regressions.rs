@@ -1,7 +1,7 @@
 //! Every input a fuzzer found to crash or hang (and a seed or two that
 //! reaches deep), replayed by name. Files live in `tests/fuzz/<target>/`,
 //! one folder per fuzz target of `fuzz/fuzz_targets/` (`wav`, `aiff`,
-//! `flac`, `mp3`, `mp4`, `ddp`, `cue`, `any`, `write`, `manifest`); each input goes
+//! `flac`, `mp3`, `mp4`, `ddp`, `cue`, `any`, `write`, `manifest`, `ddp_write`); each input goes
 //! through exactly what its target does, separately, and must come back
 //! without a panic, quickly, and (for `write`) with a plan whose copied
 //! ranges lie inside the input. A failure names the file. A target without
@@ -26,7 +26,10 @@ const TARGETS: &[(&str, Body)] = &[
     ("mp3", |b| read_as(Container::Mp3, b)),
     ("mp4", |b| read_as(Container::Mp4, b)),
     ("ddp", |b| read_as(Container::Ddp, b)),
-    ("cue", |b| read_as(Container::Cue, b)),
+    ("cue", |b| {
+        let _ = isrckit::fuzzing::cd_layout(b);
+        read_as(Container::Cue, b)
+    }),
     ("any", |b| {
         let _ = isrckit::read_bytes("fuzz.bin", b);
         Ok(())
@@ -51,6 +54,7 @@ const TARGETS: &[(&str, Body)] = &[
         let _ = isrckit::fuzzing::manifest(&String::from_utf8_lossy(b));
         Ok(())
     }),
+    ("ddp_write", isrckit::fuzzing::ddp_write),
 ];
 
 /// A container's reader on the bytes (the per-container targets), and
@@ -196,6 +200,11 @@ fn ddp() {
 }
 
 #[test]
+fn ddp_write() {
+    replay("ddp_write");
+}
+
+#[test]
 fn cue() {
     replay("cue");
 }
@@ -213,4 +222,20 @@ fn write() {
 #[test]
 fn manifest() {
     replay("manifest");
+}
+
+/// The `ddp_write` seeds reach the patch: the clean images are patched
+/// (and read back holding the codes), the damaged one is refused.
+#[test]
+fn ddp_write_seeds_patch_the_clean_images() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/ddp_write");
+    for (name, patched) in [
+        ("seed-clean-track2-and-barcode.bin", true),
+        ("seed-disagree-track3-ddpms.bin", true),
+        ("seed-v101-no-cdtext-no-md5.bin", true),
+        ("seed-truncated-pq.bin", false),
+    ] {
+        let b = std::fs::read(dir.join(name)).expect("seed");
+        assert_eq!(isrckit::fuzzing::ddp_patched(&b), Ok(patched), "{name}");
+    }
 }

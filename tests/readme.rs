@@ -132,6 +132,23 @@ mod transcripts {
         std::fs::write(dir.join("bad.csv"), BAD_CSV).expect("write");
     }
 
+    /// `masters/` (the three tagged WAVs of `testdata/cd/masters`) and
+    /// `DDP/` (the image `testdata/cd/ddp/late_code`: track 3 without its
+    /// ISRC), for the CD-master workflow.
+    fn cd_masters(dir: &Path) {
+        let td = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/cd");
+        for (from, to) in [("masters", "masters"), ("ddp/late_code", "DDP")] {
+            std::fs::create_dir_all(dir.join(to)).expect("mkdir");
+            for e in std::fs::read_dir(td.join(from)).expect("list") {
+                let e = e.expect("entry");
+                if e.path().extension().is_some_and(|x| x == "cue") {
+                    continue;
+                }
+                std::fs::copy(e.path(), dir.join(to).join(e.file_name())).expect("copy");
+            }
+        }
+    }
+
     /// (start, end) of each transcript block's body, with its name.
     fn blocks(readme: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
@@ -178,12 +195,18 @@ mod transcripts {
         );
         let dir = tempfile::tempdir().expect("temp dir");
         album(dir.path());
+        let cd_dir = tempfile::tempdir().expect("temp dir");
+        cd_masters(cd_dir.path());
         let mut new = String::new();
         let mut last = 0;
         let found = blocks(&readme);
         assert!(found.len() >= 2, "transcript blocks: {found:?}");
         for (name, open, close) in found {
-            assert_eq!(name, "embed", "one fixture so far");
+            let dir = match name.as_str() {
+                "embed" => &dir,
+                "cd" => &cd_dir,
+                other => panic!("no fixture for transcript {other:?}"),
+            };
             let mut body = String::new();
             for cmd in readme[open..close].lines().filter(|l| l.starts_with("$ ")) {
                 if !body.is_empty() {
@@ -221,7 +244,7 @@ mod transcripts {
 fn readme_synopses_list_every_flag() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    for cmd in ["inspect", "audit", "set", "embed"] {
+    for cmd in ["inspect", "audit", "set", "embed", "cue"] {
         let help = std::process::Command::new(env!("CARGO_BIN_EXE_isrckit"))
             .args([cmd, "--help"])
             .output()

@@ -17,6 +17,7 @@
 //! identity = "tags"                  # or "audio"
 //! duration-tolerance = 1.0           # seconds, for identity = "tags"
 //! allow-empty = false                # true: a run that audits no audio file passes
+//! cd-tolerance = 0.1                 # seconds a disc's track and its master may differ (audit --cd)
 //!
 //! [audit.severity]
 //! isrc-noncanonical = "error"
@@ -84,6 +85,9 @@ pub struct AuditOptions {
     /// Whether a run that audits no audio file passes (else it is an
     /// error: exit status 2).
     pub allow_empty: Option<bool>,
+    /// Seconds a disc's track (PQ or INDEX times) and its master's duration
+    /// may differ (`audit --cd`).
+    pub cd_tolerance: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +152,7 @@ impl AuditOptions {
                 (a, b) => a.or(b),
             },
             allow_empty: self.allow_empty.or(other.allow_empty),
+            cd_tolerance: self.cd_tolerance.or(other.cd_tolerance),
         }
     }
 }
@@ -223,6 +228,9 @@ pub struct Settings {
     pub duration_tolerance_ms: u64,
     /// Whether a run that audits no audio file passes.
     pub allow_empty: bool,
+    /// How far, in milliseconds, a disc's track and its master's duration
+    /// may differ (`audit --cd`; default 100).
+    pub cd_tolerance_ms: u64,
     /// The registrant's ledger, for the ledger rules (`--ledger`); `None`:
     /// they are off.
     pub ledger: Option<std::sync::Arc<crate::ledger::Snapshot>>,
@@ -306,6 +314,12 @@ impl Settings {
                 "duration-tolerance {tolerance}: give seconds between 0 and 3600"
             )));
         }
+        let cd_tolerance = o.cd_tolerance.unwrap_or(0.1);
+        if !(0.0..=60.0).contains(&cd_tolerance) {
+            return Err(ConfigError::Value(format!(
+                "cd-tolerance {cd_tolerance}: give seconds between 0 and 60 (a CD frame is 1/75 s, about 0.013)"
+            )));
+        }
         if let Some(year) = o.year
             && !crate::codes::Isrc::ERA.contains(&year)
         {
@@ -330,6 +344,7 @@ impl Settings {
             identity,
             duration_tolerance_ms: (tolerance * 1000.0).round() as u64,
             allow_empty: o.allow_empty.unwrap_or(false),
+            cd_tolerance_ms: (cd_tolerance * 1000.0).round() as u64,
             ledger: None,
         })
     }

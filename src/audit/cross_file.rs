@@ -184,7 +184,7 @@ impl<'a> Audit<'a> {
         for k in 0..n {
             for &i in members(k) {
                 let r = &self.records[i];
-                for c in &r.isrcs {
+                for c in r.isrcs.iter().chain(&r.tracks) {
                     by_isrc.entry(*c).or_default().push((k, i));
                 }
                 if let Some(t) = r.title.as_deref() {
@@ -202,35 +202,47 @@ impl<'a> Audit<'a> {
             let mut holding: Option<Vec<bool>> = None;
             for &i in members(k) {
                 let a = &self.records[i];
-                let candidates: Vec<&(usize, usize)> = if !a.isrcs.is_empty() {
-                    a.isrcs
+                // A disc holds a recording per track; another file, one.
+                let recordings: Vec<Vec<&(usize, usize)>> = if !a.tracks.is_empty() {
+                    a.tracks
                         .iter()
-                        .flat_map(|c| by_isrc.get(c).unwrap_or(&none))
+                        .map(|c| by_isrc.get(c).unwrap_or(&none).iter().collect())
                         .collect()
+                } else if !a.isrcs.is_empty() {
+                    vec![
+                        a.isrcs
+                            .iter()
+                            .flat_map(|c| by_isrc.get(c).unwrap_or(&none))
+                            .collect(),
+                    ]
                 } else if let Some(t) = a.title.as_deref() {
-                    by_title
-                        .get(&crate::recording::fold_title(t))
-                        .unwrap_or(&none)
-                        .iter()
-                        .collect()
+                    vec![
+                        by_title
+                            .get(&crate::recording::fold_title(t))
+                            .unwrap_or(&none)
+                            .iter()
+                            .collect(),
+                    ]
                 } else {
                     continue;
                 };
-                let mut holds = vec![false; n];
-                for &&(j, b) in &candidates {
-                    if j != k && !holds[j] && self.same_recording(a, &self.records[b]) {
-                        holds[j] = true;
-                    }
-                }
-                holding = Some(match holding {
-                    None => holds,
-                    Some(mut so_far) => {
-                        for (x, h) in so_far.iter_mut().zip(holds) {
-                            *x &= h;
+                for candidates in recordings {
+                    let mut holds = vec![false; n];
+                    for &(j, b) in candidates {
+                        if j != k && !holds[j] && self.same_recording(a, &self.records[b]) {
+                            holds[j] = true;
                         }
-                        so_far
                     }
-                });
+                    holding = Some(match holding {
+                        None => holds,
+                        Some(mut so_far) => {
+                            for (x, h) in so_far.iter_mut().zip(holds) {
+                                *x &= h;
+                            }
+                            so_far
+                        }
+                    });
+                }
             }
             if let Some(h) = holding {
                 *row = h;

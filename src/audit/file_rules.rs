@@ -14,7 +14,8 @@ use super::finding::Findings;
 use super::{Rule, Settings, Summary};
 use crate::codes::Isrc;
 use crate::formats;
-use crate::model::{CodeKind, FileReport, FileStatus};
+use crate::model::{CodeKind, Container, FileReport, FileStatus};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
 /// One file's check, run on the thread that read it.
@@ -218,6 +219,49 @@ impl<'a> FileCheck<'a> {
                     .push(Rule::IsrcMissing, path, what.to_string(), None, None);
             }
         }
+        // A DDP image's tracks, from its PQ descriptors: each without an
+        // ISRC site is an isrc-missing finding.
+        if r.container == Some(Container::Ddp) && r.status != FileStatus::Unreadable {
+            let layout = crate::cd::layout(path, Container::Ddp);
+            let missing: Vec<&crate::cd::Track> = layout
+                .tracks
+                .iter()
+                .filter(|t| {
+                    !r.codes
+                        .iter()
+                        .any(|c| c.kind == CodeKind::Isrc && c.location.track == Some(t.number))
+                })
+                .collect();
+            if !missing.is_empty() && missing.len() == layout.tracks.len() {
+                tracks_missing = true;
+                self.findings.push(
+                    Rule::IsrcMissing,
+                    path,
+                    format!(
+                        "no track of the image has an ISRC ({} track{}; no PQ, DDPMS or CD-TEXT site): the disc would be pressed without ISRCs",
+                        missing.len(),
+                        if missing.len() == 1 { "" } else { "s" }
+                    ),
+                    None,
+                    None,
+                );
+            } else {
+                for t in missing {
+                    tracks_missing = true;
+                    self.findings.push(
+                        Rule::IsrcMissing,
+                        path,
+                        format!(
+                            "{}{:02} has no ISRC in the image (no PQ, DDPMS or CD-TEXT site), while other tracks have one",
+                            crate::cd::MISSING_TRACK,
+                            t.number
+                        ),
+                        None,
+                        Some(t.at.clone()),
+                    );
+                }
+            }
+        }
         if isrc_sites == 0 && !tracks_missing {
             self.findings.push(
                 Rule::IsrcMissing,
@@ -237,13 +281,29 @@ impl<'a> FileCheck<'a> {
                 None,
             );
         }
+        // A disc (DDP image, CUE sheet, TOC file) holds its barcode in
+        // several sites (DDPID, PQ, CD-TEXT; CATALOG and UPC_EAN) and an
+        // ISRC per track: sites that disagree are cd-*-mismatch findings,
+        // and one ISRC on two tracks is isrc-duplicate.
+        let disc = matches!(r.container, Some(Container::Ddp | Container::Cue));
+        if disc {
+            self.disc_tracks(r);
+        }
         for (distinct, kind, rule, words) in [
             (isrcs, CodeKind::Isrc, Rule::IsrcConflict, "ISRCs"),
             (
                 barcodes,
                 CodeKind::Barcode,
-                Rule::BarcodeConflict,
-                "barcodes",
+                if disc {
+                    Rule::CdBarcodeMismatch
+                } else {
+                    Rule::BarcodeConflict
+                },
+                if disc {
+                    "UPC/EANs between the disc's sites"
+                } else {
+                    "barcodes"
+                },
             ),
         ] {
             if distinct.len() > 1 {
@@ -298,6 +358,78 @@ impl<'a> FileCheck<'a> {
                     None,
                 );
             }
+        }
+    }
+
+    /// The rules on a disc's tracks alone: a track whose ISRC differs
+    /// between the disc's sites (cd-isrc-mismatch), one ISRC on two tracks
+    /// (isrc-duplicate).
+    fn disc_tracks(&mut self, r: &FileReport) {
+        let path = r.path.as_path();
+        // track -> its valid ISRC values, each with its first site.
+        let mut by_track: BTreeMap<u32, Vec<(&str, &crate::model::CodeSite)>> = BTreeMap::new();
+        for c in &r.codes {
+            let (CodeKind::Isrc, true, Some(t), Some(v)) =
+                (c.kind, c.valid, c.location.track, c.value.as_deref())
+            else {
+                continue;
+            };
+            let values = by_track.entry(t).or_default();
+            if !values.iter().any(|(x, _)| *x == v) {
+                values.push((v, c));
+            }
+        }
+        for (t, values) in &by_track {
+            if values.len() < 2 {
+                continue;
+            }
+            let mut places: Vec<String> = Vec::new();
+            for c in r
+                .codes
+                .iter()
+                .filter(|c| c.kind == CodeKind::Isrc && c.valid && c.location.track == Some(*t))
+            {
+                places.push(format!(
+                    "{} at {}",
+                    c.value.as_deref().unwrap_or(&c.raw),
+                    c.location.describe()
+                ));
+            }
+            let codes: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
+            self.findings.push(
+                Rule::CdIsrcMismatch,
+                path,
+                format!(
+                    "TRACK {t:02}'s ISRC differs between the disc's sites: {}; a track has one ISRC",
+                    places.join("; ")
+                ),
+                Some(codes.join(", ")),
+                Some(values[0].1.location.describe()),
+            );
+        }
+        // code -> tracks carrying it (each track's values, once).
+        let mut by_code: BTreeMap<&str, Vec<(u32, &crate::model::CodeSite)>> = BTreeMap::new();
+        for (t, values) in &by_track {
+            for (v, c) in values {
+                by_code.entry(v).or_default().push((*t, c));
+            }
+        }
+        for (code, tracks) in by_code.iter().filter(|(_, t)| t.len() > 1) {
+            let list: Vec<String> = tracks
+                .iter()
+                .map(|(t, c)| format!("TRACK {t:02} ({})", c.location.describe()))
+                .collect();
+            self.findings.push(
+                Rule::IsrcDuplicate,
+                path,
+                format!(
+                    "ISRC {code} is on {} tracks of this disc: {}; each track is a different recording and needs its own ISRC",
+                    tracks.len(),
+                    list.join(", ")
+                ),
+                Some(code.to_string()),
+                Some(tracks[0].1.location.describe()),
+            );
         }
     }
 }

@@ -98,6 +98,15 @@ pub enum Rule {
     LedgerVoid,
     /// A file whose title or duration disagrees with its code's entry in the ledger (`--ledger`).
     LedgerMismatch,
+    /// A disc track's ISRC differs from its master's (`audit --cd`), or
+    /// between the disc's own sites (PQ, DDPMS, CD-TEXT).
+    CdIsrcMismatch,
+    /// The disc's UPC/EAN differs between its own sites (DDPID, PQ,
+    /// CD-TEXT, CATALOG) or from the masters' barcode (`audit --cd`).
+    CdBarcodeMismatch,
+    /// The disc's tracks and the masters differ in count, order or length
+    /// (`audit --cd`).
+    CdTrackMismatch,
 }
 
 /// Everything about a rule that the outputs and the docs show.
@@ -176,6 +185,15 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::LedgerMismatch, id: "ledger-mismatch", default_severity: Severity::Warning,
         summary: "a file's title or duration disagrees with its code's entry in the ledger (--ledger)",
         fix: "check the file is the recording the code was assigned to; fix the tags, or the file carries the wrong code" },
+    RuleInfo { rule: Rule::CdIsrcMismatch, id: "cd-isrc-mismatch", default_severity: Severity::Error,
+        summary: "a CD track's ISRC differs from its master's (audit --cd), or between the disc's own sites (PQ, DDPMS, CD-TEXT)",
+        fix: "find which is right (the label's code sheet), then patch the disc (isrckit set --track N --isrc CODE DDP/) or re-tag the master" },
+    RuleInfo { rule: Rule::CdBarcodeMismatch, id: "cd-barcode-mismatch", default_severity: Severity::Error,
+        summary: "a disc's UPC/EAN differs between its sites (DDPID, PQ, CD-TEXT, CATALOG) or from the masters' barcode (audit --cd)",
+        fix: "one barcode for the release: correct the disc (every site) or the masters, whichever is wrong" },
+    RuleInfo { rule: Rule::CdTrackMismatch, id: "cd-track-mismatch", default_severity: Severity::Error,
+        summary: "a disc and its masters differ in track count, order or length (audit --cd)",
+        fix: "re-author the disc from the final masters, or give audit --cd the masters the disc was made from" },
 ];
 
 impl Rule {
@@ -348,6 +366,9 @@ mod tests {
             Rule::LedgerUnknown,
             Rule::LedgerVoid,
             Rule::LedgerMismatch,
+            Rule::CdIsrcMismatch,
+            Rule::CdBarcodeMismatch,
+            Rule::CdTrackMismatch,
         ];
         assert_eq!(all.len(), RULES.len());
         for r in all {

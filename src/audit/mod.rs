@@ -19,6 +19,7 @@
 //! 6. **render**: the [`Sink`] (`crate::report::audit`) writes the
 //!    findings, the records and the [`Summary`].
 
+mod cd;
 pub mod config;
 mod cross_file;
 mod file_rules;
@@ -26,9 +27,10 @@ mod finding;
 mod ledger_rules;
 pub(crate) mod run;
 
+pub use cd::{Disc, NotADisc};
 pub use config::{AuditOptions, ConfigError, Identity, ReleaseBy, Settings};
 pub use finding::{Finding, RULES, Rule, RuleInfo, Severity, Summary};
-pub use run::{Outcome, run};
+pub use run::{Outcome, run, run_cd};
 
 use crate::codes::Isrc;
 use crate::model::{Container, FileReport};
@@ -45,6 +47,11 @@ pub struct Record {
     pub container: Option<Container>,
     /// Distinct valid ISRCs that speak for the whole file.
     pub isrcs: Vec<Isrc>,
+    /// A disc's (DDP image, CUE sheet, TOC file) tracks' distinct valid
+    /// ISRCs, each a recording on it: how its release is known by the
+    /// barcode rules (a `DDP/` folder beside the `WAV/` one is the same
+    /// release). Empty for other files.
+    pub tracks: Vec<Isrc>,
     /// Distinct valid barcodes (GTIN-13) for the whole file.
     pub barcodes: Vec<Box<str>>,
     /// The title from the tags, for recording identity.

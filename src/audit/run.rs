@@ -65,6 +65,36 @@ pub fn run(
     sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> io::Result<Outcome> {
+    run_with(paths, settings, sink, progress, None)
+}
+
+/// Run `audit --cd`: the disc and the masters are audited as [`run`]
+/// audits files, and the disc is then checked against the masters (see
+/// [`Disc`](super::Disc)). `masters` are files or folders; when empty, the files a
+/// CUE or TOC sheet names are the masters (those that exist).
+pub fn run_cd(
+    disc: &super::Disc,
+    masters: &[PathBuf],
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> io::Result<Outcome> {
+    let mut paths = vec![disc.path.clone()];
+    if masters.is_empty() {
+        paths.extend(disc.named_files());
+    } else {
+        paths.extend(masters.iter().cloned());
+    }
+    run_with(&paths, settings, sink, progress, Some(disc))
+}
+
+fn run_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    sink: &mut (dyn Sink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    disc: Option<&super::Disc>,
+) -> io::Result<Outcome> {
     let render = sink.file_renderer();
     let mut audit = Audit::new(settings);
     // Everything that needs the report happens on the reading threads:
@@ -135,7 +165,22 @@ pub fn run(
         r.error = Some(why);
         out.take(examine(settings, render, &r, None))?;
     }
+    if let Some(d) = disc {
+        // The disc's barcode is checked against the masters' by the disc
+        // rules; as a record in a folder of its own (DDP/) it is not a
+        // second release carrying the masters' barcode.
+        for r in audit.records.iter_mut().filter(|r| r.path == d.path) {
+            r.barcodes.clear();
+        }
+    }
     audit.cross_file();
+    if let Some(d) = disc {
+        d.check(
+            &audit.records,
+            settings.cd_tolerance_ms,
+            &mut audit.findings,
+        );
+    }
     if let Some(ledger) = &settings.ledger {
         super::ledger_rules::check(ledger, settings, &audit.records, &mut audit.findings);
     }
@@ -280,6 +325,7 @@ fn examine(
         path: report.path.clone(),
         container: report.container,
         isrcs: isrcs.iter().filter_map(|v| Isrc::parse(v).ok()).collect(),
+        tracks: disc_tracks(report),
         barcodes: barcodes.iter().copied().map(Box::from).collect(),
         // A CUE sheet's title is its disc's: not a recording's, so it
         // tells no recordings apart (and says nothing of its release's).
@@ -317,4 +363,21 @@ pub(crate) fn audio_hash(path: &Path, r: &FileReport) -> Option<[u8; 32]> {
         left -= n as u64;
     }
     Some(*h.finalize().as_bytes())
+}
+
+/// A disc's tracks' distinct valid ISRCs (see [`Record::tracks`]).
+fn disc_tracks(report: &FileReport) -> Vec<Isrc> {
+    use crate::model::Container;
+    if !matches!(report.container, Some(Container::Ddp | Container::Cue)) {
+        return Vec::new();
+    }
+    let mut codes: Vec<Isrc> = report
+        .codes
+        .iter()
+        .filter(|c| c.kind == CodeKind::Isrc && c.valid && c.location.track.is_some())
+        .filter_map(|c| c.value.as_deref().and_then(|v| Isrc::parse(v).ok()))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
 }

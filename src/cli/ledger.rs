@@ -259,6 +259,7 @@ fn embed(pairs: &[(Isrc, &NewCode, Option<&PathBuf>)], dir: &Path) -> io::Result
                 codes: Codes {
                     isrc: Some(*code),
                     barcode: None,
+                    ..Default::default()
                 },
             })
         })

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod cue;
 mod ledger;
 
 /// Read, write and audit the ISRC and UPC/EAN codes of music masters.
@@ -31,6 +32,8 @@ pub enum Command {
     /// deciding the type from the bytes, never the name. Only metadata is
     /// read, never the audio. Folders are walked recursively; every file
     /// appears in the output, with an error if it is not audio or is damaged.
+    /// A DDP image's folder is one report (its DDPID), every site of each
+    /// code listed with its file, entry, byte offset, track, index and time.
     ///
     /// Exit status: 0 every file was read; 1 some could not be (the rest is
     /// still reported); 2 usage error, or nothing could be read.
@@ -46,9 +49,19 @@ pub enum Command {
     /// isrc-invalid, isrc-noncanonical, isrc-conflict, isrc-duplicate,
     /// isrc-registrant, isrc-year, isrc-prefix, barcode-missing,
     /// barcode-invalid, barcode-conflict, barcode-inconsistent,
-    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, and with
-    /// --ledger ledger-unknown, ledger-void, ledger-mismatch. The README
-    /// explains each with an example and its fix.
+    /// barcode-shared, barcode-subset, unreadable, lfs-pointer, with
+    /// --ledger ledger-unknown, ledger-void, ledger-mismatch, and on CD
+    /// masters cd-isrc-mismatch, cd-barcode-mismatch, cd-track-mismatch.
+    /// The README explains each with an example and its fix.
+    ///
+    /// --cd DISC checks a CD master (a DDP image's folder or DDPID, a CUE
+    /// sheet, a cdrdao TOC file) against the masters it was made from (the
+    /// PATHs; for a sheet alone, the files it names): the same tracks in
+    /// the same order and lengths (PQ or INDEX times, within
+    /// --cd-tolerance), each track's ISRC its master's, the disc's UPC/EAN
+    /// the masters'. Tracks are paired with masters by the sheet's FILE
+    /// names, the track numbers the masters' names start with, or their
+    /// lengths.
     ///
     /// Settings come from flags, then from isrckit.toml in the audited folder
     /// or the nearest folder above it ([audit] table, same names as the flags).
@@ -58,9 +71,10 @@ pub enum Command {
     /// Exit status: 0 no finding at or above --fail-on; 1 findings at or above
     /// it (decided by the findings even when the reader of the output goes
     /// away, as with `| head`); 2 usage, configuration or I/O error, or
-    /// nothing audited (no audio file found; --allow-empty makes that 0).
+    /// nothing audited (no audio file found; --allow-empty makes that 0), or
+    /// with --cd nothing of the disc could be read.
     #[command(
-        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml"
+        after_help = "Examples:\n  isrckit audit masters/\n  isrckit audit --registrant USRC1 --fail-on warning .\n  isrckit audit --format github .            # annotations in GitHub Actions\n  isrckit audit --format junit . > isrckit.xml\n  isrckit audit --cd DDP/ masters/           # a DDP image against its masters\n  isrckit audit --cd masters/album.cue       # a CUE sheet and the files it names"
     )]
     Audit(Box<AuditArgs>),
     /// Write an ISRC and/or a barcode into one file, or a barcode into every
@@ -75,10 +89,17 @@ pub enum Command {
     /// holds the codes is not touched. Everything is checked before anything
     /// is written: one bad file writes nothing.
     ///
+    /// A DDP image (its folder, or its DDPID) is patched as a whole: --track
+    /// N --isrc CODE rewrites every site of track N's ISRC (PQ entries,
+    /// DDPMS packets, CD-TEXT packs with their CRCs), --barcode every site
+    /// of the disc's UPC/EAN (DDPID too), and the image's MD5 list (*.md5,
+    /// CHECKSUM) gets the new hashes; the audio stream is never written; a
+    /// damaged image is refused. docs/ddp.md has the bytes.
+    ///
     /// Exit status: 0 every file written or already right; 1 some could not
     /// be written (the originals are as they were); 2 usage error.
     #[command(
-        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav"
+        after_help = "Examples:\n  isrckit set --isrc US-RC1-76-07839 master.wav\n  isrckit set --barcode 075678164125 releases/album/\n  isrckit set --isrc USRC17607839 --targets wav:info --dry-run master.wav\n  isrckit set --track 3 --isrc GB-AYE-26-00003 --dry-run DDP/"
     )]
     Set(SetArgs),
     /// Embed a label's ISRCs and barcodes into delivered masters, from a
@@ -155,6 +176,32 @@ pub enum Command {
         after_help = "Examples:\n  isrckit ledger init --prefix AUXYZ --range 00000-49999\n  isrckit ledger void AUXYZ2600012 --reason 'assigned to the wrong mix'\n  isrckit ledger export --format csv > codes.csv\n  isrckit ledger import old-codes.csv"
     )]
     Ledger(LedgerArgs),
+    /// Write a CUE sheet for a CD master from the masters' tags or from a
+    /// manifest: CATALOG (the barcode), then per track FILE, TRACK, TITLE,
+    /// ISRC and INDEX 01, one FILE per track, as DDP authoring tools and
+    /// burners take it.
+    ///
+    /// Tracks are in the order of the numbers the file names start with
+    /// (01 Intro.wav), else of the names. Each track's ISRC and the disc's
+    /// barcode come from the files' tags (every site read, as `inspect`
+    /// shows them) or, with --manifest, from the manifest `isrckit embed`
+    /// reads; titles come from the tags. FILE names are relative to the
+    /// sheet's folder: write it into the masters' folder (-o masters/album.cue).
+    ///
+    /// Refused, with nothing written: two barcodes among the masters, a
+    /// file with two ISRCs or only an invalid one, more than 99 tracks, and
+    /// a name or text CUE cannot carry (a double quote or a line break:
+    /// CUE has no escapes). The sheet is read back by isrckit's CUE reader
+    /// before it is written and must give the same codes. With -o, it is
+    /// written through a temp file, and an existing file is replaced only
+    /// with --force. Check the DDP made from it with `isrckit audit --cd`.
+    ///
+    /// Exit status: 0 written; 2 refused (every reason on stderr), or usage.
+    #[command(after_help = "Examples:
+  isrckit cue masters/ -o masters/album.cue
+  isrckit cue --manifest codes.csv --title 'Album' --performer 'The Example' -o album/album.cue
+  isrckit cue masters/ | cueconvert -i cue -o toc    # the same as a cdrdao TOC file")]
+    Cue(cue::CueArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish,
     /// powershell) to standard output.
     #[command(
@@ -351,13 +398,19 @@ pub struct WriteOptions {
 /// Arguments of `set`.
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
-    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders.
+    /// The ISRC to write (display form and lowercase accepted). Only with files, not folders (a DDP image's folder with --track).
     #[arg(long, value_name = "CODE")]
     pub isrc: Option<String>,
     /// The UPC/EAN barcode to write, in the form given (12 or 13 digits).
     #[arg(long, value_name = "CODE")]
     pub barcode: Option<String>,
-    /// Files, or with --barcode alone, release folders (every audio file in them).
+    /// The track of a DDP image whose ISRC --isrc is (1-99): the image's
+    /// folder (or its DDPID) is the PATH; every site of the track's ISRC
+    /// is rewritten, and the image's checksum files updated.
+    #[arg(long, value_name = "N", requires = "isrc", value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub track: Option<u32>,
+    /// Files, a DDP image's folder, or with --barcode alone, release
+    /// folders (every audio file in them).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Where, how and what to show.
@@ -368,9 +421,21 @@ pub struct SetArgs {
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// Files or folders to audit.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or folders to audit [default: .]; with --cd, the masters the
+    /// disc was made from [default: the files a CUE or TOC sheet names].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check a CD master against its masters: a DDP image (its folder or
+    /// its DDPID file), a CUE sheet or a cdrdao TOC file. Same tracks in
+    /// the same order and length, each track's ISRC its master's, the
+    /// disc's UPC/EAN the masters' (cd-isrc-mismatch, cd-barcode-mismatch,
+    /// cd-track-mismatch), plus every rule on the disc and the masters.
+    #[arg(long, value_name = "DISC")]
+    pub cd: Option<PathBuf>,
+    /// With --cd: seconds a disc's track (PQ or INDEX times) and its
+    /// master's duration may differ [default: 0.1; a CD frame is 1/75 s].
+    #[arg(long, value_name = "SECONDS")]
+    pub cd_tolerance: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
@@ -447,6 +512,11 @@ pub struct InspectArgs {
     /// When to colour the table: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// DDP images: check every file their checksum lists (*.md5, CHECKSUM)
+    /// name against its MD5; a mismatch is an error naming the file. This
+    /// reads the audio stream whole, so it is asked for, never done by default.
+    #[arg(long)]
+    pub verify_checksums: bool,
     /// Print nothing on standard output: the exit status says it all
     /// (errors still go to stderr).
     #[arg(long, short)]
@@ -536,6 +606,7 @@ pub fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Set(args) => set_command(args),
         Command::Embed(args) => embed_command(args),
         Command::Assign(args) => ledger::assign_command(*args),
+        Command::Cue(args) => cue::cue_command(args),
         Command::Ledger(args) => ledger::ledger_command(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -761,6 +832,18 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
     let mut files = Vec::new();
     let mut extra = Vec::new();
     for p in &args.paths {
+        if let Some(id) = crate::walk::ddp_image(p) {
+            // A DDP image's folder: the image is written as one, through
+            // its DDPID.
+            files.push(id);
+            continue;
+        }
+        if args.track.is_some() {
+            return usage(format!(
+                "{}: --track numbers the tracks of a DDP image; give the image's folder or its DDPID (this is not one)",
+                p.display()
+            ));
+        }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 if isrc.is_some() {
@@ -818,13 +901,25 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
         return usage("no audio files to write".into());
     }
     if let Some(code) = isrc
+        && args.track.is_none()
         && let Err(why) = one_recording(&files)
     {
         return usage(format!(
             "an ISRC identifies one recording, and {why}: give {code} to one of them (the same recording in several formats may share it)"
         ));
     }
-    let codes = Codes { isrc, barcode };
+    let codes = match (args.track, isrc) {
+        (Some(t), Some(i)) => Codes {
+            barcode,
+            tracks: vec![(t, i)],
+            ..Default::default()
+        },
+        _ => Codes {
+            isrc,
+            barcode,
+            ..Default::default()
+        },
+    };
     let jobs: Vec<Job> = files
         .into_iter()
         .map(|path| Job {
@@ -935,15 +1030,18 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
         duration_tolerance: args.duration_tolerance,
         severity: (!severity.is_empty()).then_some(severity),
         allow_empty: args.allow_empty.then_some(true),
+        cd_tolerance: args.cd_tolerance,
     };
     let file = if args.no_config {
         None
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        args.paths
-            .first()
+        args.cd
+            .as_ref()
+            .or(args.paths.first())
             .and_then(|p| audit::config::find_config(p))
+            .or_else(|| audit::config::find_config(Path::new(".")))
     };
     let options = match &file {
         Some(p) => flags.or(audit::config::load(p).map_err(|e| e.to_string())?),
@@ -960,7 +1058,16 @@ fn audit_settings(args: &AuditArgs) -> Result<Settings, String> {
     Ok(settings)
 }
 
-fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
+fn audit_command(mut args: AuditArgs) -> io::Result<ExitCode> {
+    if args.paths.is_empty() && args.cd.is_none() {
+        args.paths.push(PathBuf::from("."));
+    }
+    if args.cd.is_none() && args.cd_tolerance.is_some() {
+        eprintln!(
+            "isrckit: --cd-tolerance needs --cd DISC (it is the tolerance of the disc's track lengths)"
+        );
+        return Ok(ExitCode::Error);
+    }
     let settings = match audit_settings(&args) {
         Ok(s) => s,
         Err(msg) => {
@@ -970,6 +1077,31 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
     };
     if let Some(code) = missing_paths(&args.paths) {
         return Ok(code);
+    }
+    let disc = match &args.cd {
+        None => None,
+        Some(p) => {
+            if let Some(code) = missing_paths(std::slice::from_ref(p)) {
+                return Ok(code);
+            }
+            match audit::Disc::open(p) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("isrckit: {}", sanitize::lines(&e.to_string()));
+                    return Ok(ExitCode::Error);
+                }
+            }
+        }
+    };
+    if let Some(d) = &disc
+        && args.paths.is_empty()
+        && !d.names_files()
+        && !args.quiet
+    {
+        eprintln!(
+            "isrckit: note: no masters given and the disc names none: {} is audited alone (give the masters it was made from to check it against them)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
     }
     let style = Style {
         color: color_wanted(args.color),
@@ -1000,7 +1132,10 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
             }
         }
     };
-    let outcome = audit::run(&args.paths, &settings, &mut sink, &mut progress)?;
+    let outcome = match &disc {
+        Some(d) => audit::run_cd(d, &args.paths, &settings, &mut sink, &mut progress)?,
+        None => audit::run(&args.paths, &settings, &mut sink, &mut progress)?,
+    };
     report_leftovers(&outcome.temp_files);
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -1011,6 +1146,16 @@ fn audit_command(args: AuditArgs) -> io::Result<ExitCode> {
         // The table says so in its summary; machine formats keep stdout
         // to their shape.
         eprintln!("isrckit: {}", nothing_audited(&args.paths, &outcome));
+    }
+    if let Some(d) = &disc
+        && d.nothing_read()
+    {
+        // The disc is the subject of the run: nothing of it could be read.
+        eprintln!(
+            "isrckit: {}: nothing of the disc could be read (see the unreadable finding)",
+            sanitize::terminal(&crate::platform::path_text(&d.path))
+        );
+        return Ok(ExitCode::Error);
     }
     // Findings decide first (an LFS pointer or an unreadable file is
     // itself the reason nothing was audited); a run that checked nothing
@@ -1244,6 +1389,21 @@ fn inspect(args: InspectArgs) -> io::Result<ExitCode> {
         reports.push(r);
     }
     reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
+    if args.verify_checksums {
+        for r in reports
+            .iter_mut()
+            .filter(|r| r.container == Some(crate::model::Container::Ddp))
+        {
+            let (notes, errors) = crate::formats::ddp::verify_checksums(&r.path);
+            r.notes.extend(notes);
+            if !errors.is_empty() {
+                let mut all: Vec<String> = r.error.take().into_iter().collect();
+                all.extend(errors);
+                r.error = Some(all.join("; "));
+                r.status = crate::model::FileStatus::Damaged;
+            }
+        }
+    }
     let mut out: Box<dyn Write> = if args.quiet {
         Box::new(io::sink())
     } else {

@@ -103,6 +103,19 @@ pub(crate) trait Format: Sync {
         targets: &Targets,
     ) -> Result<Option<Plan>, PlanError>;
 
+    /// A container spread over several files (a DDP image, read through
+    /// one of them at `path`): plan the write of every file it changes.
+    /// `None` for a container that is one file (its [`Format::plan`]
+    /// plans the write); `Ok(None)` when the files hold the codes already.
+    fn plan_set(
+        &self,
+        path: &std::path::Path,
+        codes: &Codes,
+    ) -> Option<Result<Option<crate::plan::SetPlan>, PlanError>> {
+        let _ = (path, codes);
+        None
+    }
+
     /// Whether `set` and `embed` write this container (a container read
     /// before its writer exists says no; its `plan` refuses).
     fn writes(&self) -> bool {

@@ -137,6 +137,10 @@ pub(crate) fn skipped_line(skipped: &crate::walk::Skipped) -> Option<String> {
         (skipped.system_files, "macOS system files"),
         (skipped.vcs_folders, "version-control folders"),
         (skipped.filtered, "left out by --include/--exclude"),
+        (
+            skipped.image_files,
+            "files of DDP images (read through their DDPID)",
+        ),
     ]
     .iter()
     .filter(|(n, _)| *n > 0)

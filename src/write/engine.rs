@@ -7,7 +7,7 @@ use super::master::Master;
 use super::safe::{self, VerifyError, WriteError};
 use crate::formats::{self, Part};
 use crate::model::{CodeKind, FileReport, FileStatus};
-use crate::plan::{Change, Codes, Piece, Plan, PlanError, Targets};
+use crate::plan::{Change, Codes, Piece, Plan, PlanError, SetPlan, Targets};
 use crate::platform::{self, FileInfo};
 use crate::source::{ReadAt, Source};
 use serde::Serialize;
@@ -123,8 +123,12 @@ pub struct Prepared {
     pub(crate) info: FileInfo,
     /// Whether the path given is a symlink (to `target`).
     pub(crate) via_symlink: bool,
-    /// Which readers will not show the codes where the plan puts them.
+    /// Which readers will not show the codes where the plan puts them
+    /// (and, for a set of files, what the user should know of the write).
     pub(crate) notes: Vec<String>,
+    /// For a container of several files (a DDP image): the files to
+    /// write; `plan` then only lists the changes.
+    pub(crate) set: Option<SetPlan>,
     targets: Targets,
     policy: Policy,
 }
@@ -157,11 +161,12 @@ pub fn prepare(
     let target = safe::resolve(path).map_err(|e| PlanError::Unsupported(e.to_string()))?;
     let via_symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let m = Master::open(&target, false).map_err(|e| PlanError::Unsupported(e.to_string()))?;
-    let (before, plan) = plan_open(&m, codes, targets, policy)?;
-    let notes = plan
-        .as_ref()
-        .map(|p| readers_notes(&m, p))
-        .unwrap_or_default();
+    let (before, plan, set) = plan_open(&m, codes, targets, policy)?;
+    let notes = match (&set, &plan) {
+        (Some(s), _) => s.notes.clone(),
+        (None, Some(p)) => readers_notes(&m, p),
+        (None, None) => Vec::new(),
+    };
     Ok(Prepared {
         target,
         plan,
@@ -169,6 +174,7 @@ pub fn prepare(
         info: m.info,
         via_symlink,
         notes,
+        set,
         targets: *targets,
         policy,
     })
@@ -271,7 +277,7 @@ fn plan_open(
     codes: &Codes,
     targets: &Targets,
     policy: Policy,
-) -> Result<(FileReport, Option<Plan>), PlanError> {
+) -> Result<(FileReport, Option<Plan>, Option<SetPlan>), PlanError> {
     let len = m.info.len;
     let before = crate::engine::read_reader(&m.path, &mut At(&m.file), len);
     let container = before
@@ -281,6 +287,21 @@ fn plan_open(
         return Err(PlanError::Damaged(format!(
             "the file is damaged ({e}); isrckit does not write into damaged files"
         )));
+    }
+    // A container of several files: planned (and checked) file by file.
+    if let Some(set) = formats::format(container).plan_set(&m.path, codes) {
+        let set = set?;
+        if let Some(s) = &set {
+            super::image::check_members(s, policy)?;
+        }
+        let plan = set.as_ref().map(|s| Plan {
+            pieces: Vec::new(),
+            changes: s.changes.clone(),
+        });
+        return Ok((before, plan, set));
+    }
+    if let Some(e) = super::image::tracks_refused(codes) {
+        return Err(e);
     }
     if m.info.mode & 0o222 == 0 {
         return Err(PlanError::Unsupported(
@@ -324,7 +345,7 @@ fn plan_open(
             )));
         }
     }
-    Ok((before, plan))
+    Ok((before, plan, None))
 }
 
 /// The outcome of a write that did not fail.
@@ -375,6 +396,21 @@ pub(crate) fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Res
         let changes = changes.to_vec();
         move |error| Failure { changes, error }
     };
+    if let Some(set) = &p.set {
+        let container = p.before.container;
+        let replan = || match container
+            .map(formats::format)
+            .and_then(|f| f.plan_set(&p.target, codes))
+        {
+            Some(r) => r,
+            None => Err(PlanError::Unsupported("no longer a set of files".into())),
+        };
+        return match super::image::commit(&p.target, set, &replan) {
+            Ok(super::image::Outcome::Written(c)) => Ok(Done::Written(c)),
+            Ok(super::image::Outcome::Unchanged) => Ok(Done::Unchanged),
+            Err(e) => Err(failure(&planned.changes)(e)),
+        };
+    }
     let m = Master::open_locked(&p.target).map_err(failure(&planned.changes))?;
     hooks::pause("locked");
     let replanned;
@@ -383,6 +419,12 @@ pub(crate) fn commit_then(p: &Prepared, codes: &Codes, sync_folder: bool) -> Res
     } else {
         replanned = plan_open(&m, codes, &p.targets, p.policy)
             .map_err(|e| failure(&planned.changes)(WriteError::Replanned(e)))?;
+        if replanned.2.is_some() {
+            return Err(failure(&planned.changes)(WriteError::Changed {
+                path: m.path.clone(),
+                what: "the file became part of a set of files while isrckit planned it; nothing was written",
+            }));
+        }
         match &replanned.1 {
             Some(plan) => (&replanned.0, plan),
             None => return Ok(Done::Unchanged),

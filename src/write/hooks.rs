@@ -4,12 +4,15 @@
 //!
 //! - `ISRCKIT_TEST_FAULT=step[,step…]`: that step fails with an injected
 //!   error (`temp-sync`, `link`, `rename`, `in-place-sync`,
-//!   `in-place-readback`), or behaves as on a file system without it
-//!   (`no-tmpfile`: the named temp file fallback).
+//!   `in-place-readback`; `set-between`: each replacement after the first
+//!   of a write of several files, a DDP image), or behaves as on a file
+//!   system without it (`no-tmpfile`: the named temp file fallback).
 //! - `ISRCKIT_TEST_PAUSE=step:ms[,step:ms…]`: sleep there, after printing
 //!   `isrckit: test pause at STEP` on stderr (so a test knows the step was
 //!   reached). Steps: `temp-created`, `copied`, `locked`,
-//!   `before-rename`, `in-place-written`.
+//!   `before-rename`, `in-place-written`, and for a write of several files
+//!   `set-staged` (every temp file written and checked) and
+//!   `set-first-replaced`.
 //! - `ISRCKIT_TEST_LOCK_WAIT_MS=n`: how long a write waits for another
 //!   writer's lock (default [`LOCK_WAIT`]).
 

@@ -11,6 +11,7 @@
 
 pub(crate) mod engine;
 mod hooks;
+mod image;
 mod leftovers;
 mod master;
 pub(crate) mod run;

@@ -211,6 +211,7 @@ mod tests {
             codes: Codes {
                 isrc: Some(Isrc::parse(isrc).expect("valid ISRC")),
                 barcode: None,
+                ..Default::default()
             },
         }
     }

@@ -65,6 +65,32 @@ pub enum WriteError {
     /// (under the lock) failed.
     #[error("the file changed since it was read, and now: {0}")]
     Replanned(crate::plan::PlanError),
+    /// A write of several files (a DDP image) stopped after replacing
+    /// some of them: the others are as they were.
+    #[error(
+        "the image in {dir} is partly written: {done} replaced, {left} not ({source}); run the same command again to finish it (it picks up where this one stopped)"
+    )]
+    Partial {
+        /// The image's folder.
+        dir: PathBuf,
+        /// The files replaced, by name.
+        done: String,
+        /// The files not replaced.
+        left: String,
+        /// Why it stopped.
+        source: Box<WriteError>,
+    },
+    /// A write of several files replaced them all, but reading the result
+    /// back found it wrong (a bug, or another program at work).
+    #[error(
+        "the image in {dir} was written, but reading it back found: {why}; check it (isrckit inspect --verify-checksums) before it is used"
+    )]
+    SetReadBack {
+        /// The image's folder.
+        dir: PathBuf,
+        /// What was found.
+        why: String,
+    },
     /// The new file could not be given something the original has.
     #[error("cannot keep {what} of {path}, so the original was kept: {source}")]
     Keep {
@@ -316,8 +342,41 @@ pub(crate) fn replace(
     verify: &mut dyn FnMut(&File) -> Result<(), VerifyError>,
     sync_folder: bool,
 ) -> Result<(), WriteError> {
+    let staged = stage(m, pieces)?;
+    verify(staged.file())?;
+    staged.put(m)?;
+    if sync_folder {
+        let _ = m.folder.sync();
+    }
+    Ok(())
+}
+
+/// A temp file in a master's folder holding the master's new content,
+/// with the master's owner, attributes and permissions, synced: ready to
+/// be checked (through [`Staged::file`]) and put in the master's place.
+/// Dropped before that, it leaves nothing behind.
+pub(crate) struct Staged<'a> {
+    temp: Temp<'a>,
+}
+
+impl Staged<'_> {
+    /// The temp file, to read it back.
+    pub(crate) fn file(&self) -> &File {
+        &self.temp.file
+    }
+
+    /// Put it in the master's place (see [`put_in_place`]).
+    pub(crate) fn put(mut self, m: &Master) -> Result<(), WriteError> {
+        put_in_place(m, &mut self.temp)
+    }
+}
+
+/// Write `pieces` into a new temp file beside the master `m` (open and
+/// locked), give it the master's attributes and sync it. Memory stays
+/// small whatever the file size: copied ranges stream through the kernel.
+pub(crate) fn stage<'a>(m: &'a Master, pieces: &[Piece]) -> Result<Staged<'a>, WriteError> {
     let target = m.path.as_path();
-    let mut temp = Temp::create(&m.folder, target)?;
+    let temp = Temp::create(&m.folder, target)?;
     hooks::pause("temp-created");
     let write_err = || WriteError::io("cannot write the temp file for", target);
     {
@@ -350,12 +409,7 @@ pub(crate) fn replace(
     hooks::fault("temp-sync")
         .and_then(|()| temp.file.sync_all())
         .map_err(WriteError::io("cannot sync the temp file for", target))?;
-    verify(&temp.file)?;
-    put_in_place(m, &mut temp)?;
-    if sync_folder {
-        let _ = m.folder.sync();
-    }
-    Ok(())
+    Ok(Staged { temp })
 }
 
 /// Give the temp file what the original has beyond its bytes: owner and

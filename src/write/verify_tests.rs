@@ -18,6 +18,7 @@ fn codes() -> Codes {
     Codes {
         isrc: Some(Isrc::parse("FRZ032400416").expect("valid ISRC")),
         barcode: Some(Gtin::parse("4006381333931").expect("valid EAN-13")),
+        ..Default::default()
     }
 }
 

@@ -168,6 +168,7 @@ fn codes_of(row: &Row) -> Codes {
     Codes {
         isrc: row.isrc,
         barcode: row.barcode,
+        ..Default::default()
     }
 }
 

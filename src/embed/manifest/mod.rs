@@ -158,8 +158,7 @@ mod tests;
 
 pub use encoding::decode;
 
-#[cfg(test)]
-use files::track_number;
+pub(crate) use files::track_number;
 
 use crate::codes::{Gtin, Isrc};
 use crate::plan::Codes;
@@ -402,6 +401,16 @@ pub fn resolve(manifest: &Manifest, root: &Path) -> Result<Vec<Assignment>, Mani
         )]));
     }
     let mut errors = Vec::new();
+    // Rows whose release is a DDP image's folder: the image is written as
+    // one, its tracks by number (see `ddp_rows`).
+    let (images, others): (Vec<Row>, Vec<Row>) = manifest.rows.iter().cloned().partition(|r| {
+        r.path.is_none()
+            && r.release
+                .as_deref()
+                .is_some_and(|rel| ddp_of(root, rel).is_some())
+    });
+    let ddp = ddp_rows(&images, root, &mut errors);
+    let manifest = &Manifest { rows: others };
     let mut files = Files::new(root);
     let walk_errors = if manifest.rows.iter().any(|r| r.path.is_none()) {
         files.walk()
@@ -439,6 +448,80 @@ pub fn resolve(manifest: &Manifest, root: &Path) -> Result<Vec<Assignment>, Mani
             }
         })
         .collect();
+    out.extend(ddp);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The DDPID of the image in `release` (relative to `root`), if it is one.
+fn ddp_of(root: &Path, release: &str) -> Option<PathBuf> {
+    let rel = release.trim().trim_start_matches("./");
+    crate::walk::ddp_image(&root.join(rel)).filter(|_| root.join(rel).is_dir())
+}
+
+/// The rows naming DDP images (by `release`), one assignment per image:
+/// every row gives a `track` with its `isrc` (or only a `barcode`); a
+/// track twice with different ISRCs, or two barcodes for one image, is an
+/// error at each row's line. The image must lie inside ROOT.
+fn ddp_rows(rows: &[Row], root: &Path, errors: &mut Vec<RowError>) -> Vec<Assignment> {
+    let real_root = std::fs::canonicalize(root).ok();
+    let mut by_image: std::collections::BTreeMap<PathBuf, Assignment> = Default::default();
+    for row in rows {
+        let release = row.release.as_deref().unwrap_or_default();
+        let Some(id) = ddp_of(root, release) else {
+            continue;
+        };
+        let shown = crate::sanitize::terminal(release).into_owned();
+        if let (Ok(real), Some(r)) = (std::fs::canonicalize(&id), &real_root)
+            && !real.starts_with(r)
+        {
+            errors.push(err(row.line, format!("release \"{shown}\" (a DDP image) leads outside ROOT; isrckit embed writes only files inside ROOT")));
+            continue;
+        }
+        let a = by_image.entry(id.clone()).or_insert_with(|| Assignment {
+            path: id.clone(),
+            codes: Codes::default(),
+            lines: Vec::new(),
+        });
+        a.lines.push(row.line);
+        match (row.track, row.isrc) {
+            (Some(t), Some(isrc)) if (1..=99).contains(&t) => {
+                match a.codes.tracks.iter().find(|(n, _)| *n == t) {
+                    Some((_, other)) if *other != isrc => errors.push(err(
+                        row.line,
+                        format!("track {t} of the DDP image \"{shown}\" is given two ISRCs ({other} and {isrc}); give it one"),
+                    )),
+                    Some(_) => {}
+                    None => a.codes.tracks.push((t, isrc)),
+                }
+            }
+            (Some(t), Some(_)) => errors.push(err(
+                row.line,
+                format!("track {t}: a CD's tracks are numbered 1 to 99"),
+            )),
+            (None, Some(_)) => errors.push(err(
+                row.line,
+                format!("release \"{shown}\" is a DDP image, which holds one ISRC per track: give the row a track number"),
+            )),
+            _ => {}
+        }
+        if let Some(b) = &row.barcode {
+            match &a.codes.barcode {
+                Some(other) if other.gtin13() != b.gtin13() => errors.push(err(
+                    row.line,
+                    format!("the DDP image \"{shown}\" is given two barcodes ({} and {}); a disc has one", other.as_given(), b.as_given()),
+                )),
+                Some(_) => {}
+                None => a.codes.barcode = Some(*b),
+            }
+        }
+    }
+    by_image
+        .into_values()
+        .map(|mut a| {
+            a.codes.tracks.sort_by_key(|(t, _)| *t);
+            a.lines.sort_unstable();
+            a
+        })
+        .collect()
 }

@@ -8,7 +8,8 @@
 //! its `TRACK` lines (never by the file name), `text.rs` splits lines and
 //! values, `read.rs` reads a CUE sheet line by line and `toc.rs` a TOC file
 //! token by token. A file over [`MAX_SHEET`] is not taken for a sheet.
-//! Writing them is not supported yet: [`Format::plan`] refuses.
+//! Editing them is not supported yet: [`Format::plan`] refuses (`isrckit
+//! cue` writes new sheets: `src/cd/write.rs`).
 mod read;
 mod sniff;
 mod text;

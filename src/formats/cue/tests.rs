@@ -505,6 +505,7 @@ fn writing_is_refused_and_nothing_is_a_part() {
     let codes = Codes {
         isrc: crate::codes::Isrc::parse("USRC17607839").ok(),
         barcode: None,
+        ..Default::default()
     };
     match Cue.plan(&mut src, &codes, &Targets::default()) {
         Err(PlanError::Unsupported(m)) => {

@@ -3,13 +3,18 @@
 //! file, which detection recognises by its level (`DDP 2.00`); the reader
 //! then opens the map (`DDPMS`) and the streams it names (the PQ
 //! descriptors, CD-TEXT) beside it, never the audio stream. The layout as
-//! read, and where it was learnt, is in `docs/ddp.md`. Read only: writing
-//! a DDP image is not supported yet.
+//! read, and where it was learnt, is in `docs/ddp.md`. A write patches
+//! every site of a code in the image's small files and its checksum lists
+//! (`write.rs`), never the audio stream.
 mod read;
+mod write;
+
+pub(crate) use read::{is_member, members};
+pub(crate) use write::verify_checksums;
 
 use super::{Collector, Format, FormatError, Part, ReadContext};
 use crate::model::{Container, TagFormat};
-use crate::plan::{Codes, Plan, PlanError, Targets};
+use crate::plan::{Codes, Plan, PlanError, SetPlan, Targets};
 use crate::source::Source;
 
 /// The Ddp container.
@@ -55,9 +60,18 @@ impl Format for Ddp {
         _codes: &Codes,
         _targets: &Targets,
     ) -> Result<Option<Plan>, PlanError> {
+        // An image is several files: written through `plan_set`.
         Err(PlanError::Unsupported(
-            "DDP images are not written yet: isrckit reads them (issue 11)".into(),
+            "a DDP image is written as a whole, through its folder".into(),
         ))
+    }
+
+    fn plan_set(
+        &self,
+        path: &std::path::Path,
+        codes: &Codes,
+    ) -> Option<Result<Option<SetPlan>, PlanError>> {
+        Some(write::plan(path, codes))
     }
 
     fn structure(&self, _src: &mut Source) -> Result<Vec<Part>, FormatError> {

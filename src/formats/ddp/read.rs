@@ -79,6 +79,9 @@ struct Seen {
 struct Image<'c> {
     c: &'c mut Collector,
     seen: Vec<Seen>,
+    /// Where each track starts, from the PQ stream (its index 01 entry,
+    /// else its first): for the notes of the sites elsewhere.
+    starts: BTreeMap<u32, String>,
 }
 
 impl Image<'_> {
@@ -118,16 +121,43 @@ pub(super) fn read(
     src: &mut Source,
     c: &mut Collector,
 ) -> Result<(), FormatError> {
+    read_over(path, src, c, None)
+}
+
+/// [`read`], with some of the image's files replaced by bytes in memory
+/// (by file name in the folder): the writer reads the image it plans this
+/// way before it writes a byte.
+pub(super) fn read_over(
+    path: Option<&Path>,
+    src: &mut Source,
+    c: &mut Collector,
+    overlay: Option<&Overlay>,
+) -> Result<(), FormatError> {
     let mut img = Image {
         c,
         seen: Vec::new(),
+        starts: BTreeMap::new(),
     };
-    let result = read_image(path, src, &mut img);
+    let result = read_image(path, src, &mut img, overlay);
+    // The sites outside the PQ stream (DDPMS, CD-TEXT) get their track's
+    // start, so each site names its track's index and time.
+    for site in &mut img.c.sites {
+        if let Some(start) = site.location.track.and_then(|t| img.starts.get(&t))
+            && !site.location.field.starts_with("PQ")
+        {
+            site.notes.push(start.clone());
+        }
+    }
     cross_check(&mut img);
     result
 }
 
-fn read_image(path: Option<&Path>, src: &mut Source, img: &mut Image) -> Result<(), FormatError> {
+fn read_image(
+    path: Option<&Path>,
+    src: &mut Source,
+    img: &mut Image,
+    overlay: Option<&Overlay>,
+) -> Result<(), FormatError> {
     let id = src.read_upto("DDPID", 0, ID_LEN)?;
     let lvl = level(&id).ok_or_else(|| {
         FormatError::damaged("DDPID does not start with a DDP level (\"DDP 2.00\")")
@@ -162,6 +192,7 @@ fn read_image(path: Option<&Path>, src: &mut Source, img: &mut Image) -> Result<
         ));
     };
     let mut dir = Folder::new(dir);
+    dir.overlay = overlay;
     let map = read_map(&mut dir, img)?;
     if let Some(pq) = &map.pq {
         read_pq(&mut dir, pq, img)?;
@@ -181,22 +212,53 @@ struct Map {
     cdtext: Option<String>,
 }
 
+/// Files of an image held in memory, by their name in the folder.
+pub(super) type Overlay = BTreeMap<std::ffi::OsString, Vec<u8>>;
+
+/// An opened file of the image: on disk, or in the overlay.
+pub(super) enum Opened<'o> {
+    File(File),
+    Bytes(&'o [u8]),
+}
+
+impl Opened<'_> {
+    /// A bounded source over it, and its length.
+    fn with<T>(&mut self, f: impl FnOnce(&mut Source) -> T) -> T {
+        match self {
+            Opened::File(file) => {
+                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                f(&mut Source::new(file, len))
+            }
+            Opened::Bytes(b) => {
+                let len = b.len() as u64;
+                f(&mut Source::new(b, len))
+            }
+        }
+    }
+}
+
 /// The DDPID's folder, where the other files of the image are looked up.
-struct Folder {
+pub(super) struct Folder<'o> {
     dir: PathBuf,
     /// The folder's entry names, listed once, on the first name not found
     /// as given (at most [`MAX_DIR_ENTRIES`]).
     names: Option<Vec<std::ffi::OsString>>,
+    /// Files read from memory instead of the disk.
+    overlay: Option<&'o Overlay>,
 }
 
-impl Folder {
-    fn new(dir: PathBuf) -> Self {
-        Folder { dir, names: None }
+impl<'o> Folder<'o> {
+    pub(super) fn new(dir: PathBuf) -> Self {
+        Folder {
+            dir,
+            names: None,
+            overlay: None,
+        }
     }
 
     /// Find a file of the image by name: the name as given, else the one
     /// entry of the folder with that name in another case.
-    fn find(&mut self, name: &str) -> Option<PathBuf> {
+    pub(super) fn find(&mut self, name: &str) -> Option<PathBuf> {
         let exact = self.dir.join(name);
         if exact.is_file() {
             return Some(exact);
@@ -220,17 +282,21 @@ impl Folder {
     }
 
     /// Open a file of the image; `Ok(None)` when it is not there.
-    fn open(&mut self, name: &str) -> Result<Option<(File, u64)>, FormatError> {
+    fn open(&mut self, name: &str) -> Result<Option<Opened<'o>>, FormatError> {
         let Some(p) = self.find(name) else {
             return Ok(None);
         };
+        if let Some(bytes) = p
+            .file_name()
+            .and_then(|n| self.overlay.and_then(|o| o.get(n)))
+        {
+            return Ok(Some(Opened::Bytes(bytes)));
+        }
         let file =
             File::open(&p).map_err(|e| FormatError::damaged(format!("cannot open {name}: {e}")))?;
-        let len = file
-            .metadata()
-            .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?
-            .len();
-        Ok(Some((file, len)))
+        file.metadata()
+            .map_err(|e| FormatError::damaged(format!("cannot read the size of {name}: {e}")))?;
+        Ok(Some(Opened::File(file)))
     }
 }
 
@@ -240,14 +306,18 @@ fn plain_name(name: &str) -> bool {
 }
 
 fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
-    let Some((mut file, len)) = dir.open("DDPMS")? else {
+    let Some(mut opened) = dir.open("DDPMS")? else {
         return Err(FormatError::damaged(
             "DDPMS (the map of the image) is not in the DDPID's folder",
         ));
     };
-    let mut src = Source::new(&mut file, len);
+    opened.with(|src| read_map_in(src, dir, img))
+}
+
+fn read_map_in(src: &mut Source, dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
+    let len = src.len();
     let mut map = Map::default();
-    if len % MAP_PACKET != 0 {
+    if !len.is_multiple_of(MAP_PACKET) {
         img.damage(format!(
             "DDPMS is {len} bytes, not a whole number of 128-byte packets: the last {} bytes are not read",
             len % MAP_PACKET
@@ -356,11 +426,15 @@ fn read_map(dir: &mut Folder, img: &mut Image) -> Result<Map, FormatError> {
 }
 
 fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = dir.open(name)? else {
+    let Some(mut opened) = dir.open(name)? else {
         return Ok(()); // reported with the map packet that names it
     };
-    let mut src = Source::new(&mut file, len);
-    if len % PQ_ENTRY != 0 {
+    opened.with(|src| read_pq_in(src, name, img))
+}
+
+fn read_pq_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let len = src.len();
+    if !len.is_multiple_of(PQ_ENTRY) {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 64-byte PQ entries: truncated, the last {} bytes are not read",
             len % PQ_ENTRY
@@ -416,6 +490,17 @@ fn read_pq(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatEr
             "{name} entry {}: {track_word} index {idx} at {min}:{sec}:{frm}",
             n + 1
         );
+        if let Some(t) = track.filter(|&t| t > 0)
+            && (idx == "01" || !img.starts.contains_key(&t))
+        {
+            img.starts.insert(
+                t,
+                format!(
+                    "track {t:02} starts at {min}:{sec}:{frm} (index {idx}, {name} entry {})",
+                    n + 1
+                ),
+            );
+        }
         let isrc = field(20..32);
         if !no_code(&isrc) {
             let mut loc = img.loc(name, TagFormat::Ddp, "PQ ISRC", at + 20);
@@ -457,10 +542,14 @@ struct Block {
 }
 
 fn read_cdtext(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), FormatError> {
-    let Some((mut file, len)) = dir.open(name)? else {
+    let Some(mut opened) = dir.open(name)? else {
         return Ok(());
     };
-    let mut src = Source::new(&mut file, len);
+    opened.with(|src| read_cdtext_in(src, name, img))
+}
+
+fn read_cdtext_in(src: &mut Source, name: &str, img: &mut Image) -> Result<(), FormatError> {
+    let len = src.len();
     // Some tools store the packs after the 4-byte header of the READ TOC
     // format 5 response: a big-endian length of what follows it (the
     // packs and 2 reserved bytes), then 2 reserved bytes.
@@ -473,7 +562,7 @@ fn read_cdtext(dir: &mut Folder, name: &str, img: &mut Image) -> Result<(), Form
     } else {
         0
     };
-    if (len - start) % PACK != 0 {
+    if !(len - start).is_multiple_of(PACK) {
         img.damage(format!(
             "{name} is {len} bytes, not a whole number of 18-byte CD-TEXT packs: the last {} bytes are not read",
             (len - start) % PACK
@@ -601,4 +690,46 @@ fn cross_check(img: &mut Image) {
     for n in notes {
         img.c.note(n);
     }
+}
+
+/// The image in a folder, if it holds one: its DDPID (named `DDPID`, in
+/// any case, starting with a DDP level), and the names of the image's
+/// other files: the map, the streams it names, and its checksum lists
+/// (`*.md5`, `CHECKSUM`...). Reads the DDPID's first bytes and the map
+/// (at most [`MAX_PACKETS`] packets), never a stream.
+pub(crate) fn members(dir: &Path) -> Option<(PathBuf, Vec<String>)> {
+    use std::io::Read;
+    let id = ["DDPID", "ddpid", "Ddpid"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))?;
+    let mut head = [0u8; 8];
+    File::open(&id).ok()?.read_exact(&mut head).ok()?;
+    level(&head)?;
+    let mut names = vec!["DDPMS".to_string()];
+    let mut folder = Folder::new(dir.to_path_buf());
+    if let Some(ms) = folder.find("DDPMS")
+        && let Ok(f) = File::open(&ms)
+    {
+        let mut map = Vec::new();
+        let _ = f.take(MAX_PACKETS * MAP_PACKET).read_to_end(&mut map);
+        for p in map.chunks_exact(MAP_PACKET as usize) {
+            let siz = text(&p[71..74]);
+            let dsi = &p[74..91];
+            let name = match siz.parse::<usize>() {
+                Ok(s) if s <= dsi.len() => text(&dsi[..s]),
+                _ => text(dsi),
+            };
+            if plain_name(&name) && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    Some((id, names))
+}
+
+/// Whether `name` (a file in the folder of an image with these
+/// `members`) belongs to the image, the DDPID aside.
+pub(crate) fn is_member(members: &[String], name: &str) -> bool {
+    super::write::is_checksum_name(name) || members.iter().any(|m| m.eq_ignore_ascii_case(name))
 }

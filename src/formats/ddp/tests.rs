@@ -512,3 +512,227 @@ fn a_cdtext_file_with_a_read_toc_header_and_names_in_another_case() {
     );
     assert_eq!(r.codes.len(), 7);
 }
+
+/// The patch planner (`write.rs`) on images built here.
+mod patch {
+    use super::*;
+    use crate::codes::{Gtin, Isrc};
+    use crate::plan::{Codes, PlanError};
+
+    fn track(t: u32, code: &str) -> Codes {
+        Codes {
+            tracks: vec![(t, Isrc::parse(code).expect("isrc"))],
+            ..Default::default()
+        }
+    }
+
+    fn plan(dir: &Path, codes: &Codes) -> Result<Option<crate::plan::SetPlan>, PlanError> {
+        super::super::write::plan(&dir.join("DDPID"), codes)
+    }
+
+    fn edit<'p>(p: &'p crate::plan::SetPlan, name: &str) -> &'p [u8] {
+        p.edits
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.new.as_slice())
+            .unwrap_or_else(|| panic!("no edit of {name}"))
+    }
+
+    #[test]
+    fn a_blank_pq_isrc_goes_on_the_tracks_first_entry() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        let mut p = pq("00", "00", "000000", "", "0724384960650");
+        p.extend(pq("01", "01", "000200", "GBAYE6800011", ""));
+        p.extend(pq("02", "00", "030000", "", ""));
+        p.extend(pq("02", "01", "030200", "", ""));
+        p.extend(pq("AA", "01", "060000", "", ""));
+        write(dir.path(), &[("PQDESCR", p.clone())]);
+        let got = plan(dir.path(), &track(2, "USRC17607839"))
+            .expect("planned")
+            .expect("a change");
+        let new = edit(&got, "PQDESCR");
+        // Entry 3 (track 02 index 00) at 128: its ISRC field, 148-159.
+        assert_eq!(&new[148..160], b"USRC17607839");
+        assert_eq!(&new[..148], &p[..148]);
+        assert_eq!(&new[160..], &p[160..]);
+        assert!(
+            got.changes.iter().any(|c| c.location
+                == "PQDESCR entry 3 (track 02 index 00 at 03:00:00) › PQ ISRC @148"
+                && c.old.is_none()),
+            "{:?}",
+            got.changes
+        );
+        assert_eq!(got.untouched, ["IMAGE.DAT"]);
+        assert!(got.edits.iter().all(|e| e.name != "IMAGE.DAT"));
+    }
+
+    #[test]
+    fn the_read_toc_header_follows_a_cdtext_stream_that_grows() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        // Track 2 stored as a TAB ("the same as track 1").
+        let packs = isrc_packs(&["0724384960650", "GBAYE6800011", "\t"]);
+        let mut ct = ((packs.len() + 2) as u16).to_be_bytes().to_vec();
+        ct.extend([0, 0]);
+        ct.extend(&packs);
+        write(dir.path(), &[("CDTEXT.BIN", ct)]);
+        let mut p = std::fs::read(dir.path().join("PQDESCR")).expect("read");
+        p[3 * 64 + 20..3 * 64 + 32].copy_from_slice(b"GBAYE6800011");
+        write(dir.path(), &[("PQDESCR", p)]);
+        let got = plan(dir.path(), &track(1, "USRC17607839"))
+            .expect("planned")
+            .expect("a change");
+        let new = edit(&got, "CDTEXT.BIN");
+        // "0724384960650\0USRC17607839\0GBAYE6800011\0": 40 bytes, 4 packs.
+        assert_eq!(new.len(), 4 + 4 * 18);
+        assert_eq!(u16::from_be_bytes([new[0], new[1]]), 4 * 18 + 2);
+        for p in new[4..].chunks(18) {
+            assert_eq!(pack_crc(&p[..16]).to_be_bytes(), [p[16], p[17]]);
+        }
+        assert_eq!(&new[4 + 54 + 4..4 + 54 + 8], b"011\0");
+    }
+
+    #[test]
+    fn cd_text_without_isrc_packs_gets_none_and_a_note() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        write(
+            dir.path(),
+            &[("CDTEXT.BIN", pack(0x80, 0, 0, 0, b"Album\0"))],
+        );
+        let got = plan(
+            dir.path(),
+            &Codes {
+                barcode: Some(Gtin::parse("4006381333931").expect("ean")),
+                ..Default::default()
+            },
+        )
+        .expect("planned")
+        .expect("a change");
+        assert!(got.edits.iter().all(|e| e.name != "CDTEXT.BIN"));
+        assert!(
+            got.notes.iter().any(|n| n.contains("carries no codes")),
+            "{:?}",
+            got.notes
+        );
+        assert_eq!(&edit(&got, "DDPID")[8..21], b"4006381333931");
+        assert_eq!(&edit(&got, "PQDESCR")[32..45], b"4006381333931");
+    }
+
+    #[test]
+    fn an_image_that_holds_the_codes_needs_no_write() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        assert!(
+            plan(dir.path(), &track(2, "GBAYE6800012"))
+                .expect("planned")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_checksum_list_naming_a_file_not_there_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        write(
+            dir.path(),
+            &[(
+                "image.md5",
+                format!("{}  GONE.DAT\n", "0".repeat(32)).into_bytes(),
+            )],
+        );
+        let e = plan(dir.path(), &track(2, "USRC17607839")).expect_err("refused");
+        assert!(e.to_string().contains("GONE.DAT"), "{e}");
+    }
+
+    #[test]
+    fn a_map_naming_one_file_for_two_roles_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        // The "audio stream" is the DDPID itself: writing DDPID would
+        // write what the plan must never touch.
+        let mut m = packet("D0", "", "DA", "", "", "DDPID");
+        m.extend(packet("S0", "PQ DESCR", "", "", "", "PQDESCR"));
+        write(dir.path(), &[("DDPMS", m)]);
+        let e = plan(
+            dir.path(),
+            &Codes {
+                barcode: Some(Gtin::parse("4006381333931").expect("ean")),
+                ..Default::default()
+            },
+        )
+        .expect_err("refused");
+        assert!(e.to_string().contains("two purposes"), "{e}");
+    }
+
+    #[test]
+    fn bsd_and_gnu_checksum_lines_keep_their_shape() {
+        use md5::{Digest, Md5};
+        let hex =
+            |b: &[u8]| -> String { Md5::digest(b).iter().map(|x| format!("{x:02x}")).collect() };
+        let dir = tempfile::tempdir().expect("tmp");
+        clean(dir.path());
+        let read = |n: &str| std::fs::read(dir.path().join(n)).expect("read");
+        let list = format!(
+            "# made by hand\nMD5 (PQDESCR) = {}\n{} *./CDTEXT.BIN\n\n{}  IMAGE.DAT\n",
+            hex(&read("PQDESCR")),
+            hex(&read("CDTEXT.BIN")).to_uppercase(),
+            hex(&read("IMAGE.DAT")),
+        );
+        write(dir.path(), &[("image.md5", list.clone().into_bytes())]);
+        let got = plan(dir.path(), &track(2, "USRC17607839"))
+            .expect("planned")
+            .expect("a change");
+        assert_eq!(
+            got.edits
+                .last()
+                .map(|e| e.name.to_string_lossy().into_owned()),
+            Some("image.md5".into()),
+            "the checksum list last"
+        );
+        let new = String::from_utf8(edit(&got, "image.md5").to_vec()).expect("text");
+        let want = format!(
+            "# made by hand\nMD5 (PQDESCR) = {}\n{} *./CDTEXT.BIN\n\n{}  IMAGE.DAT\n",
+            hex(edit(&got, "PQDESCR")),
+            hex(edit(&got, "CDTEXT.BIN")).to_uppercase(),
+            hex(&read("IMAGE.DAT")),
+        );
+        assert_eq!(new, want);
+        assert_ne!(new, list);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Damage any file of the image (or its checksum list): planning
+        /// never panics, and a plan that is made passed its own read-back
+        /// check and never writes the audio stream.
+        #[test]
+        fn any_damage_plans_without_panic(
+            which in 0usize..5,
+            flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 0..6),
+            cut in proptest::option::of(proptest::prelude::any::<proptest::sample::Index>()),
+            t in 1u32..4,
+        ) {
+            let dir = tempfile::tempdir().expect("tmp");
+            clean(dir.path());
+            write(dir.path(), &[("CHECKSUM.MD5", b"d41d8cd98f00b204e9800998ecf8427e  IMAGE.DAT\n".to_vec())]);
+            let name = ["DDPID", "DDPMS", "PQDESCR", "CDTEXT.BIN", "CHECKSUM.MD5"][which];
+            let mut b = std::fs::read(dir.path().join(name)).expect("read");
+            for (i, v) in flips {
+                if !b.is_empty() {
+                    let i = i.index(b.len());
+                    b[i] = v;
+                }
+            }
+            if let Some(c) = cut {
+                b.truncate(c.index(b.len() + 1));
+            }
+            write(dir.path(), &[(name, b)]);
+            if let Ok(Some(p)) = plan(dir.path(), &track(t, "USRC17607839")) {
+                proptest::prop_assert!(p.edits.iter().all(|e| e.name != "IMAGE.DAT"));
+                proptest::prop_assert!(!p.edits.is_empty());
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@ fn codes(isrc: Option<&str>, barcode: Option<&str>) -> Codes {
     Codes {
         isrc: isrc.map(|i| Isrc::parse(i).expect("isrc")),
         barcode: barcode.map(|b| Gtin::parse(b).expect("barcode")),
+        ..Default::default()
     }
 }
 

@@ -10,6 +10,7 @@ fn codes(isrc: &str, barcode: &str) -> Codes {
     Codes {
         isrc: Some(Isrc::parse(isrc).expect("isrc")),
         barcode: Some(Gtin::parse(barcode).expect("gtin")),
+        ..Default::default()
     }
 }
 

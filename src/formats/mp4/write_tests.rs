@@ -184,6 +184,7 @@ fn codes(isrc: Option<&str>, barcode: Option<&str>) -> Codes {
     Codes {
         isrc: isrc.map(|s| Isrc::parse(s).expect("valid ISRC")),
         barcode: barcode.map(|s| Gtin::parse(s).expect("valid barcode")),
+        ..Default::default()
     }
 }
 

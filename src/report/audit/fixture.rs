@@ -105,6 +105,7 @@ pub fn records() -> Vec<Record> {
             path: r.path,
             container: r.container,
             isrcs: Vec::new(),
+            tracks: Vec::new(),
             barcodes: Vec::new(),
             title: None,
             duration_ms: None,

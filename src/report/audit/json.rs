@@ -22,7 +22,9 @@
 //! - `summary`: `{"files", "audio", "skipped", "lfs_pointers",
 //!   "unreadable", "errors", "warnings", "infos", "walk_skipped"}`,
 //!   `walk_skipped` being `{"not_audio", "temp_files", "system_files",
-//!   "vcs_folders", "filtered"}` (what the walk left out before reading).
+//!   "vcs_folders", "filtered", "image_files"}` (what the walk left out
+//!   before reading; `image_files`: the files of DDP images other than
+//!   their DDPID, each image being read as one).
 //!
 //! Every key is always present (`null` or `[]` when empty). Paths are text,
 //! exact: a path that is not UTF-8 has its odd bytes written `\xNN`.
@@ -153,7 +155,7 @@ mod tests {
             json!({"files": 3, "audio": 3, "skipped": 0, "lfs_pointers": 0,
                    "unreadable": 0, "errors": 2, "warnings": 1, "infos": 1,
                    "walk_skipped": {"not_audio": 0, "temp_files": 0, "vcs_folders": 0,
-                                    "system_files": 0, "filtered": 0}})
+                                    "system_files": 0, "filtered": 0, "image_files": 0}})
         );
     }
 
