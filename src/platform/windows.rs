@@ -366,38 +366,66 @@ impl Folder {
         Ok(false)
     }
 
-    /// Put `from` in the place of `to`, both in this folder, atomically:
-    /// the standard library's rename (`SetFileInformationByHandle` with
-    /// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS`
-    /// on Windows 10 1709 and later, `MoveFileExW(MOVEFILE_REPLACE_EXISTING)`
-    /// before), one rename on NTFS: a reader sees the old file or the new
-    /// one. (`ReplaceFileW` is not used: its documented failures leave the
-    /// replaced file under another name and none under its own, and under
-    /// Wine a second reader saw the name missing mid-replace.) The new
-    /// file was given the old one's ACL beforehand ([`copy_security`]).
-    /// A file held open for a moment (another isrckit trying its lock, a
-    /// virus scanner, the search indexer) is waited for, briefly; a program
-    /// that keeps it open without letting it be replaced is reported.
+    /// Put `from` in the place of `to`, both in this folder: one atomic
+    /// rename where the system allows it (the standard library's: on
+    /// Windows 10 1709 and later `SetFileInformationByHandle` with
+    /// `FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS`,
+    /// which replaces a file that is open with delete sharing, as isrckit's
+    /// own handle on the master is), so a reader sees the old file or the
+    /// new one. Where that rename is refused because `to` is open (older
+    /// Windows, FAT and some network file systems, Wine), `to` is moved
+    /// aside, `from` moved in, and the old file removed ([`Folder::swap`]):
+    /// for that instant the name is missing, as with `ReplaceFileW` (which
+    /// is not used: it does the same, and its documented failures can leave
+    /// the old file under another name). The new file was given the old
+    /// one's ACL beforehand ([`copy_security`]). A file held open for a
+    /// moment (another isrckit trying its lock, a virus scanner, the search
+    /// indexer) is waited for, briefly; a program that keeps it open
+    /// without letting it be replaced is reported.
     pub fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
         let (pf, pt) = (self.path.join(from), self.path.join(to));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-        loop {
-            let e = match std::fs::rename(&pf, &pt) {
-                Ok(()) => return Ok(()),
-                Err(e) => e,
-            };
-            let busy = [
+        let busy = |e: &io::Error| {
+            [
                 wf::ERROR_SHARING_VIOLATION,
                 wf::ERROR_LOCK_VIOLATION,
                 wf::ERROR_ACCESS_DENIED,
             ]
             .map(|c| Some(c as i32))
-            .contains(&e.raw_os_error());
-            if !busy || std::time::Instant::now() >= deadline {
+            .contains(&e.raw_os_error())
+        };
+        loop {
+            let e = match std::fs::rename(&pf, &pt) {
+                Ok(()) => return Ok(()),
+                Err(e) if busy(&e) => match self.swap(from, to) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => e,
+                },
+                Err(e) => e,
+            };
+            if !busy(&e) || std::time::Instant::now() >= deadline {
                 return Err(replace_error(e));
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// Move `to` aside (under a temp name walks skip), `from` to `to`, and
+    /// remove the old file; if `from` cannot be moved in, `to` is moved
+    /// back.
+    fn swap(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
+        static ASIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 40);
+        let aside = self.path.join(super::temp_name(
+            ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        ));
+        let (pf, pt) = (self.path.join(from), self.path.join(to));
+        std::fs::rename(&pt, &aside)?;
+        if let Err(e) = std::fs::rename(&pf, &pt) {
+            let _ = std::fs::rename(&aside, &pt);
+            return Err(e);
+        }
+        let _ = std::fs::remove_file(&aside);
+        Ok(())
     }
 
     /// Remove the name `name` (a file, not a folder).
