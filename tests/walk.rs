@@ -746,3 +746,64 @@ fn a_manifest_row_in_another_case_finds_the_file_where_names_ignore_case() {
         .collect();
     assert_eq!(names, ["01 Intro.mp3"]);
 }
+
+/// Windows paths (this runs under Wine in CI): a manifest row written with
+/// `\`, ROOT given with its drive letter, a file named in its `\\?\` form,
+/// and a master whose path is longer than 260 characters (MAX_PATH) are
+/// all written and read back.
+#[cfg(windows)]
+#[test]
+fn windows_paths_backslashes_drive_letters_and_long_paths_work() {
+    let a = album();
+    let root = std::path::absolute(&a.root).expect("absolute");
+    assert!(root.to_string_lossy().as_bytes()[1] == b':', "{root:?}");
+    std::fs::create_dir_all(root.join("disc 1")).expect("mkdir");
+    std::fs::copy(&a.master, root.join("disc 1").join("02 Two.mp3")).expect("copy");
+    let manifest = root.join("codes.csv");
+    std::fs::write(
+        &manifest,
+        "file,isrc\r\ndisc 1\\02 Two.mp3,GBAYE2600003\r\n",
+    )
+    .expect("csv");
+    let out = isrckit()
+        .args(["embed", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let verbatim = format!(r"\\?\{}\disc 1\02 Two.mp3", root.display());
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&verbatim)
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    assert_eq!(
+        doc["files"][0]["distinct"]["isrc"][0], "GBAYE2600003",
+        "{doc}"
+    );
+
+    let mut deep = root.clone();
+    while deep.as_os_str().len() < 300 {
+        deep.push("a folder with a long name to pass MAX_PATH");
+    }
+    std::fs::create_dir_all(&deep).expect("mkdir deep");
+    let long = deep.join("03 Deep.mp3");
+    std::fs::copy(&a.master, &long).expect("copy deep");
+    let out = isrckit()
+        .args(["set", "--isrc", "GBAYE2600004"])
+        .arg(&long)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&long)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        json(&out)["files"][0]["distinct"]["isrc"][0],
+        "GBAYE2600004"
+    );
+}
