@@ -78,7 +78,27 @@ pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
 /// [`plain_windows_path`]); long paths still work, as the standard library
 /// and this module add the prefix back when they call the system.
 pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
-    let real = std::fs::canonicalize(path)?;
+    let real = match std::fs::canonicalize(path) {
+        Ok(real) => real,
+        // Wine's GetFinalPathNameByHandleW fails past MAX_PATH with
+        // ERROR_MORE_DATA (234) whatever the buffer: there a path with no
+        // link on the way is its own resolved path; one with a link is
+        // refused rather than followed by hand.
+        Err(e) if cfg!(windows) && e.raw_os_error() == Some(234) => {
+            let abs = std::path::absolute(path)?;
+            let mut p = abs.clone();
+            loop {
+                if std::fs::symlink_metadata(&p)?.file_type().is_symlink() {
+                    return Err(e);
+                }
+                if !p.pop() {
+                    break;
+                }
+            }
+            abs
+        }
+        Err(e) => return Err(e),
+    };
     #[cfg(windows)]
     if let Some(plain) = real.to_str().and_then(plain_windows_path) {
         return Ok(std::path::PathBuf::from(plain));
