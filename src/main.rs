@@ -9,6 +9,9 @@ use std::process::ExitCode;
 /// user time on it (bench/README.md, "Allocator"). Built without
 /// transparent huge pages: a short run that touches a few MB paid for
 /// zeroing whole 2 MiB pages (a tenth of its CPU) and tripled its peak RSS.
+/// Only on Linux, where it was measured; elsewhere the system allocator
+/// (docs/platforms.md).
+#[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

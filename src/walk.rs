@@ -37,7 +37,18 @@ pub const VCS_FOLDERS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", ".jj
 /// The order of paths in every output: by their bytes. (Cheaper than
 /// `Path`'s component order, and the order a sorted file listing shows.)
 pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    crate::platform::path_bytes(a).cmp(crate::platform::path_bytes(b))
+    let (a, b) = (
+        crate::platform::path_bytes(a),
+        crate::platform::path_bytes(b),
+    );
+    if cfg!(windows) {
+        // `\` sorts as `/` does, so a folder's files come before the
+        // names that extend its name (`a\x` before `a0`), as the walk
+        // hands them on, and the order is the same on every system.
+        let slash = |c: &u8| if *c == b'\\' { b'/' } else { *c };
+        return a.iter().map(slash).cmp(b.iter().map(slash));
+    }
+    a.cmp(b)
 }
 
 /// Include/exclude globs, matched against a path relative to the walked
@@ -223,11 +234,65 @@ pub fn walk(
     if !stream {
         all.sort_unstable_by(|a, b| path_order(a, b));
         all.dedup();
-        for p in all {
+        for p in one_name_each(all) {
             found(p)?;
         }
     }
     Ok(done)
+}
+
+/// `paths` (sorted) without the later names of a file already named by
+/// an earlier one spelled differently: `masters` and `./masters/a.wav`,
+/// or, on a file system that ignores case or Unicode normalisation
+/// (macOS, Windows), `01 Intro.wav` and `01 intro.wav`. Only paths whose
+/// spelling folds to the same text are compared, and they are dropped
+/// only when both resolve to the same real path and neither is a symlink
+/// (a link is reported by its own name, as everywhere), so hard links
+/// and names that are different files stay.
+fn one_name_each(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::collections::HashMap;
+    use unicode_normalization::UnicodeNormalization;
+    let fold = |p: &Path| -> String {
+        let parts: Vec<String> = p
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .nfc()
+                    .collect::<String>()
+                    .to_lowercase()
+            })
+            .collect();
+        parts.join("/")
+    };
+    let mut by_fold: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        by_fold.entry(fold(p)).or_default().push(i);
+    }
+    let mut drop = vec![false; paths.len()];
+    for group in by_fold.values().filter(|g| g.len() > 1) {
+        let real: Vec<Option<PathBuf>> = group
+            .iter()
+            .map(|&i| {
+                let link =
+                    std::fs::symlink_metadata(&paths[i]).is_ok_and(|m| m.file_type().is_symlink());
+                (!link)
+                    .then(|| crate::platform::canonicalize(&paths[i]).ok())
+                    .flatten()
+            })
+            .collect();
+        for (k, &i) in group.iter().enumerate() {
+            if real[k].is_some() && real[..k].contains(&real[k]) {
+                drop[i] = true;
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(p, d)| (!d).then_some(p))
+        .collect()
 }
 
 /// [`walk`], collecting the files.
@@ -385,7 +450,10 @@ mod tests {
         };
         let (files, errors) = walked(&[dir.path().to_path_buf()]);
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(files.len(), names.len());
+        // Where the file system ignores case (Windows, macOS), `A/x.wav`
+        // is `a/x.wav`.
+        let one = dir.path().join("A").join("b.wav").exists();
+        assert_eq!(files.len(), names.len() - usize::from(one));
         let mut sorted = files.clone();
         sorted.sort_by(|a, b| path_order(a, b));
         assert_eq!(files, sorted);

@@ -8,6 +8,9 @@
 //! `ISRCKIT_TEST_BIN` runs them against another build of the binary
 //! (that is how they were seen to fail before the fix).
 
+// Unix only: other users, owners, mode bits, ACLs, symlinks.
+#![cfg(unix)]
+
 mod common;
 
 use common::{bin, hooks, require, testdata};

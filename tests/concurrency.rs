@@ -9,11 +9,15 @@
 
 mod common;
 
-use common::{bin, hooks, require, testdata};
+#[cfg(unix)]
+use common::require;
+use common::{bin, hooks, testdata};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(unix)]
+use std::time::Instant;
 
 /// `isrckit set --isrc code path --format json`, started.
 fn start(path: &Path, code: &str, env: &[(&str, &str)]) -> Child {
@@ -206,6 +210,7 @@ fn two_writers_started_together_never_lose_a_code_or_lie() {
 /// A writer waits a bounded time for the lock, then fails for that file
 /// only, saying who holds it; the file is as it was. Before: there was
 /// no lock, and the write went ahead under the other writer.
+#[cfg(unix)]
 #[test]
 fn a_writer_that_cannot_get_the_lock_says_who_holds_it() {
     if !hooks() {

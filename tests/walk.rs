@@ -8,6 +8,10 @@
 //! a leftover temp file refused the whole folder, a complete leftover was
 //! written into, and `embed` found two files for one title.
 
+// The helpers of the Unix-only tests (symlinks, FIFOs, /proc) are unused
+// elsewhere.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
 mod common;
 
 use assert_cmd::Command;
@@ -213,6 +217,7 @@ fn a_file_named_on_the_command_line_is_taken_as_given() {
 /// A FIFO, a dangling symlink (an un-fetched git-annex file) and a symlink
 /// loop beside a master: every command finishes (opening a FIFO would block
 /// for ever), and each odd file is reported with its real reason.
+#[cfg(unix)]
 fn odd_files() -> Album {
     let a = album();
     let fifo = a.root.join("02 Pipe.wav");
@@ -251,6 +256,7 @@ fn errors_by_name(files: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn fifos_dangling_links_and_loops_are_reported_not_opened() {
     let a = odd_files();
@@ -369,7 +375,7 @@ fn non_audio_files_in_a_folder_are_skipped_and_counted_named_ones_reported() {
         .map(|f| {
             let p = f["path"].as_str().expect("path");
             (
-                p.rsplit('/').next().expect("name").to_string(),
+                p.rsplit(['/', '\\']).next().expect("name").to_string(),
                 f["status"].as_str().expect("status").to_string(),
             )
         })
@@ -461,6 +467,7 @@ fn a_streamed_wav_is_read_with_a_note_and_not_written() {
 /// A file name that is not UTF-8 (Latin-1 `café` from an old archive) is
 /// shown with its odd byte as `\xE9`, never as U+FFFD, in the table and in
 /// JSON, where the text names the exact bytes.
+#[cfg(unix)]
 #[test]
 fn a_non_utf8_name_is_shown_escaped_and_exact() {
     use std::os::unix::ffi::OsStrExt;
@@ -501,6 +508,7 @@ fn a_non_utf8_name_is_shown_escaped_and_exact() {
 
 /// `set --barcode … ALBUM` never writes through a symlink in ALBUM to a
 /// file outside it: the run is refused, naming the link and its target.
+#[cfg(unix)]
 #[test]
 fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
     let a = album();
@@ -546,7 +554,11 @@ fn set_on_a_folder_never_writes_outside_it_through_a_symlink() {
 fn leftover_temp_files_of_dead_writers_are_reported_with_their_size() {
     let a = album();
     // A pid that is not running: a child that has exited.
-    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("isrckit"))
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
     let dead = child.id();
     child.wait().expect("wait");
     let leftover = a.root.join(format!(".isrckit-tmp-{dead}-7"));
@@ -650,4 +662,148 @@ fn a_latex_toc_is_skipped_and_a_cdrdao_toc_is_read() {
         .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("disc.txt")))
         .expect("the TOC is read");
     assert_eq!(disc["container"], "cue");
+}
+
+/// One file named several ways on one command line is audited once:
+/// `album` and `album/./01 Intro.mp3` (everywhere), and `album/01
+/// intro.mp3` where the file system ignores case (macOS, Windows: under
+/// Wine this branch runs). Two files whose names differ only in case,
+/// where the file system tells them apart (Linux), stay two.
+#[test]
+fn one_file_named_several_ways_is_audited_once() {
+    let a = album();
+    let dotted = a.root.join(".").join("01 Intro.mp3");
+    let lower = a.root.join("01 intro.mp3");
+    let ignores_case = lower.exists();
+    let mut cmd = isrckit();
+    cmd.args([
+        "audit",
+        "--format",
+        "json",
+        "--no-progress",
+        "--year",
+        "2026",
+    ])
+    .arg(&a.root)
+    .arg(&dotted);
+    if ignores_case {
+        cmd.arg(&lower);
+    }
+    let out = cmd.output().expect("runs");
+    let files = paths(&json(&out)["files"]);
+    let masters: Vec<&String> = files.iter().filter(|p| p.ends_with("ntro.mp3")).collect();
+    assert_eq!(masters.len(), 1, "{files:?}\n{out:?}");
+    if !ignores_case {
+        std::fs::copy(&a.master, &lower).expect("copy");
+        let out = isrckit()
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--no-progress",
+                "--year",
+                "2026",
+            ])
+            .arg(&a.master)
+            .arg(&lower)
+            .output()
+            .expect("runs");
+        let files = paths(&json(&out)["files"]);
+        assert_eq!(files.len(), 2, "{files:?}");
+    }
+}
+
+/// Where the file system ignores case (macOS, Windows; under Wine this
+/// runs), a manifest row `01 intro.mp3` finds `01 Intro.mp3`, writes it
+/// under its own name, and reports it by that name. Where names are
+/// case-sensitive (Linux) there is no such file, and the row says so.
+#[test]
+fn a_manifest_row_in_another_case_finds_the_file_where_names_ignore_case() {
+    let a = album();
+    let manifest = a.root.join("codes.csv");
+    std::fs::write(&manifest, "file,isrc\n01 intro.mp3,GBAYE2600001\n").expect("manifest");
+    let ignores_case = a.root.join("01 intro.mp3").exists();
+    let out = isrckit()
+        .args(["embed", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg(&a.root)
+        .output()
+        .expect("runs");
+    if !ignores_case {
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = json(&out);
+    let files = paths(&doc["files"]);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("01 Intro.mp3"), "{files:?}");
+    assert_eq!(doc["files"][0]["status"], "written");
+    let names: Vec<String> = std::fs::read_dir(&a.root)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".mp3") && !n.starts_with('.'))
+        .collect();
+    assert_eq!(names, ["01 Intro.mp3"]);
+}
+
+/// Windows paths (this runs under Wine in CI): a manifest row written with
+/// `\`, ROOT given with its drive letter, a file named in its `\\?\` form,
+/// and a master whose path is longer than 260 characters (MAX_PATH) are
+/// all written and read back.
+#[cfg(windows)]
+#[test]
+fn windows_paths_backslashes_drive_letters_and_long_paths_work() {
+    let a = album();
+    let root = std::path::absolute(&a.root).expect("absolute");
+    assert!(root.to_string_lossy().as_bytes()[1] == b':', "{root:?}");
+    std::fs::create_dir_all(root.join("disc 1")).expect("mkdir");
+    std::fs::copy(&a.master, root.join("disc 1").join("02 Two.mp3")).expect("copy");
+    let manifest = root.join("codes.csv");
+    std::fs::write(
+        &manifest,
+        "file,isrc\r\ndisc 1\\02 Two.mp3,GBAYE2600003\r\n",
+    )
+    .expect("csv");
+    let out = isrckit()
+        .args(["embed", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let verbatim = format!(r"\\?\{}\disc 1\02 Two.mp3", root.display());
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&verbatim)
+        .output()
+        .expect("runs");
+    let doc = json(&out);
+    assert_eq!(
+        doc["files"][0]["distinct"]["isrc"][0], "GBAYE2600003",
+        "{doc}"
+    );
+
+    let mut deep = root.clone();
+    while deep.as_os_str().len() < 300 {
+        deep.push("a folder with a long name to pass MAX_PATH");
+    }
+    std::fs::create_dir_all(&deep).expect("mkdir deep");
+    let long = deep.join("03 Deep.mp3");
+    std::fs::copy(&a.master, &long).expect("copy deep");
+    let out = isrckit()
+        .args(["set", "--isrc", "GBAYE2600004"])
+        .arg(&long)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = isrckit()
+        .args(["inspect", "--format", "json"])
+        .arg(&long)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        json(&out)["files"][0]["distinct"]["isrc"][0],
+        "GBAYE2600004"
+    );
 }

@@ -465,6 +465,7 @@ fn barcode_for_a_whole_release_folder() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_code_of_the_same_length_is_written_in_place() {
     use std::os::unix::fs::MetadataExt;
@@ -512,6 +513,7 @@ fn a_code_of_the_same_length_is_written_in_place() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn an_edit_across_a_page_boundary_goes_through_a_temp_file() {
     use std::os::unix::fs::MetadataExt;

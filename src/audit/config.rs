@@ -159,7 +159,7 @@ impl AuditOptions {
 
 /// Find `isrckit.toml` in `start` or the nearest folder above it.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
+    let start = crate::platform::canonicalize(start).ok()?;
     let dir = if start.is_dir() {
         start.as_path()
     } else {
@@ -471,7 +471,7 @@ mod tests {
         std::fs::create_dir_all(&sub).expect("mkdir");
         assert_eq!(
             find_config(&sub),
-            Some(std::fs::canonicalize(&p).expect("canon"))
+            Some(crate::platform::canonicalize(&p).expect("canon"))
         );
     }
 

@@ -881,17 +881,17 @@ fn set_command(args: SetArgs) -> io::Result<ExitCode> {
                 }
                 let (found, walked) =
                     crate::walk::collect(std::slice::from_ref(p), &crate::walk::Filter::default());
-                let root = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                let root = crate::platform::canonicalize(p).unwrap_or_else(|_| p.clone());
                 for f in found {
                     // A symlink in the folder to a file outside it: never
                     // written (the folder is what the user asked for).
-                    if let Ok(real) = std::fs::canonicalize(&f)
+                    if let Ok(real) = crate::platform::canonicalize(&f)
                         && !real.starts_with(&root)
                     {
                         let why = format!(
                             "a symlink to a file outside {} ({}): isrckit writes only files inside the folder it is given; name the real file to write it",
-                            crate::platform::path_text(p),
-                            crate::platform::path_text(&real)
+                            crate::platform::shown(p),
+                            crate::platform::shown(&real)
                         );
                         extra.push(FileResult::with_error(f, Status::Failed, why));
                         continue;
@@ -1007,6 +1007,12 @@ fn record_of(r: &FileReport) -> crate::recording::Recording<'_> {
 /// `0`) turns it on even into a pipe, `CLICOLOR=0` and `TERM=dumb` turn it
 /// off, and else colour goes to a terminal only.
 fn color_wanted(choice: ColorChoice) -> bool {
+    // On Windows the console is told to read the colour sequences; an
+    // old console that cannot gets none.
+    color_asked(choice) && crate::platform::console_colours()
+}
+
+fn color_asked(choice: ColorChoice) -> bool {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
@@ -1300,7 +1306,7 @@ fn report_leftovers(temp_files: &[PathBuf]) {
             }
             eprintln!(
                 "isrckit: {}: a temp file left by an interrupted isrckit write ({} bytes); not audited; the next set or embed in this folder removes it, or delete it",
-                sanitize::terminal(&crate::platform::path_text(&l.path)),
+                sanitize::terminal(&crate::platform::shown(&l.path)),
                 l.size
             );
         }
@@ -1315,7 +1321,7 @@ fn missing_paths(paths: &[PathBuf]) -> Option<ExitCode> {
     let mut missing = false;
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
-            let p = sanitize::terminal(&crate::platform::path_text(p)).into_owned();
+            let p = sanitize::terminal(&crate::platform::shown(p)).into_owned();
             eprintln!("isrckit: {p}: no such file or folder");
             missing = true;
         }

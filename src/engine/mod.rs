@@ -27,8 +27,17 @@ pub fn read_file(path: impl AsRef<Path>) -> FileReport {
 pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
     let path = path.as_ref();
     let mut report = empty_report(path);
+    let folder = |mut report: FileReport| {
+        report.error = Some("is a folder, not a file".into());
+        report.status = FileStatus::NotAudio;
+        report.container = None;
+        report.notes.clear();
+        report
+    };
     let mut file = match File::open(path) {
         Ok(f) => f,
+        // Windows does not open a folder as a file at all.
+        Err(_) if cfg!(windows) && path.is_dir() => return (folder(report), 0),
         Err(e) => {
             report.error = Some(format!("cannot open: {e}"));
             report.status = FileStatus::Unreadable;
@@ -39,13 +48,6 @@ pub fn read_file_counted(path: impl AsRef<Path>) -> (FileReport, u64) {
     // which is only made when the file could not be read (to tell a
     // folder from damage).
     let is_dir = |file: &File| file.metadata().is_ok_and(|m| m.is_dir());
-    let folder = |mut report: FileReport| {
-        report.error = Some("is a folder, not a file".into());
-        report.status = FileStatus::NotAudio;
-        report.container = None;
-        report.notes.clear();
-        report
-    };
     let len = match (&file).seek(SeekFrom::End(0)) {
         Ok(len) => len,
         Err(_) if is_dir(&file) => return (folder(report), 0),

@@ -34,7 +34,7 @@ pub fn write(
 ) -> io::Result<()> {
     let (mut isrcs, mut barcodes, mut failed) = (0, 0, 0);
     for r in reports {
-        let path = crate::platform::path_text(&r.path);
+        let path = crate::platform::shown(&r.path);
         let kind = match (&r.container, &r.format) {
             (_, Some(f)) => f.clone(),
             (Some(c), None) => c.name().to_string(),

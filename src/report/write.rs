@@ -90,19 +90,19 @@ pub fn table(
             _ => ("same file", "2"),
         };
         let real = r.real_path.as_ref().map_or(String::new(), |p| {
-            format!(" → {}", terminal(&crate::platform::path_text(p)))
+            format!(" → {}", terminal(&crate::platform::shown(p)))
         });
         writeln!(
             out,
             "{:<12} {}{real}",
             style.paint(colour, word),
-            terminal(&crate::platform::path_text(&r.path))
+            terminal(&crate::platform::shown(&r.path))
         )?;
         if let Some(same) = &r.same_as {
             writeln!(
                 out,
                 "             the file of {}, written once under that name",
-                terminal(&crate::platform::path_text(same))
+                terminal(&crate::platform::shown(same))
             )?;
         }
         for c in &r.changes {

@@ -199,7 +199,8 @@ pub fn run(
     Ok(results)
 }
 
-#[cfg(test)]
+// Unix only: the two names of one file are a symlink and its target.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::codes::Isrc;

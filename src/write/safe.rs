@@ -20,7 +20,7 @@ use crate::model::CodeKind;
 use crate::plan::Piece;
 use crate::platform::{self, FileId, Folder};
 use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -236,7 +236,7 @@ pub enum VerifyError {
 /// The file a path finally names (symlinks followed), so a link is never
 /// replaced by a file.
 pub fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
-    fs::canonicalize(path).map_err(WriteError::io("cannot resolve", path))
+    platform::canonicalize(path).map_err(WriteError::io("cannot resolve", path))
 }
 
 /// Temp names made by this process: `.isrckit-tmp-<pid>-<n>`.
@@ -425,6 +425,8 @@ fn keep_attributes(m: &Master, temp: &File) -> Result<(), WriteError> {
         move |source| WriteError::Keep { what, path, source }
     };
     let o = &m.info;
+    // Windows: the ACL, whole (Unix: nothing; the steps below do it).
+    platform::copy_security(&m.file, temp).map_err(keep("the access-control list".into()))?;
     let now = platform::file_info(temp).map_err(keep("the metadata".into()))?;
     if (now.uid, now.gid) != (o.uid, o.gid) {
         platform::set_owner(temp, o.uid, o.gid)
@@ -523,6 +525,7 @@ pub fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn replace_path(
         p: &Path,
@@ -533,6 +536,7 @@ mod tests {
         replace(&m, pieces, verify, true)
     }
 
+    #[cfg(unix)]
     #[test]
     fn assembles_pieces_keeps_permissions_and_leaves_no_temp() {
         use std::os::unix::fs::PermissionsExt;
@@ -554,6 +558,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn the_temp_file_is_verified_through_its_handle_and_has_no_name_until_then() {
         use std::os::unix::fs::PermissionsExt;
@@ -593,6 +598,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_target_is_replaced_not_the_link() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -610,6 +616,7 @@ mod tests {
         assert_eq!(fs::read(&link).expect("read"), b"new");
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_master_opened_by_a_link_name_is_refused() {
         let dir = tempfile::tempdir().expect("tmp");

@@ -149,7 +149,7 @@ impl<'a> Files<'a> {
     pub(super) fn new(root: &'a Path) -> Files<'a> {
         Files {
             root,
-            real_root: std::fs::canonicalize(root).ok(),
+            real_root: crate::platform::canonicalize(root).ok(),
             found: Vec::new(),
             by_key: HashMap::new(),
             by_track: HashMap::new(),
@@ -160,7 +160,7 @@ impl<'a> Files<'a> {
 
     fn add(&mut self, path: PathBuf, rel: PathBuf, report: FileReport) -> usize {
         let i = self.found.len();
-        let real = std::fs::canonicalize(&path).ok();
+        let real = crate::platform::canonicalize(&path).ok();
         match self
             .by_key
             .entry(real.clone().unwrap_or_else(|| path.clone()))
@@ -200,26 +200,20 @@ impl<'a> Files<'a> {
             let name = part.as_os_str();
             let folder = self.root.join(&found);
             if std::fs::symlink_metadata(folder.join(name)).is_ok() {
-                found.push(name);
+                // Where names ignore case (Windows, macOS), `01 intro.wav`
+                // opens `01 Intro.wav`: the file is shown by its own name.
+                let real = if cfg!(any(windows, target_os = "macos")) {
+                    self.case_of(&found, &folder, name)
+                } else {
+                    None
+                };
+                found.push(real.as_deref().unwrap_or(name));
                 continue;
             }
             let Some(key) = name.to_str().map(|n| n.nfc().collect::<String>()) else {
                 return Ok(None);
             };
-            // Each folder is listed once, however many rows miss in it.
-            let names = self.by_nfc.entry(found.clone()).or_insert_with(|| {
-                let mut names: HashMap<String, Vec<OsString>> = HashMap::new();
-                for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                    let n = entry.file_name();
-                    if let Some(k) = n.to_str().map(|s| s.nfc().collect::<String>()) {
-                        names.entry(k).or_default().push(n);
-                    }
-                }
-                for v in names.values_mut() {
-                    v.sort();
-                }
-                names
-            });
+            let names = self.listing(&found, &folder);
             let hits = names.get(&key).map_or(&[][..], Vec::as_slice);
             match hits {
                 [] => return Ok(None),
@@ -238,6 +232,48 @@ impl<'a> Files<'a> {
             }
         }
         Ok(Some(found))
+    }
+
+    /// The entries of `folder` (`rel` below ROOT) by their names in NFC:
+    /// each folder is listed once, however many rows look in it.
+    fn listing(&mut self, rel: &Path, folder: &Path) -> &HashMap<String, Vec<OsString>> {
+        self.by_nfc.entry(rel.to_path_buf()).or_insert_with(|| {
+            let mut names: HashMap<String, Vec<OsString>> = HashMap::new();
+            for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+                let n = entry.file_name();
+                if let Some(k) = n.to_str().map(|s| s.nfc().collect::<String>()) {
+                    names.entry(k).or_default().push(n);
+                }
+            }
+            for v in names.values_mut() {
+                v.sort();
+            }
+            names
+        })
+    }
+
+    /// The name an entry of `folder` really has when `name` opened it
+    /// without being its name (a file system that ignores case): the one
+    /// entry equal to `name` but for case and normalisation; `None` when
+    /// `name` is an entry's own name, or no single entry matches.
+    fn case_of(&mut self, rel: &Path, folder: &Path, name: &OsStr) -> Option<OsString> {
+        let want = name.to_str()?.nfc().collect::<String>();
+        let names = self.listing(rel, folder);
+        if names
+            .get(&want)
+            .is_some_and(|v| v.iter().any(|n| n == name))
+        {
+            return None;
+        }
+        let fold = want.to_lowercase();
+        let mut hits = names
+            .iter()
+            .filter(|(k, _)| k.to_lowercase() == fold)
+            .flat_map(|(_, v)| v.iter());
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => Some(one.clone()),
+            _ => None,
+        }
     }
 
     /// The path file `i` is planned at, when it was found at several
@@ -372,7 +408,7 @@ impl<'a> Files<'a> {
                 match std::fs::metadata(&full) {
                     Ok(m) if m.is_dir() => {
                         if let (Ok(real), Some(root)) =
-                            (std::fs::canonicalize(&full), &self.real_root)
+                            (crate::platform::canonicalize(&full), &self.real_root)
                             && !real.starts_with(root)
                         {
                             return Err(format!(
@@ -475,7 +511,7 @@ impl<'a> Files<'a> {
                 ))
             }
             Ok(_) => {
-                let real = std::fs::canonicalize(&full).ok();
+                let real = crate::platform::canonicalize(&full).ok();
                 if let Some(why) = self.leads_out(&show(&rel), &full, real.as_deref()) {
                     return Err(why);
                 }

@@ -48,17 +48,19 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// The path's bytes, `/`-separated: raw on Unix (lossless), else as text.
+/// The path's bytes, `/`-separated: as stored on Unix (lossless), WTF-8
+/// with `\\` made `/` on Windows ([`crate::platform::path_bytes`]).
 fn path_bytes(path: &Path) -> Vec<u8> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        path.as_os_str().as_bytes().to_vec()
-    }
-    #[cfg(not(unix))]
-    {
-        path.to_string_lossy().replace('\\', "/").into_bytes()
-    }
+    crate::platform::path_bytes(path)
+        .iter()
+        .map(|&b| {
+            if crate::platform::is_separator(b) {
+                b'/'
+            } else {
+                b
+            }
+        })
+        .collect()
 }
 
 /// The path as a URI: a relative reference for a relative path, a `file`

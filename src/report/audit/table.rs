@@ -8,7 +8,6 @@
 //! files is escaped, and long messages cut in the middle
 //! ([`crate::sanitize`]); colour only when the caller says.
 
-use super::path_text;
 use crate::audit::{Finding, Record, Rule, Severity, Sink, Summary};
 use crate::report::table::Style;
 use crate::sanitize::{message, terminal};
@@ -55,7 +54,11 @@ impl<W: Write> TableSink<W> {
         )?;
         let indent = " ".repeat(2 + SEVERITY_WIDTH + 2);
         for r in &f.related {
-            writeln!(self.out, "{indent}related: {}", terminal(&path_text(r)))?;
+            writeln!(
+                self.out,
+                "{indent}related: {}",
+                terminal(&crate::platform::shown(r))
+            )?;
         }
         if !hinted.contains(&f.rule) {
             hinted.push(f.rule);
@@ -106,7 +109,7 @@ impl<W: Write> Sink for TableSink<W> {
                 if current.is_some() {
                     writeln!(self.out)?;
                 }
-                let header = self.paint("1", &terminal(&path_text(&f.path)));
+                let header = self.paint("1", &terminal(&crate::platform::shown(&f.path)));
                 writeln!(self.out, "{header}")?;
                 current = Some(&f.path);
             }
@@ -164,6 +167,12 @@ mod tests {
              \n\
              3 files: 3 audio, 0 skipped (not audio), 0 LFS pointers, 0 unreadable; 2 errors, 1 warning, 1 info\n"
         );
+        // Windows users read `\\` (crate::platform::shown).
+        let expected = if cfg!(windows) {
+            expected.replace("masters/", "masters\\")
+        } else {
+            expected
+        };
         assert_eq!(render(false, false), expected);
     }
 
