@@ -494,8 +494,21 @@ fn put_in_place(m: &Master, temp: &mut Temp) -> Result<(), WriteError> {
         }
         // Another program renamed in between: the names are swapped back.
         let _ = m.folder.exchange(&tname, &m.name);
+        // The temp name is removed later only if it leads to the temp file
+        // again: it may now hold the master, or that program's file.
+        if !m.folder.stat(&tname).is_ok_and(|i| i.id == temp.id) {
+            temp.name = None;
+        }
+        if m.folder.stat(&m.name).is_ok_and(|i| i.id == m.info.id) {
+            return Err(changed(
+                "another program renamed files in the folder during the write; the names were put back as they were",
+            ));
+        }
+        // Said as it is: that program (which may rename anything in a
+        // folder it can write) moved the master away, and isrckit did not
+        // put its own version in its place.
         return Err(changed(
-            "another program renamed files in the folder during the write; the names were put back as they were",
+            "another program renamed files in the folder during the write and moved this file away; isrckit's version was not put in its place: look for the file under another name in the folder",
         ));
     }
     m.folder.rename(&tname, &m.name).map_err(cannot())?;
