@@ -410,14 +410,21 @@ impl Folder {
         }
     }
 
-    /// Move `to` aside (under a temp name walks skip), `from` to `to`, and
-    /// remove the old file; if `from` cannot be moved in, `to` is moved
-    /// back.
+    /// Move `to` aside, `from` to `to`, and remove the old file; if `from`
+    /// cannot be moved in, `to` is moved back. The aside name is
+    /// `.isrckit-old-<pid>-<n>-<name>`, not a temp name: a write killed in
+    /// that instant leaves the master there, where the walk shows it and
+    /// no later write takes it for a dead writer's temp file and removes
+    /// it (docs/platforms.md).
     fn swap(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
-        static ASIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 40);
-        let aside = self.path.join(super::temp_name(
-            ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        static ASIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut name = OsString::from(format!(
+            ".isrckit-old-{}-{}-",
+            std::process::id(),
+            ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
+        name.push(to);
+        let aside = self.path.join(name);
         let (pf, pt) = (self.path.join(from), self.path.join(to));
         std::fs::rename(&pt, &aside)?;
         if let Err(e) = std::fs::rename(&pf, &pt) {
