@@ -600,10 +600,12 @@ fn a_disc_that_audit_cd_finds_unreadable_is_counted_unreadable() {
 
 #[test]
 fn a_disc_reached_again_through_the_masters_is_audited_once() {
-    for args in [
-        ["ddp/clean/DDPID", "./ddp/clean", "masters"],
-        ["ddp/clean", "./ddp/clean/DDPID", "masters"],
-        ["masters/album.cue", "./masters", "masters/01 One.wav"],
+    // The disc and the four files of masters/ (three WAVs and the sheet):
+    // each file once, whichever of its names are given.
+    for (args, files) in [
+        (["ddp/clean/DDPID", "./ddp/clean", "masters"], 5),
+        (["ddp/clean", "./ddp/clean/DDPID", "masters"], 5),
+        (["masters/album.cue", "./masters", "masters/01 One.wav"], 4),
     ] {
         let mut all = vec!["--format", "json", "--cd"];
         all.extend_from_slice(&args);
@@ -616,7 +618,7 @@ fn a_disc_reached_again_through_the_masters_is_audited_once() {
             .iter()
             .filter_map(|f| f["path"].as_str())
             .collect();
-        assert_eq!(s["files"].as_u64(), Some(5), "{args:?}: {paths:?}");
+        assert_eq!(s["files"].as_u64(), Some(files), "{args:?}: {paths:?}");
         assert_eq!(found.as_array().map(Vec::len), Some(0), "{args:?}: {found}");
         assert_eq!(out.status.code(), Some(0), "{args:?}");
     }

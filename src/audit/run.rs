@@ -195,11 +195,20 @@ pub(crate) fn run_with<I: Inputs>(
             include: settings.include.as_ref(),
             exclude: settings.exclude.as_ref(),
         };
+        let mut disc_seen = false;
         let walked = inputs.walk(&filter, &mut |path| {
-            if disc.is_some_and(|d| d.is_another_name(&path)) {
-                // The disc reached again through the masters: audited once.
-                return Ok(());
-            }
+            let path = match disc {
+                Some(d) if path == d.path || d.is_another_name(&path) => {
+                    // The disc, under whichever of its names the walk kept
+                    // (it keeps one name per file): audited once, as the
+                    // disc; reached again through the masters, skipped.
+                    if std::mem::replace(&mut disc_seen, true) {
+                        return Ok(());
+                    }
+                    d.path.clone()
+                }
+                _ => path,
+            };
             out.total += 1;
             flow.batch.push(path);
             if flow.batch.len() == BATCH {
