@@ -323,6 +323,22 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// Audio properties read from headers (never from the audio itself).
     pub audio: Option<AudioInfo>,
+    /// A disc image's tracks as its reader read them (a DDP image's, from
+    /// its PQ descriptors): the audit's per-track rules take them from
+    /// here, so an image in a store is audited as one on disk. Not in the
+    /// JSON outputs; `audit --records-out` writes them beside the report.
+    #[serde(skip)]
+    pub(crate) disc_tracks: Vec<DiscTrack>,
+}
+
+/// One track of a disc image, as its reader read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DiscTrack {
+    /// Its number on the disc (1-99).
+    pub number: u32,
+    /// Where it is said, for messages: `PQDESCR entry 5 @256: track 03
+    /// index 01 at 00:05:45`.
+    pub at: String,
 }
 
 impl FileReport {

@@ -219,12 +219,12 @@ impl<'a> FileCheck<'a> {
                     .push(Rule::IsrcMissing, path, what.to_string(), None, None);
             }
         }
-        // A DDP image's tracks, from its PQ descriptors: each without an
-        // ISRC site is an isrc-missing finding.
+        // A DDP image's tracks, from its PQ descriptors as its reader read
+        // them (from disk or from a store): each without an ISRC site is
+        // an isrc-missing finding.
         if r.container == Some(Container::Ddp) && r.status != FileStatus::Unreadable {
-            let layout = crate::cd::layout(path, Container::Ddp);
-            let missing: Vec<&crate::cd::Track> = layout
-                .tracks
+            let missing: Vec<&crate::model::DiscTrack> = r
+                .disc_tracks
                 .iter()
                 .filter(|t| {
                     !r.codes
@@ -232,7 +232,7 @@ impl<'a> FileCheck<'a> {
                         .any(|c| c.kind == CodeKind::Isrc && c.location.track == Some(t.number))
                 })
                 .collect();
-            if !missing.is_empty() && missing.len() == layout.tracks.len() {
+            if !missing.is_empty() && missing.len() == r.disc_tracks.len() {
                 tracks_missing = true;
                 self.findings.push(
                     Rule::IsrcMissing,

@@ -14,10 +14,13 @@
 //!
 //! Line shapes (`schema` is `isrckit/record/1` on each):
 //! `{"schema", "record": "file", "report": {…}, "audio_hash": "hex" | null}`
-//! and `{"schema", "record": "walk", "skipped": {…}}`.
+//! and `{"schema", "record": "walk", "skipped": {…}}`. A disc image's
+//! line also has `"disc_tracks": [{"number", "at"}, …]`, its tracks as
+//! its reader read them (the per-track rules need them; the report's JSON
+//! does not show them).
 
 use super::run::Inputs;
-use crate::model::FileReport;
+use crate::model::{DiscTrack, FileReport};
 use crate::walk::{Filter, Skipped, Walked};
 use rayon::prelude::*;
 use std::io::{self, BufRead, Write};
@@ -32,6 +35,8 @@ struct FileLine<'a> {
     record: &'static str,
     report: &'a FileReport,
     audio_hash: Option<String>,
+    #[serde(skip_serializing_if = "<[DiscTrack]>::is_empty")]
+    disc_tracks: &'a [DiscTrack],
 }
 
 #[derive(serde::Serialize)]
@@ -47,6 +52,8 @@ struct LineIn {
     schema: String,
     report: Option<FileReport>,
     audio_hash: Option<String>,
+    #[serde(default)]
+    disc_tracks: Vec<DiscTrack>,
 }
 
 /// One file's record line (with its newline).
@@ -56,6 +63,7 @@ pub(super) fn line(report: &FileReport, audio_hash: Option<[u8; 32]>) -> io::Res
         record: "file",
         report,
         audio_hash: audio_hash.map(|h| h.iter().map(|b| format!("{b:02x}")).collect()),
+        disc_tracks: &report.disc_tracks,
     })?;
     out.push(b'\n');
     Ok(out)
@@ -228,7 +236,10 @@ impl Merged {
             Some(h) => Some(hash_of(h).ok_or_else(|| format!("{shown}: bad audio_hash {h:?}"))?),
         };
         match (l.schema.as_str(), l.report) {
-            (SCHEMA, Some(r)) => Ok((r, hash)),
+            (SCHEMA, Some(mut r)) => {
+                r.disc_tracks = l.disc_tracks;
+                Ok((r, hash))
+            }
             _ => Err(format!("{shown}: its record changed since the merge began")),
         }
     }
@@ -310,5 +321,29 @@ mod tests {
         // The same file in two shards is refused.
         let err = Merged::load(&[rec.clone(), rec]).err().expect("overlap");
         assert!(err.contains("overlap"), "{err}");
+    }
+
+    #[test]
+    fn a_ddp_images_record_keeps_its_tracks() {
+        // The merge audits the image's tracks as read, never the image.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ddpid = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cd/ddp/late_code/DDPID");
+        let report = crate::engine::read_file(&ddpid);
+        let numbers: Vec<u32> = report.disc_tracks.iter().map(|t| t.number).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+        assert_eq!(
+            report.disc_tracks[2].at,
+            "PQDESCR entry 5 @256: track 03 index 01 at 00:05:45"
+        );
+        let mut bytes = line(&report, None).expect("line");
+        assert!(String::from_utf8_lossy(&bytes).contains("\"disc_tracks\":[{\"number\":1,"));
+        let mut w: Vec<u8> = Vec::new();
+        write_walk(&mut w, &Skipped::default()).expect("walk line");
+        bytes.extend(w);
+        let rec = dir.path().join("shard.jsonl");
+        std::fs::write(&rec, &bytes).expect("write");
+        let m = Merged::load(std::slice::from_ref(&rec)).expect("load");
+        let got = m.read_each(std::slice::from_ref(&ddpid), false, &|r, _| r);
+        assert_eq!(got, [report]);
     }
 }

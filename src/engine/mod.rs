@@ -84,6 +84,7 @@ fn empty_report(path: &Path) -> FileReport {
         error: None,
         notes: Vec::new(),
         audio: None,
+        disc_tracks: Vec::new(),
     }
 }
 
@@ -157,6 +158,7 @@ fn read_in(
     report.title = c.title;
     report.notes = c.notes;
     report.audio = Some(c.audio);
+    report.disc_tracks = c.disc_tracks;
     if !c.errors.is_empty() {
         report.error = Some(c.errors.join("; "));
         report.status = FileStatus::Damaged;

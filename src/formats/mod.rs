@@ -247,6 +247,9 @@ pub struct Collector {
     /// Damage found in one region that did not stop the rest of the file
     /// from being read (a broken ID3 chunk among good chunks).
     pub errors: Vec<String>,
+    /// A disc image's tracks (a DDP image's PQ descriptors), for the
+    /// report.
+    pub(crate) disc_tracks: Vec<crate::model::DiscTrack>,
     /// Whether [`MAX_SITES`] was reached.
     capped: bool,
 }
@@ -266,6 +269,7 @@ impl Collector {
             audio: AudioInfo::default(),
             title: None,
             errors: Vec::new(),
+            disc_tracks: Vec::new(),
             capped: false,
         }
     }

@@ -8,7 +8,8 @@
 
 use super::{FileView, write_file};
 use crate::model::{
-    AudioInfo, CodeKind, CodeSite, Container, FileReport, FileStatus, Location, TagFormat,
+    AudioInfo, CodeKind, CodeSite, Container, DiscTrack, FileReport, FileStatus, Location,
+    TagFormat,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,6 +96,12 @@ fn full() -> FileReport {
             payload_offset: Some(8_192),
             payload_len: Some(1_000),
         }),
+        // Filled, and still no key: the outputs do not show a disc's
+        // tracks (the audit's rules read them).
+        disc_tracks: vec![DiscTrack {
+            number: 1,
+            at: "PQDESCR entry 3 @128: track 01 index 01 at 00:02:00".into(),
+        }],
     }
 }
 

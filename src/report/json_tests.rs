@@ -80,6 +80,10 @@ fn odd_reports() -> Vec<FileReport> {
                 payload_offset: None,
                 payload_len: Some(u64::MAX),
             }),
+            disc_tracks: vec![crate::model::DiscTrack {
+                number: 1,
+                at: text.to_string(),
+            }],
         });
     }
     out

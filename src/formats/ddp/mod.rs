@@ -10,9 +10,9 @@ mod layout;
 mod read;
 mod write;
 
+pub(crate) use layout::PQ_ENTRY;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use layout::{MapPacket, Stream};
-pub(crate) use layout::{PQ_ENTRY, digits};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use read::pq_table_of;
 pub(crate) use read::{MAP_BYTES, PqTable, is_member, member_names, members, pq_table};

@@ -9,7 +9,7 @@ use super::layout::{
     self, ID_LEN, ID_UPC, MAP_ISRC, MAP_PACKET, MAX_PACKETS, MAX_PACKS, MAX_PQ, MapPacket, PACK,
     PQ_ENTRY, PQ_ISRC, PQ_UPC, PqEntry, Stream, no_code, plain_name, text,
 };
-use crate::model::{CodeKind, Container, Location, TagFormat};
+use crate::model::{CodeKind, Container, DiscTrack, Location, TagFormat};
 use crate::source::{ReadAt, Source};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -35,6 +35,89 @@ pub(crate) struct PqTable {
     pub stopped: Option<(u64, u64)>,
     /// Why the stream was not read, when it was not.
     pub missing: Option<String>,
+}
+
+/// One track of a PQ descriptor stream (`01`-`99`; not the lead-in or
+/// the lead-out).
+#[derive(Debug)]
+pub(crate) struct PqTrack {
+    /// Its number.
+    pub number: u32,
+    /// Its first entry's time, in frames from the start of the disc.
+    pub first: u32,
+    /// Its INDEX 01 entry's time, when it has one.
+    pub index1: Option<u32>,
+    /// Where it is said, for messages: `PQDESCR entry 5 @256: track 03
+    /// index 01 at 00:05:45`, or `PQDESCR: track 03, no index 01 entry`.
+    pub at: String,
+}
+
+/// The tracks of a PQ descriptor stream, in number order, its lead-out's
+/// time, and the entries that could not be read as a track's.
+#[derive(Debug, Default)]
+pub(crate) struct PqTracks {
+    /// The tracks, in number order.
+    pub tracks: Vec<PqTrack>,
+    /// The lead-out's (`AA`) first time, in frames.
+    pub lead_out: Option<u32>,
+    /// An entry whose time or track is not digits, each a message.
+    pub problems: Vec<String>,
+}
+
+impl PqTable {
+    /// Its entries as tracks: the one reading of the tracks, for the CD
+    /// layout's times (`src/cd/ddp.rs`) and the report's tracks (the
+    /// audit's per-track rules). Empty when no stream was read.
+    pub(crate) fn tracks(&self) -> PqTracks {
+        let mut out = PqTracks::default();
+        let Some(pq_name) = self.name.as_deref() else {
+            return out;
+        };
+        let mut tracks: BTreeMap<u32, PqTrack> = BTreeMap::new();
+        for e in &self.entries {
+            let where_ = format!("{pq_name} entry {} @{}", e.number, e.at);
+            let Some(time) = e.frames() else {
+                out.problems
+                    .push(format!("{where_}: time \"{}\" is not mm:ss:ff", e.time()));
+                continue;
+            };
+            if e.lead_out() {
+                out.lead_out.get_or_insert(time);
+                continue;
+            }
+            let (Ok(Some(t)), Some(i)) = (e.track(), layout::digits(&e.idx)) else {
+                out.problems.push(format!(
+                    "{where_}: track \"{}\" or index \"{}\" is not digits",
+                    e.trk, e.idx
+                ));
+                continue;
+            };
+            if t == 0 {
+                continue; // the lead-in
+            }
+            let seen = tracks.entry(t).or_insert(PqTrack {
+                number: t,
+                first: time,
+                index1: None,
+                at: String::new(),
+            });
+            seen.first = seen.first.min(time);
+            if i == 1 && seen.index1.is_none() {
+                seen.index1 = Some(time);
+                seen.at = format!("{where_}: track {} index 01 at {}", e.trk, e.time());
+            }
+        }
+        out.tracks = tracks
+            .into_values()
+            .map(|mut t| {
+                if t.at.is_empty() {
+                    t.at = format!("{pq_name}: track {:02}, no index 01 entry", t.number);
+                }
+                t
+            })
+            .collect();
+        out
+    }
 }
 
 /// A code found, kept for the cross-check of sites at the end.
@@ -185,6 +268,18 @@ fn read_all(
         }
     }
     cross_check(&mut img);
+    // The disc's tracks, for the report: the audit's per-track rules use
+    // them, whether the image was read from disk or from a store.
+    img.c.disc_tracks = img
+        .pq
+        .tracks()
+        .tracks
+        .into_iter()
+        .map(|t| DiscTrack {
+            number: t.number,
+            at: t.at,
+        })
+        .collect();
     (result, img.pq)
 }
 

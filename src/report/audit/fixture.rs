@@ -53,6 +53,7 @@ fn report(path: &str, container: Container, format: &str, codes: Vec<CodeSite>) 
             payload_offset: Some(44),
             payload_len: Some(1000),
         }),
+        disc_tracks: Vec::new(),
     }
 }
 
