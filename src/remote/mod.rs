@@ -173,6 +173,7 @@ fn flatten(e: &dyn std::error::Error) -> String {
 /// from `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL` (MinIO, Ceph, R2, B2,
 /// a local test server); plain HTTP only when that endpoint the user
 /// named is `http://`.
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 pub fn store(url: &ObjectUrl) -> Result<Arc<dyn ObjectStore>, String> {
     let retry = object_store::RetryConfig::default();
     match url.scheme {
@@ -182,10 +183,32 @@ pub fn store(url: &ObjectUrl) -> Result<Arc<dyn ObjectStore>, String> {
     }
 }
 
+/// Without any store's feature (a build for checking the rest of the
+/// program where the stores' TLS library cannot be compiled, e.g.
+/// `cargo check --target x86_64-apple-darwin --no-default-features`
+/// without a macOS SDK): every URL is refused with how to get it.
+#[cfg(not(any(feature = "s3", feature = "gcs", feature = "azure")))]
+pub fn store(url: &ObjectUrl) -> Result<Arc<dyn ObjectStore>, String> {
+    Err(format!(
+        "{}: this isrckit was built without object storage (build with the default features, or `--features s3`)",
+        url.text()
+    ))
+}
+
+#[cfg(feature = "s3")]
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+#[cfg(all(not(feature = "s3"), any(feature = "gcs", feature = "azure")))]
+fn s3(url: &ObjectUrl, _: object_store::RetryConfig) -> Result<Arc<dyn ObjectStore>, String> {
+    Err(format!(
+        "{}: this isrckit was built without S3 (build with `--features s3`)",
+        url.text()
+    ))
+}
+
+#[cfg(feature = "s3")]
 fn s3(url: &ObjectUrl, retry: object_store::RetryConfig) -> Result<Arc<dyn ObjectStore>, String> {
     use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey as K};
     let mut b = AmazonS3Builder::from_env().with_bucket_name(&url.bucket);
@@ -254,7 +277,7 @@ fn gcs(url: &ObjectUrl, retry: object_store::RetryConfig) -> Result<Arc<dyn Obje
         .map_err(|e| format!("{}: {}", url.text(), flatten(&e)))
 }
 
-#[cfg(not(feature = "gcs"))]
+#[cfg(all(not(feature = "gcs"), any(feature = "s3", feature = "azure")))]
 fn gcs(url: &ObjectUrl, _: object_store::RetryConfig) -> Result<Arc<dyn ObjectStore>, String> {
     Err(format!(
         "{}: this isrckit was built without Google Cloud Storage (build with `--features gcs`)",
@@ -275,7 +298,7 @@ fn azure(
         .map_err(|e| format!("{}: {}", url.text(), flatten(&e)))
 }
 
-#[cfg(not(feature = "azure"))]
+#[cfg(all(not(feature = "azure"), any(feature = "s3", feature = "gcs")))]
 fn azure(url: &ObjectUrl, _: object_store::RetryConfig) -> Result<Arc<dyn ObjectStore>, String> {
     Err(format!(
         "{}: this isrckit was built without Azure Blob Storage (build with `--features azure`)",
@@ -283,6 +306,7 @@ fn azure(url: &ObjectUrl, _: object_store::RetryConfig) -> Result<Arc<dyn Object
     ))
 }
 
+#[cfg(feature = "s3")]
 mod profile;
 
 /// A listed object waiting to be read.
