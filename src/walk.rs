@@ -133,6 +133,18 @@ pub struct Skipped {
     pub image_files: u64,
 }
 
+impl Skipped {
+    /// Add another walk's counts to these (shards merged into one run).
+    pub(crate) fn add(&mut self, s: &Skipped) {
+        self.not_audio += s.not_audio;
+        self.temp_files += s.temp_files;
+        self.vcs_folders += s.vcs_folders;
+        self.system_files += s.system_files;
+        self.filtered += s.filtered;
+        self.image_files += s.image_files;
+    }
+}
+
 /// The end of a walk: what could not be walked, and what was left out.
 #[derive(Debug, Default)]
 pub struct Walked {

@@ -94,15 +94,6 @@ fn hash_of(hex: &str) -> Option<[u8; 32]> {
     Some(h)
 }
 
-fn add(to: &mut Skipped, s: &Skipped) {
-    to.not_audio += s.not_audio;
-    to.temp_files += s.temp_files;
-    to.vcs_folders += s.vcs_folders;
-    to.system_files += s.system_files;
-    to.filtered += s.filtered;
-    to.image_files += s.image_files;
-}
-
 /// Where one file's record is: its path, and its line (which record
 /// file, at which byte, how long).
 struct Entry {
@@ -186,7 +177,7 @@ impl Merged {
                     }),
                     ("walk", _, Some(s)) => {
                         walk_lines += 1;
-                        add(&mut skipped, &s);
+                        skipped.add(&s);
                     }
                     (other, _, _) => {
                         return Err(at_line(format!("a {other:?} record without its fields")));

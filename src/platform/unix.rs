@@ -335,19 +335,26 @@ pub fn euid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
-/// The extended attributes of an open file, names and values: on Linux
-/// ACLs are the `system.posix_acl_*` ones; on macOS the Finder's
-/// `com.apple.*` ones (`com.apple.FinderInfo`, `com.apple.ResourceFork`:
-/// the resource fork is an attribute there) are among them.
-#[allow(clippy::type_complexity)]
-pub fn xattrs(file: &File) -> io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    ))]
-    {
+pub use xattrs::{remove_xattr, set_xattr, xattr, xattrs};
+
+/// Extended attributes, where the system has them (Linux, macOS): one
+/// gate for the four calls, instead of one in each.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+mod xattrs {
+    use super::{Errno, File, io, no_attr, rfs};
+
+    /// The extended attributes of an open file, names and values: on
+    /// Linux ACLs are the `system.posix_acl_*` ones; on macOS the
+    /// Finder's `com.apple.*` ones (`com.apple.FinderInfo`,
+    /// `com.apple.ResourceFork`: the resource fork is an attribute there)
+    /// are among them.
+    #[allow(clippy::type_complexity)]
+    pub fn xattrs(file: &File) -> io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
         let names = grow(|buf| rfs::flistxattr(file, buf))?;
         let mut out = Vec::new();
         for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
@@ -360,112 +367,76 @@ pub fn xattrs(file: &File) -> io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
         }
         Ok(out)
     }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    )))]
-    {
-        let _ = file;
-        Ok(Vec::new())
-    }
-}
 
-/// One extended attribute's value, if set.
-pub fn xattr(file: &File, name: &[u8]) -> io::Result<Option<Vec<u8>>> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    ))]
-    match grow(|buf| rfs::fgetxattr(file, name, buf)) {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if no_attr(&e) => Ok(None),
-        Err(e) => Err(e),
+    /// One extended attribute's value, if set.
+    pub fn xattr(file: &File, name: &[u8]) -> io::Result<Option<Vec<u8>>> {
+        match grow(|buf| rfs::fgetxattr(file, name, buf)) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if no_attr(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    )))]
-    {
-        let _ = (file, name);
-        Ok(None)
-    }
-}
 
-/// Set an extended attribute on an open file.
-pub fn set_xattr(file: &File, name: &[u8], value: &[u8]) -> io::Result<()> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    ))]
-    {
+    /// Set an extended attribute on an open file.
+    pub fn set_xattr(file: &File, name: &[u8], value: &[u8]) -> io::Result<()> {
         Ok(rfs::fsetxattr(file, name, value, rfs::XattrFlags::empty())?)
     }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    )))]
-    {
-        let _ = (file, name, value);
-        Err(io::ErrorKind::Unsupported.into())
-    }
-}
 
-/// Remove an extended attribute from an open file.
-pub fn remove_xattr(file: &File, name: &[u8]) -> io::Result<()> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    ))]
-    {
+    /// Remove an extended attribute from an open file.
+    pub fn remove_xattr(file: &File, name: &[u8]) -> io::Result<()> {
         Ok(rfs::fremovexattr(file, name)?)
     }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    )))]
-    {
-        let _ = (file, name);
-        Err(io::ErrorKind::Unsupported.into())
+
+    /// Call `f` with a buffer big enough for what it returns (up to 64
+    /// MiB: a macOS resource fork can be large; a bigger one is an error,
+    /// and the write that wanted to keep it is refused).
+    fn grow(mut f: impl FnMut(&mut [u8]) -> rustix::io::Result<usize>) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; 256];
+        loop {
+            match f(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Ok(buf);
+                }
+                Err(Errno::RANGE) if buf.len() < 64 << 20 => {
+                    let len = buf.len() * 4;
+                    buf.resize(len, 0);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 }
 
-/// Call `f` with a buffer big enough for what it returns (up to 64 MiB:
-/// a macOS resource fork can be large; a bigger one is an error, and the
-/// write that wanted to keep it is refused).
-#[cfg(any(
+/// Elsewhere: no attributes to keep, and none can be set.
+#[cfg(not(any(
     target_os = "linux",
     target_os = "android",
     target_os = "macos",
     target_os = "ios"
-))]
-fn grow(mut f: impl FnMut(&mut [u8]) -> rustix::io::Result<usize>) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; 256];
-    loop {
-        match f(&mut buf) {
-            Ok(n) => {
-                buf.truncate(n);
-                return Ok(buf);
-            }
-            Err(Errno::RANGE) if buf.len() < 64 << 20 => {
-                let len = buf.len() * 4;
-                buf.resize(len, 0);
-            }
-            Err(e) => return Err(e.into()),
-        }
+)))]
+mod xattrs {
+    use super::{File, io};
+
+    /// No attributes.
+    #[allow(clippy::type_complexity)]
+    pub fn xattrs(_: &File) -> io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        Ok(Vec::new())
+    }
+
+    /// Never set.
+    pub fn xattr(_: &File, _: &[u8]) -> io::Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
+    /// Not supported.
+    pub fn set_xattr(_: &File, _: &[u8], _: &[u8]) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    /// Not supported.
+    pub fn remove_xattr(_: &File, _: &[u8]) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
     }
 }
 
